@@ -1,0 +1,155 @@
+//! The command line. Parses arguments, calls `compile` and `render`, maps results to exit
+//! codes: 0 clean, 1 errors found, 2 usage or I/O failure.
+
+use std::io::{IsTerminal, Write};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::compile;
+use crate::diag::codes;
+use crate::render::{diagnostics, sarif};
+use crate::source::LoadOptions;
+use crate::source::load::DEFAULT_MAX_FILE_SIZE;
+
+/// Exit status: no errors.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: errors found in the inputs.
+pub const EXIT_ERRORS: i32 = 1;
+/// Exit status: usage error or unreadable input.
+pub const EXIT_USAGE: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lbplan",
+    version,
+    about = "Plan what cloud load balancers your Kubernetes manifests will create, before you merge"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests and report every problem, with a code, a location and a fix.
+    Validate(ValidateArgs),
+    /// Print the long explanation of a diagnostic code (or list all codes).
+    Explain {
+        /// A code such as LBP1005; omit to list every code.
+        code: Option<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Files or folders (searched recursively for *.yaml, *.yml, *.json); `-` reads stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour in human output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Refuse any single input larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Runs the program with the process arguments; returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let (text, code) = run(cli.command);
+    if out.write_all(text.as_bytes()).is_err() {
+        return EXIT_USAGE;
+    }
+    code
+}
+
+/// Runs one command and returns its output and exit status (used by tests too).
+pub fn run(command: Command) -> (String, i32) {
+    match command {
+        Command::Validate(args) => validate(args),
+        Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+fn use_color(c: Color) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+fn validate(args: ValidateArgs) -> (String, i32) {
+    let opts = LoadOptions {
+        max_file_size: args.max_file_size,
+    };
+    let result = compile::validate(&args.inputs, &opts);
+    let text = match args.format {
+        Format::Human => diagnostics::human(
+            &result.sources,
+            &result.diagnostics,
+            diagnostics::HumanOptions {
+                color: use_color(args.color),
+                ..Default::default()
+            },
+        ),
+        Format::Json => diagnostics::json(&result.sources, &result.diagnostics),
+        Format::Sarif => sarif::sarif(&result.sources, &result.diagnostics),
+    };
+    let code = if result.io_failed {
+        EXIT_USAGE
+    } else if result.diagnostics.has_errors() {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    };
+    (text, code)
+}
+
+fn explain(code: Option<&str>) -> (String, i32) {
+    match code {
+        None => {
+            let mut s = String::new();
+            for c in codes::all() {
+                s.push_str(&format!("{}  {}\n", c.code, c.title));
+            }
+            (s, EXIT_OK)
+        }
+        Some(code) => match codes::lookup(code) {
+            Some(c) => (
+                format!("{}: {}\n\n{}\n", c.code, c.title, c.explanation),
+                EXIT_OK,
+            ),
+            None => (
+                format!(
+                    "error: unknown diagnostic code `{code}`; run `lbplan explain` to list them\n"
+                ),
+                EXIT_USAGE,
+            ),
+        },
+    }
+}

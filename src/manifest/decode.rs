@@ -1,0 +1,326 @@
+//! Decoding helpers: read typed fields out of spanned YAML with Kubernetes' strictness,
+//! collecting every problem instead of stopping at the first.
+//!
+//! A [`Fields`] reader wraps one mapping. Each `take`/`string`/`int`/… call both reads a
+//! field and declares it known; `finish` then warns about every key nobody asked for, with
+//! a "did you mean" from the known names (kubectl's strict field validation).
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{Node, NodeKind, Resolved, SourceMap, Span};
+
+/// A value with the span of the YAML that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+impl Spanned<String> {
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// What decoding needs besides the node: the sources (for exact value positions) and the
+/// diagnostics sink.
+pub struct Ctx<'a> {
+    pub sources: &'a SourceMap,
+    pub diags: &'a mut Diagnostics,
+}
+
+impl Ctx<'_> {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+}
+
+/// One entry of a `map[string]string` (labels, annotations, selectors).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEntry {
+    pub key: Spanned<String>,
+    pub value: Spanned<String>,
+    /// The value's YAML node, for positions inside the value (`source::offsets`).
+    pub node: Node,
+}
+
+/// An ordered `map[string]string` that remembers spans.
+pub type StringMap = IndexMap<String, StringEntry>;
+
+/// Reports a type mismatch in Kubernetes' words, with the fix for the usual cause.
+pub fn type_error(ctx: &mut Ctx, node: &Node, path: &str, expected: &str) {
+    let found = node.type_name();
+    let mut d = Diagnostic::error(
+        "LBP1103",
+        format!("`{path}` must be {expected}, found {found}"),
+    )
+    .with_primary(node.span, format!("expected {expected}"));
+    d = match (expected, node.resolve()) {
+        ("a string", Some(Resolved::Bool(_) | Resolved::Int(_) | Resolved::Float(_))) => {
+            let raw = node.as_scalar().map(|s| s.value.as_str()).unwrap_or("");
+            d.with_help(format!(
+                "quote the value: \"{raw}\" (unquoted, YAML reads it as {found} and the API server rejects it)"
+            ))
+        }
+        ("an integer", Some(Resolved::Str(s))) if s.trim().parse::<i64>().is_ok() => {
+            d.with_help(format!("remove the quotes: {}", s.trim()))
+        }
+        _ => d.with_help(format!("write {expected} here")),
+    };
+    ctx.push(d);
+}
+
+/// A reader over one mapping node.
+pub struct Fields<'n> {
+    node: &'n Node,
+    entries: &'n [crate::source::node::Entry],
+    used: Vec<bool>,
+    known: Vec<&'static str>,
+    path: String,
+}
+
+impl<'n> Fields<'n> {
+    /// `None` (with an error) when the node is not a mapping; `null` is treated as empty.
+    pub fn new(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<Fields<'n>> {
+        match &node.kind {
+            NodeKind::Map(entries) => Some(Fields {
+                node,
+                entries,
+                used: vec![false; entries.len()],
+                known: Vec::new(),
+                path: path.to_string(),
+            }),
+            NodeKind::Scalar(_) if node.resolve() == Some(Resolved::Null) => Some(Fields {
+                node,
+                entries: &[],
+                used: Vec::new(),
+                known: Vec::new(),
+                path: path.to_string(),
+            }),
+            _ => {
+                type_error(ctx, node, path, "a mapping");
+                None
+            }
+        }
+    }
+
+    pub fn node(&self) -> &'n Node {
+        self.node
+    }
+
+    /// The dotted path of a child field, for messages (`spec.ports[0].port`).
+    pub fn child_path(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// Marks `key` known and returns its value node; an explicit `null` counts as absent.
+    pub fn take(&mut self, key: &'static str) -> Option<&'n Node> {
+        self.known.push(key);
+        let mut found = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.key.as_scalar().is_some_and(|k| k.value == key) {
+                self.used[i] = true;
+                found = Some(&e.value);
+            }
+        }
+        found.filter(|n| n.resolve() != Some(Resolved::Null))
+    }
+
+    /// The span of a key (for "missing sibling" style messages).
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.entries
+            .iter()
+            .find(|e| e.key.as_scalar().is_some_and(|k| k.value == key))
+            .map(|e| e.key.span)
+    }
+
+    /// Declares fields that are valid Kubernetes but that lbplan does not read.
+    pub fn accept(&mut self, keys: &[&'static str]) {
+        for k in keys {
+            self.take(k);
+        }
+    }
+
+    pub fn string(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<String>> {
+        let node = self.take(key)?;
+        let path = self.child_path(key);
+        string_of(ctx, node, &path)
+    }
+
+    pub fn int(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<i64>> {
+        let node = self.take(key)?;
+        let path = self.child_path(key);
+        int_of(ctx, node, &path)
+    }
+
+    pub fn bool(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<bool>> {
+        let node = self.take(key)?;
+        match node.resolve() {
+            Some(Resolved::Bool(b)) => Some(Spanned::new(b, node.span)),
+            _ => {
+                let path = self.child_path(key);
+                type_error(ctx, node, &path, "a boolean");
+                None
+            }
+        }
+    }
+
+    /// A nested mapping field.
+    pub fn map(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Fields<'n>> {
+        let node = self.take(key)?;
+        let path = self.child_path(key);
+        Fields::new(ctx, node, &path)
+    }
+
+    /// A list field; each item comes with its path (`spec.ports[2]`).
+    pub fn list(&mut self, ctx: &mut Ctx, key: &'static str) -> Vec<(String, &'n Node)> {
+        let Some(node) = self.take(key) else {
+            return Vec::new();
+        };
+        let path = self.child_path(key);
+        match &node.kind {
+            NodeKind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (format!("{path}[{i}]"), n))
+                .collect(),
+            _ => {
+                type_error(ctx, node, &path, "a list");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A list of strings.
+    pub fn strings(&mut self, ctx: &mut Ctx, key: &'static str) -> Vec<Spanned<String>> {
+        self.list(ctx, key)
+            .into_iter()
+            .filter_map(|(p, n)| string_of(ctx, n, &p))
+            .collect()
+    }
+
+    /// A `map[string]string` field (labels, annotations, selector).
+    pub fn string_map(&mut self, ctx: &mut Ctx, key: &'static str) -> StringMap {
+        let Some(node) = self.take(key) else {
+            return StringMap::new();
+        };
+        let path = self.child_path(key);
+        string_map_of(ctx, node, &path)
+    }
+
+    /// Warns about every key that no reader asked for.
+    pub fn finish(self, ctx: &mut Ctx) {
+        for (i, e) in self.entries.iter().enumerate() {
+            if self.used[i] {
+                continue;
+            }
+            let name = e
+                .key
+                .as_scalar()
+                .map(|s| s.value.clone())
+                .unwrap_or_else(|| "<complex key>".to_string());
+            let path = self.child_path(&name);
+            let mut d = Diagnostic::warning("LBP3101", format!("unknown field `{path}`"))
+                .with_primary(e.key.span, "not a field of this object");
+            d = match crate::annotations::suggest(&name, self.known.iter().copied()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!(
+                    "the API server drops unknown fields silently; known fields here: {}",
+                    known_list(&self.known)
+                )),
+            };
+            ctx.push(d);
+        }
+    }
+}
+
+fn known_list(known: &[&str]) -> String {
+    let mut k: Vec<&str> = known.to_vec();
+    k.sort_unstable();
+    k.dedup();
+    k.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<String>> {
+    match node.resolve() {
+        Some(Resolved::Str(s)) => Some(Spanned::new(s.to_string(), node.span)),
+        _ => {
+            type_error(ctx, node, path, "a string");
+            None
+        }
+    }
+}
+
+pub fn int_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<i64>> {
+    match node.resolve() {
+        Some(Resolved::Int(i)) => Some(Spanned::new(i, node.span)),
+        _ => {
+            type_error(ctx, node, path, "an integer");
+            None
+        }
+    }
+}
+
+/// Kubernetes' IntOrString (`targetPort`, `port` of an Ingress backend …).
+#[derive(Debug, Clone, PartialEq)]
+pub enum IntOrString {
+    Int(i64),
+    Str(String),
+}
+
+pub fn int_or_string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<IntOrString>> {
+    match node.resolve() {
+        Some(Resolved::Int(i)) => Some(Spanned::new(IntOrString::Int(i), node.span)),
+        Some(Resolved::Str(s)) => Some(Spanned::new(IntOrString::Str(s.to_string()), node.span)),
+        _ => {
+            type_error(ctx, node, path, "an integer or a string");
+            None
+        }
+    }
+}
+
+pub fn string_map_of(ctx: &mut Ctx, node: &Node, path: &str) -> StringMap {
+    let mut out = StringMap::new();
+    let NodeKind::Map(entries) = &node.kind else {
+        type_error(ctx, node, path, "a mapping of strings");
+        return out;
+    };
+    for e in entries {
+        let Some(k) = string_of(ctx, &e.key, &format!("{path} key")) else {
+            continue;
+        };
+        let vpath = format!("{path}.{}", k.value);
+        let value = match e.value.resolve() {
+            Some(Resolved::Str(s)) => Spanned::new(s.to_string(), e.value.span),
+            // `null` in a map[string]string decodes to "" in Go.
+            Some(Resolved::Null) => Spanned::new(String::new(), e.value.span),
+            _ => {
+                type_error(ctx, &e.value, &vpath, "a string");
+                continue;
+            }
+        };
+        out.insert(
+            k.value.clone(),
+            StringEntry {
+                key: k,
+                value,
+                node: e.value.clone(),
+            },
+        );
+    }
+    out
+}

@@ -1,0 +1,62 @@
+//! `metadata` of every object.
+
+use super::decode::{Ctx, Fields, Spanned, StringMap};
+
+/// The parts of `metadata` that rules read. Other valid metadata fields (ownerReferences,
+/// managedFields, …) are accepted and ignored, as the API server would keep them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ObjectMeta {
+    pub name: Option<Spanned<String>>,
+    pub generate_name: Option<Spanned<String>>,
+    pub namespace: Option<Spanned<String>>,
+    pub uid: Option<Spanned<String>>,
+    pub labels: StringMap,
+    pub annotations: StringMap,
+}
+
+impl ObjectMeta {
+    /// The name, or `""` when absent (the check stage reports the absence).
+    pub fn name(&self) -> &str {
+        self.name.as_ref().map_or("", |n| n.value.as_str())
+    }
+    /// The namespace, defaulting to `default` as kubectl does.
+    pub fn namespace(&self) -> &str {
+        self.namespace
+            .as_ref()
+            .map_or("default", |n| n.value.as_str())
+    }
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations.get(key).map(|e| e.value.value.as_str())
+    }
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.labels.get(key).map(|e| e.value.value.as_str())
+    }
+}
+
+pub fn decode_meta(ctx: &mut Ctx, f: &mut Fields) -> ObjectMeta {
+    let Some(mut m) = f.map(ctx, "metadata") else {
+        return ObjectMeta::default();
+    };
+    let meta = ObjectMeta {
+        name: m.string(ctx, "name"),
+        generate_name: m.string(ctx, "generateName"),
+        namespace: m.string(ctx, "namespace"),
+        uid: m.string(ctx, "uid"),
+        labels: m.string_map(ctx, "labels"),
+        annotations: m.string_map(ctx, "annotations"),
+    };
+    m.accept(&[
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "ownerReferences",
+        "finalizers",
+        "managedFields",
+        "selfLink",
+        "clusterName",
+    ]);
+    m.finish(ctx);
+    meta
+}

@@ -1,0 +1,247 @@
+//! Stage `manifest`: YAML documents → typed Kubernetes objects with spans.
+//!
+//! Object structs are our own rather than k8s-openapi's: those have no spans and drop
+//! unknown fields silently, which is exactly what a validator must not do.
+
+pub mod albconfig;
+pub mod decode;
+pub mod endpointslice;
+pub mod ingress;
+pub mod meta;
+pub mod node;
+pub mod nodepool;
+pub mod poolservice;
+pub mod profile;
+pub mod service;
+pub mod workload;
+
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Node, Span, yaml::Document};
+use decode::{Ctx, Fields, Spanned};
+pub use meta::ObjectMeta;
+
+/// A decoded object with its envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    pub file: FileId,
+    /// Span of the whole object (for "this object" labels).
+    pub span: Span,
+    pub api_version: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub meta: ObjectMeta,
+    pub object: Object,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Object {
+    Service(service::Service),
+    Node(node::NodeObject),
+    Pod(workload::Pod),
+    Deployment(workload::Workload),
+    DaemonSet(workload::Workload),
+    StatefulSet(workload::Workload),
+    EndpointSlice(endpointslice::EndpointSlice),
+    NodePool(nodepool::NodePool),
+    PoolService(poolservice::PoolService),
+    Ingress(ingress::Ingress),
+    IngressClass(ingress::IngressClass),
+    AlbConfig(albconfig::AlbConfig),
+    ClusterProfile(profile::ClusterProfile),
+}
+
+type Decoder = fn(&mut Ctx, &mut Fields, &Node, &str) -> Object;
+
+/// (API group, served versions, kind, decoder). The group of the core API is `""`.
+const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
+    ("", &["v1"], "Service", |c, f, n, _| {
+        Object::Service(service::decode(c, f, n))
+    }),
+    ("", &["v1"], "Node", |c, f, n, _| {
+        Object::Node(node::decode(c, f, n))
+    }),
+    ("", &["v1"], "Pod", |c, f, n, _| {
+        Object::Pod(workload::decode_pod(c, f, n))
+    }),
+    ("apps", &["v1"], "Deployment", |c, f, n, _| {
+        Object::Deployment(workload::decode_workload(c, f, n))
+    }),
+    ("apps", &["v1"], "DaemonSet", |c, f, n, _| {
+        Object::DaemonSet(workload::decode_workload(c, f, n))
+    }),
+    ("apps", &["v1"], "StatefulSet", |c, f, n, _| {
+        Object::StatefulSet(workload::decode_workload(c, f, n))
+    }),
+    (
+        "discovery.k8s.io",
+        &["v1"],
+        "EndpointSlice",
+        |c, f, n, _| Object::EndpointSlice(endpointslice::decode(c, f, n)),
+    ),
+    (
+        "apps.openyurt.io",
+        &["v1beta1", "v1beta2"],
+        "NodePool",
+        |c, f, n, v| Object::NodePool(nodepool::decode(c, f, n, v)),
+    ),
+    (
+        "network.openyurt.io",
+        &["v1alpha1"],
+        "PoolService",
+        |c, f, n, _| Object::PoolService(poolservice::decode(c, f, n)),
+    ),
+    ("networking.k8s.io", &["v1"], "Ingress", |c, f, n, _| {
+        Object::Ingress(ingress::decode_ingress(c, f, n))
+    }),
+    (
+        "networking.k8s.io",
+        &["v1"],
+        "IngressClass",
+        |c, f, n, _| Object::IngressClass(ingress::decode_ingress_class(c, f, n)),
+    ),
+    ("alibabacloud.com", &["v1"], "AlbConfig", |c, f, n, _| {
+        Object::AlbConfig(albconfig::decode(c, f, n))
+    }),
+    ("lbplan", &["v1"], "ClusterProfile", |c, f, n, _| {
+        Object::ClusterProfile(profile::decode(c, f, n))
+    }),
+];
+
+/// Decodes every document; problems go to `ctx.diags`, unknown kinds are skipped with a note.
+pub fn decode_documents(ctx: &mut Ctx, docs: &[Document]) -> Vec<Manifest> {
+    let mut out = Vec::new();
+    for doc in docs {
+        if let Some(root) = &doc.root {
+            decode_object(ctx, doc.file, root, None, &mut out);
+        }
+    }
+    out
+}
+
+/// `inherited` = (apiVersion, kind) of a typed list whose items may omit them.
+fn decode_object(
+    ctx: &mut Ctx,
+    file: FileId,
+    node: &Node,
+    inherited: Option<(&Spanned<String>, &str)>,
+    out: &mut Vec<Manifest>,
+) {
+    if node.as_map().is_none() {
+        ctx.push(
+            Diagnostic::error(
+                "LBP1101",
+                format!("document is {}, not a Kubernetes object", node.type_name()),
+            )
+            .with_primary(node.span, "expected a mapping with `apiVersion` and `kind`")
+            .with_help("each YAML document must be one object; separate objects with `---`"),
+        );
+        return;
+    }
+    let Some(mut f) = Fields::new(ctx, node, "") else {
+        return;
+    };
+    let api_version = f
+        .string(ctx, "apiVersion")
+        .or_else(|| inherited.map(|(v, _)| v.clone()));
+    let kind = f
+        .string(ctx, "kind")
+        .or_else(|| inherited.map(|(v, k)| Spanned::new(k.to_string(), v.span)));
+    let (Some(api_version), Some(kind)) = (api_version, kind) else {
+        let missing = match (f.key_span("apiVersion"), f.key_span("kind")) {
+            (None, None) => "`apiVersion` and `kind`",
+            (None, _) => "`apiVersion`",
+            _ => "`kind`",
+        };
+        ctx.push(
+            Diagnostic::error("LBP1102", format!("object has no {missing}"))
+                .with_primary(first_line(node), "every Kubernetes object needs both")
+                .with_help(
+                    "add e.g. `apiVersion: v1` and `kind: Service` at the top of the document",
+                ),
+        );
+        return;
+    };
+    if kind.value == "List" || (kind.value.ends_with("List") && f.key_span("items").is_some()) {
+        let item_kind = kind.value.trim_end_matches("List").to_string();
+        let typed = (!item_kind.is_empty()).then_some((&api_version, item_kind.as_str()));
+        for (_, item) in f.list(ctx, "items") {
+            decode_object(ctx, file, item, typed, out);
+        }
+        f.accept(&["metadata"]);
+        f.finish(ctx);
+        return;
+    }
+    let (group, version) = split_api_version(&api_version.value);
+    let Some((_, versions, _, decoder)) = KINDS
+        .iter()
+        .find(|(g, _, k, _)| *g == group && *k == kind.value)
+    else {
+        ctx.push(
+            Diagnostic::advice(
+                "LBP4101",
+                format!(
+                    "skipped `{}` `{}`: not a kind lbplan reads",
+                    api_version.value, kind.value
+                ),
+            )
+            .with_primary(kind.span, "unknown kind")
+            .with_help("nothing to do: lbplan only reads the objects that shape load balancers"),
+        );
+        return;
+    };
+    if !versions.contains(&version) {
+        ctx.push(
+            Diagnostic::warning(
+                "LBP3102",
+                format!(
+                    "`{}` is not a served version of {}; the object was skipped",
+                    api_version.value, kind.value
+                ),
+            )
+            .with_primary(api_version.span, "unsupported apiVersion")
+            .with_help(format!(
+                "use {}",
+                versions
+                    .iter()
+                    .map(|v| format!("`{}`", join_api_version(group, v)))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )),
+        );
+        return;
+    }
+    let meta = meta::decode_meta(ctx, &mut f);
+    let object = decoder(ctx, &mut f, node, version);
+    f.finish(ctx);
+    out.push(Manifest {
+        file,
+        span: node.span,
+        api_version,
+        kind,
+        meta,
+        object,
+    });
+}
+
+/// The first line of an object, so a label does not underline a whole document.
+fn first_line(node: &Node) -> Span {
+    match node.as_map().and_then(|m| m.first()) {
+        Some(e) => e.key.span.join(e.value.span),
+        None => node.span,
+    }
+}
+
+/// `apps/v1` → (`apps`, `v1`); `v1` → (`""`, `v1`).
+pub fn split_api_version(v: &str) -> (&str, &str) {
+    match v.rsplit_once('/') {
+        Some((g, ver)) => (g, ver),
+        None => ("", v),
+    }
+}
+
+fn join_api_version(group: &str, version: &str) -> String {
+    if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    }
+}

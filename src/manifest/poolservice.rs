@@ -1,0 +1,9 @@
+//! PoolService (scaffold: replaced by the full decoder).
+use super::decode::{Ctx, Fields};
+use crate::source::Node;
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PoolService {}
+pub fn decode(_ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> PoolService {
+    f.accept(&["spec", "status", "endpoints", "ports", "addressType"]);
+    PoolService {}
+}

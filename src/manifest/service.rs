@@ -1,0 +1,141 @@
+//! `v1/Service`: the subject of every load-balancer provider.
+
+use super::decode::{Ctx, Fields, IntOrString, Spanned, StringMap, int_or_string_of};
+use crate::source::{Node, Span};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Service {
+    /// `spec.type` as written; `None` means the default, ClusterIP.
+    pub type_: Option<Spanned<String>>,
+    pub selector: StringMap,
+    pub ports: Vec<ServicePort>,
+    pub external_traffic_policy: Option<Spanned<String>>,
+    pub internal_traffic_policy: Option<Spanned<String>>,
+    pub load_balancer_class: Option<Spanned<String>>,
+    pub load_balancer_ip: Option<Spanned<String>>,
+    pub load_balancer_source_ranges: Vec<Spanned<String>>,
+    pub allocate_load_balancer_node_ports: Option<Spanned<bool>>,
+    pub health_check_node_port: Option<Spanned<i64>>,
+    pub session_affinity: Option<Spanned<String>>,
+    pub external_name: Option<Spanned<String>>,
+    pub cluster_ip: Option<Spanned<String>>,
+    /// Span of `spec` (or of the whole object when `spec` is missing).
+    pub spec_span: Option<Span>,
+    /// Addresses already in `status.loadBalancer.ingress` (ip or hostname).
+    pub status_ingress: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServicePort {
+    /// Span of the whole list item.
+    pub span: Span,
+    /// `spec.ports[i]`, for messages.
+    pub path: String,
+    pub name: Option<Spanned<String>>,
+    pub protocol: Option<Spanned<String>>,
+    pub port: Option<Spanned<i64>>,
+    pub target_port: Option<Spanned<IntOrString>>,
+    pub node_port: Option<Spanned<i64>>,
+    pub app_protocol: Option<Spanned<String>>,
+}
+
+impl Service {
+    /// The effective type (`ClusterIP` when unset).
+    pub fn type_name(&self) -> &str {
+        self.type_
+            .as_ref()
+            .map_or("ClusterIP", |t| t.value.as_str())
+    }
+    pub fn is_load_balancer(&self) -> bool {
+        self.type_name() == "LoadBalancer"
+    }
+    /// The effective `externalTrafficPolicy` (`Cluster` when unset).
+    pub fn traffic_policy(&self) -> &str {
+        self.external_traffic_policy
+            .as_ref()
+            .map_or("Cluster", |t| t.value.as_str())
+    }
+}
+
+impl ServicePort {
+    /// The effective protocol (`TCP` when unset).
+    pub fn protocol_name(&self) -> &str {
+        self.protocol.as_ref().map_or("TCP", |p| p.value.as_str())
+    }
+}
+
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> Service {
+    let mut svc = Service {
+        spec_span: Some(node.span),
+        ..Service::default()
+    };
+    if let Some(mut spec) = f.map(ctx, "spec") {
+        svc.spec_span = Some(spec.node().span);
+        svc.type_ = spec.string(ctx, "type");
+        svc.selector = spec.string_map(ctx, "selector");
+        svc.ports = spec
+            .list(ctx, "ports")
+            .into_iter()
+            .filter_map(|(path, n)| decode_port(ctx, n, path))
+            .collect();
+        svc.external_traffic_policy = spec.string(ctx, "externalTrafficPolicy");
+        svc.internal_traffic_policy = spec.string(ctx, "internalTrafficPolicy");
+        svc.load_balancer_class = spec.string(ctx, "loadBalancerClass");
+        svc.load_balancer_ip = spec.string(ctx, "loadBalancerIP");
+        svc.load_balancer_source_ranges = spec.strings(ctx, "loadBalancerSourceRanges");
+        svc.allocate_load_balancer_node_ports = spec.bool(ctx, "allocateLoadBalancerNodePorts");
+        svc.health_check_node_port = spec.int(ctx, "healthCheckNodePort");
+        svc.session_affinity = spec.string(ctx, "sessionAffinity");
+        svc.external_name = spec.string(ctx, "externalName");
+        svc.cluster_ip = spec.string(ctx, "clusterIP");
+        spec.accept(&[
+            "clusterIPs",
+            "externalIPs",
+            "sessionAffinityConfig",
+            "publishNotReadyAddresses",
+            "ipFamilies",
+            "ipFamilyPolicy",
+            "trafficDistribution",
+        ]);
+        spec.finish(ctx);
+    }
+    if let Some(mut status) = f.map(ctx, "status") {
+        if let Some(mut lb) = status.map(ctx, "loadBalancer") {
+            for (path, n) in lb.list(ctx, "ingress") {
+                if let Some(mut ing) = Fields::new(ctx, n, &path) {
+                    if let Some(ip) = ing.string(ctx, "ip") {
+                        svc.status_ingress.push(ip);
+                    }
+                    if let Some(h) = ing.string(ctx, "hostname") {
+                        svc.status_ingress.push(h);
+                    }
+                    ing.accept(&["ipMode", "ports"]);
+                    ing.finish(ctx);
+                }
+            }
+            lb.finish(ctx);
+        }
+        status.accept(&["conditions"]);
+        status.finish(ctx);
+    }
+    svc
+}
+
+fn decode_port(ctx: &mut Ctx, node: &Node, path: String) -> Option<ServicePort> {
+    let mut f = Fields::new(ctx, node, &path)?;
+    let target_port = f
+        .take("targetPort")
+        .and_then(|n| int_or_string_of(ctx, n, &format!("{path}.targetPort")));
+    let port = ServicePort {
+        span: node.span,
+        name: f.string(ctx, "name"),
+        protocol: f.string(ctx, "protocol"),
+        port: f.int(ctx, "port"),
+        target_port,
+        node_port: f.int(ctx, "nodePort"),
+        app_protocol: f.string(ctx, "appProtocol"),
+        path,
+    };
+    f.finish(ctx);
+    Some(port)
+}

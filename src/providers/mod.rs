@@ -1,0 +1,1 @@
+//! Providers: one folder each, holding what is specific to one cloud controller.

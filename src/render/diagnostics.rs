@@ -1,0 +1,246 @@
+//! Diagnostics as human text (miette's graphical report) and as the JSON contract of
+//! SPEC §7.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use serde_json::{Value, json};
+
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::source::{SourceMap, Span};
+
+/// Human output options.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Wrap width; fixed in tests so goldens do not depend on the terminal.
+    pub width: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// A miette view of one of our diagnostics, for one source file.
+struct View<'a> {
+    d: &'a Diagnostic,
+    header: String,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<View<'a>>,
+}
+
+impl fmt::Debug for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+impl fmt::Display for View<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+impl std::error::Error for View<'_> {}
+
+impl miette::Diagnostic for View<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Advice => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        let mut text = self.d.help.clone()?;
+        for n in &self.d.notes {
+            text.push_str("\nnote: ");
+            text.push_str(n);
+        }
+        Some(Box::new(text))
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}
+
+fn source_span(span: Span) -> SourceSpan {
+    SourceSpan::new((span.start as usize).into(), span.len())
+}
+
+fn header(d: &Diagnostic) -> String {
+    format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message)
+}
+
+fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
+    let mut header = header(d);
+    let Some(primary) = d.primary() else {
+        if let Some(p) = &d.path {
+            header.push_str(&format!("\n  --> {p}"));
+        }
+        return View {
+            d,
+            header,
+            source: None,
+            labels: vec![],
+            related: vec![],
+        };
+    };
+    let file = primary.span.file;
+    let f = sources.get(file);
+    let mut labels = Vec::new();
+    let mut related = Vec::new();
+    for l in &d.labels {
+        let text = (!l.message.is_empty()).then(|| l.message.clone());
+        if l.span.file == file {
+            labels.push(if l.primary {
+                LabeledSpan::new_primary_with_span(text, source_span(l.span))
+            } else {
+                LabeledSpan::new_with_span(text, source_span(l.span))
+            });
+        } else {
+            let other = sources.get(l.span.file);
+            let (ol, oc) = other.line_col(l.span.start);
+            related.push(View {
+                d,
+                header: format!("{}\n  --> {}:{ol}:{oc}", l.message, other.name),
+                source: Some(NamedSource::new(other.name.clone(), other.text.clone())),
+                labels: vec![LabeledSpan::new_with_span(None, source_span(l.span))],
+                related: vec![],
+            });
+        }
+    }
+    View {
+        d,
+        header,
+        source: Some(NamedSource::new(f.name.clone(), f.text.clone())),
+        labels,
+        related,
+    }
+}
+
+/// rustc-style text: `error[CODE]: message`, `--> file:line:col`, the snippet with the
+/// value underlined, secondary labels, `help:`. Ends with a summary line.
+pub fn human(sources: &SourceMap, diags: &Diagnostics, opts: HumanOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_context_lines(1)
+        .without_cause_chain();
+    let mut out = String::new();
+    for d in diags.sorted() {
+        let v = view(sources, d);
+        if handler.render_report(&mut out, &v).is_err() {
+            out.push_str(&v.header);
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out.push_str(&summary_line(diags));
+    out.push('\n');
+    out
+}
+
+/// `2 errors, 1 warning` (or `no problems found`).
+pub fn summary_line(diags: &Diagnostics) -> String {
+    let e = diags.count(Severity::Error);
+    let w = diags.count(Severity::Warning);
+    let a = diags.count(Severity::Advice);
+    if e + w + a == 0 {
+        return "no problems found".to_string();
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut parts = vec![plural(e, "error"), plural(w, "warning")];
+    if a > 0 {
+        parts.push(plural(a, "note"));
+    }
+    parts.join(", ")
+}
+
+/// One diagnostic in the JSON contract (SPEC §7). Positions are 1-based; `end_column` is
+/// the column just after the last character. Unlocated diagnostics have `null` positions
+/// and the input path in `file`.
+pub fn diagnostic_json(sources: &SourceMap, d: &Diagnostic) -> Value {
+    let (file, line, column, end_line, end_column) = match d.primary() {
+        Some(l) => {
+            let f = sources.get(l.span.file);
+            let (sl, sc) = f.line_col(l.span.start);
+            let (el, ec) = f.line_col(l.span.end);
+            (json!(f.name), json!(sl), json!(sc), json!(el), json!(ec))
+        }
+        None => (
+            json!(d.path),
+            Value::Null,
+            Value::Null,
+            Value::Null,
+            Value::Null,
+        ),
+    };
+    let labels: Vec<Value> = d
+        .labels
+        .iter()
+        .filter(|l| !l.primary)
+        .map(|l| {
+            let f = sources.get(l.span.file);
+            let (sl, sc) = f.line_col(l.span.start);
+            json!({"file": f.name, "line": sl, "column": sc, "message": l.message})
+        })
+        .collect();
+    json!({
+        "code": d.code,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": file,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "help": d.help,
+        "labels": labels,
+        "notes": d.notes,
+    })
+}
+
+/// The whole diagnostics document of `lbplan validate --format json`.
+pub fn json(sources: &SourceMap, diags: &Diagnostics) -> String {
+    let items: Vec<Value> = diags
+        .sorted()
+        .into_iter()
+        .map(|d| diagnostic_json(sources, d))
+        .collect();
+    let doc = json!({
+        "diagnostics": items,
+        "summary": {
+            "errors": diags.count(Severity::Error),
+            "warnings": diags.count(Severity::Warning),
+            "advice": diags.count(Severity::Advice),
+        }
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

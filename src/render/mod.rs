@@ -1,0 +1,4 @@
+//! Stage `render`: the only place that formats for humans or machines.
+
+pub mod diagnostics;
+pub mod sarif;

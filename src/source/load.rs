@@ -1,0 +1,205 @@
+//! Reading inputs: files, folders (recursively) and standard input, with hard limits so
+//! that no input can make a run slow or large.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::yaml::{Document, parse_file};
+use super::{FileId, SourceMap, Span};
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// Default per-input size limit: far above any real manifest set, far below trouble.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    pub max_file_size: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// Everything read from the inputs of one run.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub documents: Vec<Document>,
+    /// An input could not be read at all (exit status 2, like a usage error).
+    pub io_failed: bool,
+}
+
+/// Reads every input named on the command line. `-` is standard input.
+pub fn load_inputs(inputs: &[String], opts: &LoadOptions, diags: &mut Diagnostics) -> Loaded {
+    let mut loaded = Loaded::default();
+    for input in inputs {
+        if input == "-" {
+            let stdin = std::io::stdin();
+            let bytes = read_limited(stdin.lock(), opts.max_file_size);
+            add_bytes(&mut loaded, "<stdin>", bytes, opts, diags);
+            continue;
+        }
+        let path = Path::new(input);
+        match std::fs::metadata(path) {
+            Err(e) => {
+                loaded.io_failed = true;
+                diags.push(unreadable(input, &e));
+            }
+            Ok(meta) if meta.is_dir() => {
+                let mut files = Vec::new();
+                walk(path, &mut files, diags);
+                if files.is_empty() {
+                    loaded.io_failed = true;
+                    diags.push(
+                        Diagnostic::error("LBP1009", format!("no manifests found in `{input}`"))
+                            .with_path(input.clone())
+                            .with_help("lbplan reads *.yaml, *.yml and *.json files, recursively"),
+                    );
+                }
+                for f in files {
+                    read_file(&mut loaded, &f, opts, diags);
+                }
+            }
+            Ok(_) => read_file(&mut loaded, path, opts, diags),
+        }
+    }
+    loaded
+}
+
+fn unreadable(name: &str, e: &std::io::Error) -> Diagnostic {
+    let why = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    };
+    Diagnostic::error("LBP1001", format!("cannot read `{name}`: {why}"))
+        .with_path(name.to_string())
+        .with_help("check the path; use `-` to read from standard input")
+}
+
+/// Manifest files under `dir`, sorted, skipping hidden entries and not following
+/// symlinked folders (no loops).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Diagnostics) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(unreadable(&dir.display().to_string(), &e));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&p, out, diags);
+        } else if is_manifest(&p) {
+            out.push(p);
+        }
+    }
+}
+
+fn is_manifest(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+fn read_limited(reader: impl Read, max: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    reader.take(max + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn read_file(loaded: &mut Loaded, path: &Path, opts: &LoadOptions, diags: &mut Diagnostics) {
+    let name = path.display().to_string();
+    let bytes = std::fs::File::open(path).and_then(|f| read_limited(f, opts.max_file_size));
+    add_bytes(loaded, &name, bytes, opts, diags);
+}
+
+fn add_bytes(
+    loaded: &mut Loaded,
+    name: &str,
+    bytes: std::io::Result<Vec<u8>>,
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) {
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(e) => {
+            loaded.io_failed = true;
+            diags.push(unreadable(name, &e));
+            return;
+        }
+    };
+    if bytes.len() as u64 > opts.max_file_size {
+        diags.push(
+            Diagnostic::error(
+                "LBP1003",
+                format!(
+                    "`{name}` is larger than the limit of {} bytes",
+                    opts.max_file_size
+                ),
+            )
+            .with_path(name.to_string())
+            .with_help("split the file or raise the limit with --max-file-size"),
+        );
+        return;
+    }
+    let (text, bad_utf8) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    };
+    let nul = text.find('\0');
+    let id = loaded.sources.add(name, text);
+    let here = |at: usize| Span::new(id, at, at + 1);
+    if let Some(at) = nul {
+        diags.push(
+            Diagnostic::error(
+                "LBP1008",
+                format!("`{name}` contains NUL bytes; it looks binary"),
+            )
+            .with_primary(here(at), "NUL byte")
+            .with_help("remove binary files from the manifest folder or name manifests explicitly"),
+        );
+        return;
+    }
+    if let Some(at) = bad_utf8 {
+        diags.push(
+            Diagnostic::error("LBP1002", format!("`{name}` is not valid UTF-8"))
+                .with_primary(here(at), "invalid UTF-8 starts here")
+                .with_help("save the file as UTF-8"),
+        );
+        return;
+    }
+    parse_into(loaded, id, diags);
+}
+
+fn parse_into(loaded: &mut Loaded, id: FileId, diags: &mut Diagnostics) {
+    let docs = parse_file(id, loaded.sources.get(id), diags);
+    loaded.documents.extend(docs);
+}
+
+/// Adds in-memory text as an input (tests, `git show` output, generated fleets).
+pub fn add_text(loaded: &mut Loaded, name: &str, text: String, diags: &mut Diagnostics) -> FileId {
+    let id = loaded.sources.add(name, text);
+    parse_into(loaded, id, diags);
+    id
+}
