@@ -1,4 +1,7 @@
-//! Annotation catalogue support: value grammars and typo detection.
+//! Annotation catalogue support: value grammars, the catalogue types and typo detection.
+
+pub mod catalogue;
+pub mod grammar;
 
 /// The closest candidate to `word` by edit distance, if close enough to be a plausible
 /// typo (at most a third of the word's length, and at most 3 edits).

@@ -1,2 +1,5 @@
 //! Kubernetes' own rules, as the API server applies them: label selectors, label and name
-//! syntax. Shared by `check` (validation) and later stages (selector matching).
+//! syntax. Shared by `manifest` (decoding selectors), `check` (validation) and later
+//! stages (selector matching).
+
+pub mod selector;

@@ -30,6 +30,21 @@ bool into Go struct field ObjectMeta.metadata.annotations of type string\"). Con
 unquoted.",
     },
     CodeInfo {
+        code: "LBP1104",
+        title: "a required field is missing or a field combination is invalid",
+        explanation: "The API server requires this field (or forbids it in this combination) and \
+rejects the object otherwise. Example: a `matchExpressions` entry with operator `In` but no \
+`values`, or with operator `Exists` and a `values` list.\n\nFix: add the missing field or remove \
+the one that is not allowed, as the help line says.",
+    },
+    CodeInfo {
+        code: "LBP1105",
+        title: "a field has a value outside its allowed set",
+        explanation: "The field takes one of a fixed set of values (an enum in the Kubernetes API), and \
+the API server answers any other value with `Unsupported value`. Values are case-sensitive: \
+`loadbalancer` is not `LoadBalancer`.\n\nFix: use one of the values listed in the help line.",
+    },
+    CodeInfo {
         code: "LBP3101",
         title: "unknown field",
         explanation: "The field is not part of this kind's schema. The API server drops unknown fields \
