@@ -243,11 +243,13 @@ fn block(raw: &str, indent: usize, folded: bool) -> Produced {
         let body = line.trim_end_matches('\n').trim_end_matches('\r');
         let mut produced = Vec::new();
         let mut skipped = 0;
+        let mut leading = true;
         for (i, c) in body.char_indices() {
-            if skipped < indent && c == ' ' {
+            if leading && skipped < indent && c == ' ' {
                 skipped += 1;
                 continue;
             }
+            leading = false;
             let a = (off + i) as u32;
             produced.push((c, a, a + c.len_utf8() as u32));
         }
@@ -319,4 +321,71 @@ fn match_decoded(chars: &Produced, decoded: &str, style: ScalarStyle) -> Option<
     }
     ranges.truncate(decoded.len().max(1));
     Some(ranges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+    use crate::source::{SourceMap, yaml::parse_file};
+
+    /// Parses `text` (a one-key mapping) and returns the text that the locator maps
+    /// `needle`'s position in the decoded value to.
+    fn located(text: &str, needle: &str) -> (String, bool) {
+        let mut map = SourceMap::new();
+        let id = map.add("t.yaml", text.to_string());
+        let mut d = Diagnostics::new();
+        let docs = parse_file(id, map.get(id), &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        let root = docs[0].root.as_ref().expect("document");
+        let value = &root.as_map().expect("map")[0].value;
+        let decoded = &value.as_scalar().expect("scalar").value;
+        let at = decoded.find(needle).expect("needle in decoded value");
+        let loc = ValueLocator::new(map.get(id), value);
+        let span = loc.span(at, at + needle.len());
+        (map.get(id).slice(span).to_string(), loc.is_exact())
+    }
+
+    #[test]
+    fn plain_and_double_quoted_values_map_exactly() {
+        assert_eq!(located("k: abc def\n", "def"), ("def".into(), true));
+        assert_eq!(located("k: \"a\\tb c\"\n", "c"), ("c".into(), true));
+        // an escape maps to the whole escape sequence
+        assert_eq!(located("k: \"a\\tb\"\n", "\t"), ("\\t".into(), true));
+        assert_eq!(located("k: \"\\u00e9x\"\n", "x"), ("x".into(), true));
+    }
+
+    /// Seed 003 writes `kubernetes.io/elb.autocreate` as a single-quoted JSON object spread
+    /// over several lines; positions inside it must still be exact.
+    #[test]
+    fn multi_line_single_quoted_json_maps_exactly() {
+        let text = "k: '\n  {\n  \"type\": \"public\",\n  \"bandwidth_size\": 5x\n  }'\n";
+        let (s, exact) = located(text, "5x");
+        assert!(exact);
+        assert_eq!(s, "5x");
+        assert_eq!(located("k: 'it''s'\n", "s"), ("s".into(), true));
+    }
+
+    /// Seed 004 writes `listen-ports` and `conditions.<svc>` as `|` block scalars.
+    #[test]
+    fn literal_and_folded_blocks_map_exactly() {
+        let text = "k: |\n  [{\"HTTP\": 8001},\n   {\"http\": 80}]\n";
+        assert_eq!(located(text, "\"http\""), ("\"http\"".into(), true));
+        let folded = "k: >\n  one\n  two\n";
+        assert_eq!(located(folded, "two"), ("two".into(), true));
+    }
+
+    #[test]
+    fn out_of_range_requests_are_clamped_not_panicking() {
+        let mut map = SourceMap::new();
+        let id = map.add("t.yaml", "k: ab\n".to_string());
+        let mut d = Diagnostics::new();
+        let docs = parse_file(id, map.get(id), &mut d);
+        let value = &docs[0].root.as_ref().unwrap().as_map().unwrap()[0].value;
+        let loc = ValueLocator::new(map.get(id), value);
+        let s = loc.span(1, 99);
+        assert_eq!(map.get(id).slice(s), "b");
+        let e = loc.span(2, 2);
+        assert!(e.is_empty());
+    }
 }
