@@ -32,6 +32,9 @@ pub struct Manifest {
     pub object: Object,
 }
 
+/// Variants differ in size, but a run holds at most a few thousand objects and they are
+/// built once; boxing would only add noise at every use.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
     Service(service::Service),
@@ -110,8 +113,13 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
 pub fn decode_documents(ctx: &mut Ctx, docs: &[Document]) -> Vec<Manifest> {
     let mut out = Vec::new();
     for doc in docs {
-        if let Some(root) = &doc.root {
-            decode_object(ctx, doc.file, root, None, &mut out);
+        // An empty document (a trailing `---`, a comment-only file) is no object: kubectl
+        // skips it, and so do we.
+        match &doc.root {
+            Some(root) if root.resolve() != Some(crate::source::Resolved::Null) => {
+                decode_object(ctx, doc.file, root, None, &mut out);
+            }
+            _ => {}
         }
     }
     out

@@ -75,19 +75,12 @@ impl<'a> Builder<'a> {
             }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some(ks) = k.as_scalar() {
-                        if ks.value != "<<" || ks.style.is_quoted() {
-                            if let Some(first) = seen.get(&ks.value) {
-                                diags.push(
-                                    Diagnostic::error(
-                                        "LBP1005",
-                                        format!("duplicate key `{}`", ks.value),
-                                    )
-                                    .with_primary(k.span, "this key is already defined")
-                                    .with_secondary(*first, "first defined here")
-                                    .with_help("remove one of the two entries; readers disagree on which one wins"),
-                                );
-                            } else {
+                    if let Some(ks) = k.as_scalar()
+                        && (ks.value != "<<" || ks.style.is_quoted())
+                    {
+                        match seen.get(&ks.value) {
+                            Some(first) => diags.push(duplicate_key(&ks.value, k.span, *first)),
+                            None => {
                                 seen.insert(ks.value.clone(), k.span);
                             }
                         }
@@ -195,6 +188,13 @@ impl<'a> Builder<'a> {
         }
         Ok(())
     }
+}
+
+fn duplicate_key(key: &str, at: Span, first: Span) -> Diagnostic {
+    Diagnostic::error("LBP1005", format!("duplicate key `{key}`"))
+        .with_primary(at, "this key is already defined")
+        .with_secondary(first, "first defined here")
+        .with_help("remove one of the two entries; readers disagree on which one wins")
 }
 
 /// Block collections end where the next token starts (often after trailing newlines and
