@@ -79,7 +79,12 @@ pub(crate) fn joined(errs: &[Invalid]) -> String {
 /// The label under the primary span: "this character" when one is blamed.
 pub(crate) fn invalid_label(errs: &[Invalid]) -> &'static str {
     match errs.iter().find_map(|e| e.at.as_ref()) {
-        Some(r) if r.len() <= 4 && !errs[0].message.starts_with("must be no more") => {
+        Some(r)
+            if r.len() <= 4
+                && !errs
+                    .first()
+                    .is_some_and(|e| e.message.starts_with("must be no more")) =>
+        {
             "not allowed here"
         }
         Some(_) => "invalid part",

@@ -30,7 +30,9 @@ pub fn check(sources: &SourceMap, m: &Manifest, diags: &mut Diagnostics) {
     check_unique_names(svc, diags);
     check_unique_ports(svc, diags);
     check_unique_node_ports(svc, diags);
-    check_type_specific_fields(svc, diags);
+    if type_is_known(svc) {
+        check_type_specific_fields(svc, diags);
+    }
     check_load_balancer_class(sources, svc, diags);
     check_source_ranges(sources, svc, diags);
     check_external_name(sources, svc, m, diags);
@@ -51,6 +53,11 @@ fn check_enums(svc: &Service, diags: &mut Diagnostics) {
     }
 }
 
+/// False for a misspelt type: type-dependent rules would only add noise to LBP1105.
+fn type_is_known(svc: &Service) -> bool {
+    TYPES.contains(&svc.type_name())
+}
+
 fn is_headless(svc: &Service) -> bool {
     svc.cluster_ip.as_ref().is_some_and(|c| c.value == "None")
 }
@@ -65,7 +72,11 @@ fn anchor(svc: &Service, m: &Manifest) -> Span {
 }
 
 fn check_ports_present(svc: &Service, m: &Manifest, diags: &mut Diagnostics) {
-    if !svc.ports.is_empty() || is_headless(svc) || svc.type_name() == "ExternalName" {
+    if !svc.ports.is_empty()
+        || is_headless(svc)
+        || !type_is_known(svc)
+        || svc.type_name() == "ExternalName"
+    {
         return;
     }
     diags.push(
@@ -190,6 +201,9 @@ fn check_node_port(svc: &Service, port: &ServicePort, diags: &mut Diagnostics) {
         return; // 0 asks the API server to allocate one.
     }
     let field = format!("{}.nodePort", port.path);
+    if !type_is_known(svc) {
+        return;
+    }
     if matches!(svc.type_name(), "ClusterIP" | "ExternalName") {
         let mut d = Diagnostic::error(
             "LBP2017",
@@ -301,17 +315,37 @@ fn check_unique_node_ports(svc: &Service, diags: &mut Diagnostics) {
     }
 }
 
+/// What a type-specific field needs: the condition in the API server's words, and the fix.
+struct Needs {
+    when: &'static str,
+    fix: &'static str,
+}
+
+const NEEDS_EXTERNAL: Needs = Needs {
+    when: "`type` is 'NodePort' or 'LoadBalancer'",
+    fix: "set `type: LoadBalancer` (or `NodePort`)",
+};
+const NEEDS_LB: Needs = Needs {
+    when: "`type` is 'LoadBalancer'",
+    fix: "set `type: LoadBalancer`",
+};
+const NEEDS_LB_LOCAL: Needs = Needs {
+    when: "`type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+    fix: "set `type: LoadBalancer` and `externalTrafficPolicy: Local`",
+};
+
 /// Reports `field` set on a Service whose type (or policy) does not allow it.
-fn forbid(diags: &mut Diagnostics, svc: &Service, field: &str, span: Span, needs: &str) {
+fn forbid(diags: &mut Diagnostics, svc: &Service, field: &str, span: Span, needs: &Needs) {
     let mut d = Diagnostic::error(
         "LBP2019",
         format!(
-            "`spec.{field}` may only be used when {needs} (this Service is {})",
+            "`spec.{field}` may only be used when {} (this Service is {})",
+            needs.when,
             svc.type_name()
         ),
     )
     .with_primary(span, "not allowed for this Service")
-    .with_help(format!("set {needs}, or remove `{field}`"));
+    .with_help(format!("{}, or remove `{field}`", needs.fix));
     if let Some(t) = &svc.type_ {
         d = d.with_secondary(t.span, "Service type");
     }
@@ -322,41 +356,17 @@ fn check_type_specific_fields(svc: &Service, diags: &mut Diagnostics) {
     let lb = svc.is_load_balancer();
     let external = lb || svc.type_name() == "NodePort";
     if let Some(p) = svc.external_traffic_policy.as_ref().filter(|_| !external) {
-        forbid(
-            diags,
-            svc,
-            "externalTrafficPolicy",
-            p.span,
-            "`type` is 'NodePort' or 'LoadBalancer'",
-        );
+        forbid(diags, svc, "externalTrafficPolicy", p.span, &NEEDS_EXTERNAL);
     }
     if let Some(c) = svc.load_balancer_class.as_ref().filter(|_| !lb) {
-        forbid(
-            diags,
-            svc,
-            "loadBalancerClass",
-            c.span,
-            "`type` is 'LoadBalancer'",
-        );
+        forbid(diags, svc, "loadBalancerClass", c.span, &NEEDS_LB);
     }
     if let Some(r) = svc.load_balancer_source_ranges.first().filter(|_| !lb) {
-        forbid(
-            diags,
-            svc,
-            "loadBalancerSourceRanges",
-            r.span,
-            "`type` is 'LoadBalancer'",
-        );
+        forbid(diags, svc, "loadBalancerSourceRanges", r.span, &NEEDS_LB);
     }
     if let Some(h) = svc.health_check_node_port.as_ref().filter(|h| h.value != 0) {
         if !lb || svc.traffic_policy() != "Local" {
-            forbid(
-                diags,
-                svc,
-                "healthCheckNodePort",
-                h.span,
-                "`type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
-            );
+            forbid(diags, svc, "healthCheckNodePort", h.span, &NEEDS_LB_LOCAL);
         } else {
             check_port_number(diags, "spec.healthCheckNodePort", h);
         }
