@@ -1,11 +1,15 @@
 //! Stage `check`: every rule is a small function with a stable code. All rules run, so a
 //! user sees every problem in one run.
 
+pub mod ingress;
+pub mod metadata;
+pub mod service;
+
 use crate::diag::Diagnostics;
 use crate::manifest::Manifest;
 use crate::source::SourceMap;
 
 /// Runs every rule over the decoded objects.
 pub fn run(sources: &SourceMap, manifests: &[Manifest], diags: &mut Diagnostics) {
-    let _ = (sources, manifests, diags);
+    metadata::kube_rules(sources, manifests, diags);
 }

@@ -3,3 +3,4 @@
 //! stages (selector matching).
 
 pub mod selector;
+pub mod validation;
