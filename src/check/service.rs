@@ -68,7 +68,7 @@ fn anchor(svc: &Service, m: &Manifest) -> Span {
         .as_ref()
         .map(|t| t.span)
         .or(svc.spec_span)
-        .unwrap_or(m.span)
+        .unwrap_or(m.kind.span)
 }
 
 fn check_ports_present(svc: &Service, m: &Manifest, diags: &mut Diagnostics) {

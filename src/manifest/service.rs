@@ -19,7 +19,7 @@ pub struct Service {
     pub session_affinity: Option<Spanned<String>>,
     pub external_name: Option<Spanned<String>>,
     pub cluster_ip: Option<Spanned<String>>,
-    /// Span of `spec` (or of the whole object when `spec` is missing).
+    /// Span of `spec`; `None` when the object has no `spec`.
     pub spec_span: Option<Span>,
     /// Addresses already in `status.loadBalancer.ingress` (ip or hostname).
     pub status_ingress: Vec<Spanned<String>>,
@@ -64,9 +64,9 @@ impl ServicePort {
     }
 }
 
-pub fn decode(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> Service {
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> Service {
     let mut svc = Service {
-        spec_span: Some(node.span),
+        spec_span: None,
         ..Service::default()
     };
     if let Some(mut spec) = f.map(ctx, "spec") {
