@@ -222,14 +222,14 @@ pub fn decode_taints(ctx: &mut Ctx, spec: &mut Fields) -> Vec<Taint> {
                 ));
             }
         }
-        if let Some(e) = &taint.effect {
-            if let Some(d) = not_one_of(
+        if let Some(e) = &taint.effect
+            && let Some(d) = not_one_of(
                 e,
                 &format!("{path}.effect"),
                 &["NoSchedule", "PreferNoSchedule", "NoExecute"],
-            ) {
-                ctx.push(d);
-            }
+            )
+        {
+            ctx.push(d);
         }
         out.push(taint);
     }

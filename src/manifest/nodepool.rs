@@ -203,29 +203,29 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, node: &Node, version: &str) -> Node
 /// The NodePool webhook's validation (OpenYurt `nodepool_validation.go`, reference §5.1),
 /// plus the leader-election fields that only take effect together.
 fn check_spec(ctx: &mut Ctx, np: &NodePool) {
-    if let Some(t) = &np.type_ {
-        if let Some(mut d) = not_one_of(t, "spec.type", &["Edge", "Cloud"]) {
-            d.message = format!("pool type should be Edge or Cloud, found `{}`", t.value);
-            ctx.push(d);
-        }
+    if let Some(t) = &np.type_
+        && let Some(mut d) = not_one_of(t, "spec.type", &["Edge", "Cloud"])
+    {
+        d.message = format!("pool type should be Edge or Cloud, found `{}`", t.value);
+        ctx.push(d);
     }
-    if np.is_cloud() {
-        if let Some(h) = np.host_network.as_ref().filter(|h| h.value) {
-            let mut d = Diagnostic::error("LBP2102", "Cloud NodePool does not support hostNetwork")
-                .with_primary(h.span, "`hostNetwork: true` is only allowed for Edge pools")
-                .with_help(
-                    "remove `hostNetwork`, or set `type: Edge` (both are immutable after creation)",
-                );
-            if let Some(t) = &np.type_ {
-                d = d.with_secondary(t.span, "this pool is a Cloud pool");
-            }
-            ctx.push(d);
+    if np.is_cloud()
+        && let Some(h) = np.host_network.as_ref().filter(|h| h.value)
+    {
+        let mut d = Diagnostic::error("LBP2102", "Cloud NodePool does not support hostNetwork")
+            .with_primary(h.span, "`hostNetwork: true` is only allowed for Edge pools")
+            .with_help(
+                "remove `hostNetwork`, or set `type: Edge` (both are immutable after creation)",
+            );
+        if let Some(t) = &np.type_ {
+            d = d.with_secondary(t.span, "this pool is a Cloud pool");
         }
+        ctx.push(d);
     }
-    if let Some(s) = &np.leader_election_strategy {
-        if let Some(d) = not_one_of(s, "spec.leaderElectionStrategy", &["random", "mark"]) {
-            ctx.push(d);
-        }
+    if let Some(s) = &np.leader_election_strategy
+        && let Some(d) = not_one_of(s, "spec.leaderElectionStrategy", &["random", "mark"])
+    {
+        ctx.push(d);
     }
     if !np.leader_election_enabled() {
         let unused: Vec<(&str, Span)> = [
@@ -268,17 +268,19 @@ fn check_spec(ctx: &mut Ctx, np: &NodePool) {
             }
             ctx.push(d);
         }
-    } else if np.leader_election_strategy() != "mark" {
-        if let Some(e) = np.leader_node_label_selector.values().next() {
-            ctx.push(
-                Diagnostic::warning(
-                    "LBP3104",
-                    "`leaderNodeLabelSelector` has no effect unless `leaderElectionStrategy: mark`",
-                )
-                .with_primary(e.key.span, "ignored with the `random` strategy")
-                .with_help("set `spec.leaderElectionStrategy: mark` to elect leaders among the labelled nodes"),
-            );
-        }
+    } else if np.leader_election_strategy() != "mark"
+        && let Some(e) = np.leader_node_label_selector.values().next()
+    {
+        ctx.push(
+            Diagnostic::warning(
+                "LBP3104",
+                "`leaderNodeLabelSelector` has no effect unless `leaderElectionStrategy: mark`",
+            )
+            .with_primary(e.key.span, "ignored with the `random` strategy")
+            .with_help(
+                "set `spec.leaderElectionStrategy: mark` to elect leaders among the labelled nodes",
+            ),
+        );
     }
 }
 
