@@ -348,7 +348,7 @@ fn decode_config(ctx: &mut Ctx, c: &mut Fields) -> AlbLoadBalancer {
             );
         }
     }
-    let enums: [(&Option<Spanned<String>>, &str, &[&'static str]); 5] = [
+    let enums: [EnumField; 5] = [
         (
             &lb.address_allocated_mode,
             "spec.config.addressAllocatedMode",
@@ -508,6 +508,13 @@ fn check_duplicate_listeners(ctx: &mut Ctx, listeners: &[AlbListener]) {
         }
     }
 }
+
+/// (value, path for messages, allowed values) of an enumerated config field.
+type EnumField<'a> = (
+    &'a Option<Spanned<String>>,
+    &'static str,
+    &'static [&'static str],
+);
 
 fn push_opt(ctx: &mut Ctx, d: Option<Diagnostic>) {
     if let Some(d) = d {
