@@ -59,6 +59,13 @@ impl Cloud {
             Cloud::Huawei => "huawei",
         }
     }
+    /// The product name, for messages.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Cloud::Alibaba => "Alibaba Cloud",
+            Cloud::Huawei => "Huawei Cloud",
+        }
+    }
     pub fn parse(s: &str) -> Option<Cloud> {
         match s {
             "alibaba" => Some(Cloud::Alibaba),
@@ -511,7 +518,7 @@ fn version_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<Version>
                     format!("`{path}` is not a valid version: {}", e.message),
                 )
                 .with_primary(span, e.message.clone())
-                .with_help("write the version as a quoted string, e.g. \"1.30\" or \"v1.30.1\""),
+                .with_help("write e.g. \"1.30\", \"v1.30.1\" or \"2.1.0\""),
             );
             None
         }
@@ -533,15 +540,15 @@ fn check_profile(ctx: &mut Ctx, p: &ClusterProfile) {
             Diagnostic::error(
                 "LBP2104",
                 format!(
-                    "cluster kind `{}` is a {} cluster, but `cloud` is `{}`",
+                    "cluster kind `{}` runs on {}, but `cloud` is `{}`",
                     kind.value.as_str(),
-                    kind.value.cloud().as_str(),
+                    kind.value.cloud().display_name(),
                     cloud.value.as_str()
                 ),
             )
             .with_primary(
                 kind.span,
-                format!("a {} cluster kind", kind.value.cloud().as_str()),
+                format!("an {} cluster kind", kind.value.cloud().display_name()),
             )
             .with_secondary(cloud.span, "cloud given here")
             .with_help(format!(

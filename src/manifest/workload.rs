@@ -405,10 +405,16 @@ fn check_selector(ctx: &mut Ctx, w: &Workload, at: Span) {
     )
     .with_primary(
         failed.span,
-        format!(
-            "`{}` is not satisfied by the template labels",
-            failed.key.value
-        ),
+        match (failed.op, failed.values.first()) {
+            (Operator::Equals, Some(v)) => format!(
+                "requires `{}: {}`, which the template labels lack",
+                failed.key.value, v.value
+            ),
+            _ => format!(
+                "the requirement on `{}` fails for the template labels",
+                failed.key.value
+            ),
+        },
     );
     if let Some(span) = w.template_labels_span {
         d = d.with_secondary(span, "the pod template's labels");
