@@ -263,12 +263,40 @@ fn ip_list(ctx: &mut Ctx, f: &mut Fields, key: &'static str) -> Vec<Spanned<Stri
     out
 }
 
+/// Decodes a Deployment, DaemonSet or StatefulSet. The kind is read from the object's own
+/// `kind`; items of a typed list (`DaemonSetList`) may omit it, and then the kind is
+/// inferred from kind-specific fields (prefer [`decode_workload_of`] when the caller knows).
 pub fn decode_workload(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> Workload {
+    let has = |section: &str, keys: &[&str]| {
+        node.get(section)
+            .is_some_and(|s| keys.iter().any(|k| s.get(k).is_some()))
+    };
     let kind = match node.get("kind").and_then(Node::as_str) {
         Some("DaemonSet") => WorkloadKind::DaemonSet,
         Some("StatefulSet") => WorkloadKind::StatefulSet,
-        _ => WorkloadKind::Deployment,
+        Some(_) => WorkloadKind::Deployment,
+        None if has(
+            "spec",
+            &["serviceName", "volumeClaimTemplates", "podManagementPolicy"],
+        ) =>
+        {
+            WorkloadKind::StatefulSet
+        }
+        None if has("status", &["desiredNumberScheduled", "numberReady"]) => {
+            WorkloadKind::DaemonSet
+        }
+        None => WorkloadKind::Deployment,
     };
+    decode_workload_of(ctx, f, node, kind)
+}
+
+/// Decodes a workload of a known kind.
+pub fn decode_workload_of(
+    ctx: &mut Ctx,
+    f: &mut Fields,
+    _node: &Node,
+    kind: WorkloadKind,
+) -> Workload {
     let mut w = Workload {
         kind,
         ..Workload::default()
@@ -783,6 +811,29 @@ spec:
             .find(|d| d.code == "LBP1105")
             .expect("protocol");
         assert!(proto.help.as_deref().unwrap_or("").contains("`TCP`"));
+    }
+
+    #[test]
+    fn typed_list_items_without_kind_keep_their_kind() {
+        let text = r#"
+apiVersion: apps/v1
+kind: DaemonSetList
+items:
+- metadata: {name: cube}
+  spec:
+    selector: {matchLabels: {app: cube}}
+    template:
+      metadata: {labels: {app: cube}}
+      spec: {containers: [{name: cube, image: cube}]}
+  status: {desiredNumberScheduled: 2, numberReady: 1}
+"#;
+        let (m, diags) = one(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let Object::DaemonSet(w) = &m.object else {
+            panic!("not a DaemonSet")
+        };
+        assert_eq!(w.kind, WorkloadKind::DaemonSet);
+        assert_eq!(w.ready_count(), Some(1));
     }
 
     #[test]
