@@ -1,9 +1,409 @@
-//! `v1/Node` (scaffold: replaced by the full decoder).
-use super::decode::{Ctx, Fields};
-use crate::source::Node;
+//! `v1/Node`: where backends run. Rules read a node's pool membership, readiness, taints,
+//! `providerID` (the cloud instance behind it) and its internal IP (ELB/CLB backends).
+//!
+//! Labels live in `metadata` ([`crate::manifest::ObjectMeta`]); pool membership is the
+//! label [`NODEPOOL_LABEL`] (`apps.openyurt.io/nodepool=<pool>`), read with [`pool_of`].
+//!
+//! This module also holds the small decoding pieces shared by the other object decoders of
+//! this stage (conditions, taints, enum and port checks), so they report alike.
+
+use super::ObjectMeta;
+use super::decode::{Ctx, Fields, Spanned, StringEntry};
+use crate::diag::Diagnostic;
+use crate::source::{Node, Span};
+
+/// The node label that says which OpenYurt NodePool a node belongs to. OpenYurt's node
+/// webhook copies `apps.openyurt.io/desired-nodepool` into it; once set it may only be
+/// added or removed, never changed in place (reference §5.1).
+pub const NODEPOOL_LABEL: &str = "apps.openyurt.io/nodepool";
+
+/// The label written while a node is being moved into a pool; the webhook turns it into
+/// [`NODEPOOL_LABEL`] when that one is absent.
+pub const DESIRED_NODEPOOL_LABEL: &str = "apps.openyurt.io/desired-nodepool";
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct NodeObject {}
-pub fn decode(_ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> NodeObject {
-    f.accept(&["spec", "status"]);
-    NodeObject {}
+pub struct NodeObject {
+    /// `spec.providerID`, e.g. `cn-hangzhou.i-bp1…` (CCM parses `<region>.<instance>`).
+    pub provider_id: Option<Spanned<String>>,
+    /// `spec.unschedulable` (cordoned).
+    pub unschedulable: Option<Spanned<bool>>,
+    pub taints: Vec<Taint>,
+    pub pod_cidr: Option<Spanned<String>>,
+    pub pod_cidrs: Vec<Spanned<String>>,
+    /// `status.addresses`, in the order written.
+    pub addresses: Vec<NodeAddress>,
+    /// `status.conditions`.
+    pub conditions: Vec<Condition>,
+    /// Span of `spec`, if present.
+    pub spec_span: Option<Span>,
+}
+
+/// One `status.addresses[]` item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeAddress {
+    pub span: Span,
+    /// `InternalIP`, `ExternalIP`, `Hostname`, `InternalDNS`, `ExternalDNS`.
+    pub type_: Option<Spanned<String>>,
+    pub address: Option<Spanned<String>>,
+}
+
+/// One status condition (`Ready`, `MemoryPressure`, …) of a Node or Pod.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub span: Span,
+    pub type_: Option<Spanned<String>>,
+    /// `True`, `False` or `Unknown`.
+    pub status: Option<Spanned<String>>,
+}
+
+impl Condition {
+    /// `Some(true)` for `True`, `Some(false)` for `False`/`Unknown`, `None` when absent.
+    pub fn is_true(&self) -> Option<bool> {
+        self.status.as_ref().map(|s| s.value == "True")
+    }
+}
+
+/// A node taint (also the `spec.taints` of a NodePool, copied onto its nodes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Taint {
+    pub span: Span,
+    pub key: Option<Spanned<String>>,
+    pub value: Option<Spanned<String>>,
+    /// `NoSchedule`, `PreferNoSchedule` or `NoExecute` (checked).
+    pub effect: Option<Spanned<String>>,
+}
+
+impl Taint {
+    pub fn key_str(&self) -> &str {
+        self.key.as_ref().map_or("", |k| k.value.as_str())
+    }
+    pub fn effect_str(&self) -> &str {
+        self.effect.as_ref().map_or("", |e| e.value.as_str())
+    }
+}
+
+impl NodeObject {
+    /// The first `InternalIP` address: what CLB/ELB register as the backend address.
+    pub fn internal_ip(&self) -> Option<&Spanned<String>> {
+        self.address_of("InternalIP")
+    }
+    /// The first address of the given type.
+    pub fn address_of(&self, type_: &str) -> Option<&Spanned<String>> {
+        self.addresses
+            .iter()
+            .filter(|a| a.type_.as_ref().is_some_and(|t| t.value == type_))
+            .find_map(|a| a.address.as_ref())
+    }
+    /// The `Ready` condition as reported: `None` when the node has no such condition
+    /// (a hand-written manifest without `status`).
+    pub fn ready(&self) -> Option<bool> {
+        condition(&self.conditions, "Ready").and_then(Condition::is_true)
+    }
+    /// Whether the node counts as ready. A node without a reported `Ready` condition is
+    /// assumed ready: a manifest that lists nodes describes the nodes meant to exist, and
+    /// the controllers only drop nodes that *report* NotReady.
+    pub fn is_ready(&self) -> bool {
+        self.ready() != Some(false)
+    }
+    pub fn is_unschedulable(&self) -> bool {
+        self.unschedulable.as_ref().is_some_and(|u| u.value)
+    }
+}
+
+/// The NodePool a node belongs to: its [`NODEPOOL_LABEL`] label (the desired-pool label is
+/// not membership yet: the webhook only copies it on the next node update).
+pub fn pool_of(meta: &ObjectMeta) -> Option<&StringEntry> {
+    meta.labels.get(NODEPOOL_LABEL)
+}
+
+/// The first condition of the given type.
+pub fn condition<'a>(conditions: &'a [Condition], type_: &str) -> Option<&'a Condition> {
+    conditions
+        .iter()
+        .find(|c| c.type_.as_ref().is_some_and(|t| t.value == type_))
+}
+
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> NodeObject {
+    let mut out = NodeObject::default();
+    if let Some(mut spec) = f.map(ctx, "spec") {
+        out.spec_span = Some(spec.node().span);
+        out.provider_id = spec.string(ctx, "providerID");
+        out.unschedulable = spec.bool(ctx, "unschedulable");
+        out.taints = decode_taints(ctx, &mut spec);
+        out.pod_cidr = spec.string(ctx, "podCIDR");
+        out.pod_cidrs = spec.strings(ctx, "podCIDRs");
+        spec.accept(&["configSource", "externalID"]);
+        spec.finish(ctx);
+    }
+    if let Some(mut status) = f.map(ctx, "status") {
+        for (path, n) in status.list(ctx, "addresses") {
+            let Some(mut a) = Fields::new(ctx, n, &path) else {
+                continue;
+            };
+            out.addresses.push(NodeAddress {
+                span: n.span,
+                type_: a.string(ctx, "type"),
+                address: a.string(ctx, "address"),
+            });
+            a.finish(ctx);
+        }
+        out.conditions = decode_conditions(ctx, &mut status);
+        status.accept(&[
+            "capacity",
+            "allocatable",
+            "phase",
+            "daemonEndpoints",
+            "nodeInfo",
+            "images",
+            "volumesInUse",
+            "volumesAttached",
+            "config",
+            "runtimeHandlers",
+            "features",
+            "declaredFeatures",
+        ]);
+        status.finish(ctx);
+    }
+    out
+}
+
+/// Reads `conditions[]` of a status (Node, Pod, workloads): `type` and `status` are kept,
+/// the timestamps and messages are accepted.
+pub fn decode_conditions(ctx: &mut Ctx, status: &mut Fields) -> Vec<Condition> {
+    let mut out = Vec::new();
+    for (path, n) in status.list(ctx, "conditions") {
+        let Some(mut c) = Fields::new(ctx, n, &path) else {
+            continue;
+        };
+        out.push(Condition {
+            span: n.span,
+            type_: c.string(ctx, "type"),
+            status: c.string(ctx, "status"),
+        });
+        c.accept(&[
+            "lastHeartbeatTime",
+            "lastTransitionTime",
+            "lastProbeTime",
+            "lastUpdateTime",
+            "reason",
+            "message",
+            "observedGeneration",
+        ]);
+        c.finish(ctx);
+    }
+    out
+}
+
+/// Reads a `taints` list (Node spec, NodePool spec). `key` and `effect` are required by the
+/// API server; `effect` must be one of the three known effects.
+pub fn decode_taints(ctx: &mut Ctx, spec: &mut Fields) -> Vec<Taint> {
+    let mut out = Vec::new();
+    for (path, n) in spec.list(ctx, "taints") {
+        let Some(mut t) = Fields::new(ctx, n, &path) else {
+            continue;
+        };
+        let taint = Taint {
+            span: n.span,
+            key: t.string(ctx, "key"),
+            value: t.string(ctx, "value"),
+            effect: t.string(ctx, "effect"),
+        };
+        t.accept(&["timeAdded"]);
+        t.finish(ctx);
+        for (field, missing) in [
+            ("key", taint.key.is_none()),
+            ("effect", taint.effect.is_none()),
+        ] {
+            if missing {
+                ctx.push(required_missing(
+                    n.span,
+                    &format!("{path}.{field}"),
+                    "a taint needs `key` and `effect`, e.g. `{key: dedicated, value: edge, effect: NoSchedule}`",
+                ));
+            }
+        }
+        if let Some(e) = &taint.effect
+            && let Some(d) = not_one_of(
+                e,
+                &format!("{path}.effect"),
+                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            )
+        {
+            ctx.push(d);
+        }
+        out.push(taint);
+    }
+    out
+}
+
+/// The LBP1105 error for a value outside its allowed set, with a did-you-mean; `None` when
+/// the value is allowed. Callers may reword the message before pushing it.
+pub(crate) fn not_one_of(
+    value: &Spanned<String>,
+    path: &str,
+    allowed: &[&'static str],
+) -> Option<Diagnostic> {
+    if allowed.contains(&value.value.as_str()) {
+        return None;
+    }
+    let list = allowed
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let d = Diagnostic::error(
+        "LBP1105",
+        format!("`{path}` must be one of {list}, found `{}`", value.value),
+    )
+    .with_primary(value.span, "unsupported value");
+    Some(
+        match crate::annotations::suggest(&value.value, allowed.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`? allowed values: {list}")),
+            None => d.with_help(format!("use one of {list}")),
+        },
+    )
+}
+
+/// The LBP1104 error for a required field that is absent.
+pub(crate) fn required_missing(span: Span, path: &str, help: &str) -> Diagnostic {
+    Diagnostic::error("LBP1104", format!("`{path}` is required"))
+        .with_primary(span, format!("`{path}` is missing here"))
+        .with_help(help.to_string())
+}
+
+/// LBP1107 unless `port` is a valid port number (1–65535; 0 too when `zero_means_unset`,
+/// as for `hostPort`).
+pub(crate) fn check_port(
+    ctx: &mut Ctx,
+    port: &Spanned<i64>,
+    path: &str,
+    zero_means_unset: bool,
+) -> bool {
+    let ok = (1..=65535).contains(&port.value) || (zero_means_unset && port.value == 0);
+    if !ok {
+        ctx.push(
+            Diagnostic::error(
+                "LBP1107",
+                format!(
+                    "`{path}` must be a port number between 1 and 65535, found {}",
+                    port.value
+                ),
+            )
+            .with_primary(port.span, "out of range")
+            .with_help("use a port number from 1 to 65535"),
+        );
+    }
+    ok
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::validate_text;
+    use crate::diag::Severity;
+    use crate::manifest::Object;
+
+    const NODE: &str = r#"
+apiVersion: v1
+kind: Node
+metadata:
+  name: ens-hefei-1
+  labels:
+    apps.openyurt.io/nodepool: np-hefei
+    kubernetes.io/hostname: ens-hefei-1
+spec:
+  providerID: cn-hefei-unicom.i-5ens1
+  unschedulable: false
+  podCIDR: 10.244.1.0/24
+  podCIDRs: [10.244.1.0/24]
+  taints:
+  - {key: node-role.openyurt.io/edge, effect: NoSchedule}
+status:
+  addresses:
+  - {type: Hostname, address: ens-hefei-1}
+  - {type: InternalIP, address: 10.0.0.3}
+  conditions:
+  - {type: MemoryPressure, status: "False", reason: KubeletHasSufficientMemory}
+  - {type: Ready, status: "True", lastHeartbeatTime: "2024-05-01T00:00:00Z"}
+  nodeInfo: {kubeletVersion: v1.30.1}
+  capacity: {cpu: "4"}
+"#;
+
+    fn node_of(text: &str) -> (crate::manifest::Manifest, crate::diag::Diagnostics) {
+        let c = validate_text("node.yaml", text);
+        let m = c.manifests.into_iter().next().expect("one manifest");
+        (m, c.diagnostics)
+    }
+
+    #[test]
+    fn decodes_a_snapshot_node() {
+        let (m, diags) = node_of(NODE);
+        assert!(diags.is_empty(), "{diags:?}");
+        let Object::Node(n) = &m.object else {
+            panic!("not a node")
+        };
+        assert_eq!(
+            n.provider_id.as_ref().map(|p| p.value.as_str()),
+            Some("cn-hefei-unicom.i-5ens1")
+        );
+        assert_eq!(n.internal_ip().map(|a| a.value.as_str()), Some("10.0.0.3"));
+        assert_eq!(n.ready(), Some(true));
+        assert!(n.is_ready());
+        assert!(!n.is_unschedulable());
+        assert_eq!(n.taints.len(), 1);
+        assert_eq!(n.taints[0].effect_str(), "NoSchedule");
+        assert_eq!(n.pod_cidrs.len(), 1);
+        assert_eq!(
+            super::pool_of(&m.meta).map(|e| e.value.value.as_str()),
+            Some("np-hefei")
+        );
+    }
+
+    #[test]
+    fn not_ready_and_missing_status() {
+        let text = NODE.replace(
+            "{type: Ready, status: \"True\"",
+            "{type: Ready, status: \"False\"",
+        );
+        let (m, _) = node_of(&text);
+        let Object::Node(n) = &m.object else {
+            panic!("not a node")
+        };
+        assert!(!n.is_ready());
+        let (m, _) = node_of("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n");
+        let Object::Node(n) = &m.object else {
+            panic!("not a node")
+        };
+        assert_eq!(n.ready(), None);
+        assert!(n.is_ready());
+        assert!(n.internal_ip().is_none());
+    }
+
+    #[test]
+    fn unknown_field_and_bad_taint() {
+        let text = NODE
+            .replace("  unschedulable: false", "  unschedulabel: false")
+            .replace("effect: NoSchedule}", "effect: NoSchedul}");
+        let (_, diags) = node_of(&text);
+        let codes: Vec<_> = diags.iter().map(|d| (d.code, d.severity)).collect();
+        assert!(codes.contains(&("LBP3101", Severity::Warning)), "{codes:?}");
+        let bad = diags
+            .iter()
+            .find(|d| d.code == "LBP1105")
+            .expect("effect error");
+        assert!(bad.help.as_deref().unwrap_or("").contains("NoSchedule"));
+    }
+
+    #[test]
+    fn taint_without_effect_is_an_error() {
+        let text = NODE.replace(
+            "{key: node-role.openyurt.io/edge, effect: NoSchedule}",
+            "{key: node-role.openyurt.io/edge}",
+        );
+        let (_, diags) = node_of(&text);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == "LBP1104" && d.message.contains("spec.taints[0].effect"))
+        );
+    }
 }

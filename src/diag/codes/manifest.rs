@@ -45,6 +45,84 @@ the API server answers any other value with `Unsupported value`. Values are case
 `loadbalancer` is not `LoadBalancer`.\n\nFix: use one of the values listed in the help line.",
     },
     CodeInfo {
+        code: "LBP1106",
+        title: "a version string cannot be parsed",
+        explanation: "Versions in a ClusterProfile (`kubernetesVersion`, `components.ecm`) are compared \
+numerically to decide what the cluster supports: CCE dedicated ELBs need Kubernetes 1.17, HTTPS \
+listeners 1.21, multi-region ELB needs edge-controller-manager 2.1.0. A version lbplan cannot read \
+would make those decisions guesses, so it is an error.\n\nAccepted forms: `1.30`, `v1.30`, `1.30.1`, \
+`v1.30.1-aliyun.1` (a suffix after `-` or `+` is kept but not compared). Quote the value: unquoted \
+`1.30` is the YAML number 1.3.\n\nFix: write e.g. `kubernetesVersion: \"1.30\"`.",
+    },
+    CodeInfo {
+        code: "LBP1107",
+        title: "a port number is out of range",
+        explanation: "Ports (container ports, EndpointSlice ports, AlbConfig listener ports) are 16-bit: \
+the API server rejects anything outside 1–65535 (`hostPort` may also be 0, meaning none). A typo such \
+as `containerPort: 80800` would otherwise leave a Service with a backend port nothing listens on.\n\n\
+Fix: use a port number from 1 to 65535.",
+    },
+    CodeInfo {
+        code: "LBP2101",
+        title: "a workload's selector does not match its pod template",
+        explanation: "An `apps/v1` Deployment, DaemonSet or StatefulSet owns the pods its `spec.selector` \
+matches, and it must match the labels of the pods it creates (`spec.template.metadata.labels`); the \
+API server rejects the object with `selector does not match template labels`. Example:\n\n    \
+selector: {matchLabels: {app: cube}}\n    template: {metadata: {labels: {app: cube-v2}}}\n\n\
+Fix: make every selector requirement hold for the template labels (usually: copy the labels into \
+`matchLabels`). Remember that a Service selects pods by the template labels too.",
+    },
+    CodeInfo {
+        code: "LBP2102",
+        title: "a Cloud NodePool cannot use host networking",
+        explanation: "OpenYurt's NodePool webhook rejects `spec.type: Cloud` together with \
+`spec.hostNetwork: true` (\"Cloud NodePool cloud not support hostNetwork\"): host networking means no \
+CNI on the pool's nodes, which only edge pools support. Both fields are immutable after creation, so \
+the pool would have to be recreated.\n\nFix: remove `hostNetwork`, or make the pool `type: Edge`.",
+    },
+    CodeInfo {
+        code: "LBP2103",
+        title: "two AlbConfig listeners have the same port and protocol",
+        explanation: "An ALB listener is identified by its (port, protocol). Two entries of \
+`spec.listeners` with the same pair describe one listener twice; the ALB controller reconciles them \
+into one cloud listener and the settings of one entry are silently lost (certificates, timeouts). \
+Example: two `{port: 443, protocol: HTTPS}` entries with different `certificates`.\n\nFix: merge the \
+two entries into one. An omitted port means 80 and an omitted protocol means HTTP.",
+    },
+    CodeInfo {
+        code: "LBP2104",
+        title: "the ClusterProfile's cloud and cluster kind disagree",
+        explanation: "The cluster kind belongs to one cloud: `ack`, `ack-edge` and `ack-one-fleet` are \
+Alibaba Cloud, `cce` and `cce-turbo` are Huawei Cloud. lbplan chooses the controllers (CCM, ECM, ALB \
+controller, CCE) from both fields, so a contradiction would plan resources on the wrong cloud.\n\n\
+Fix: correct `spec.cloud` or `spec.clusterKind`; if only one is given, the other is derived from it.",
+    },
+    CodeInfo {
+        code: "LBP2105",
+        title: "fleet members do not fit the cluster kind",
+        explanation: "`spec.members` lists the member clusters of an ACK One fleet (their manifests are \
+read from the given folders). It is meaningful only with `clusterKind: ack-one-fleet`, and a fleet \
+needs at least one member: an ALB multi-cluster gateway routes only to members, so a fleet without \
+members has nowhere to send traffic.\n\nFix: set `clusterKind: ack-one-fleet` when listing members, \
+or remove `members`; for a fleet, add `members: [{clusterId: …, path: …}]`.",
+    },
+    CodeInfo {
+        code: "LBP2106",
+        title: "a fleet member is listed twice",
+        explanation: "Each member cluster of a fleet is identified by its cluster id; AlbConfig \
+`remote-clusters` and Ingress `cluster-weight.<clusterId>` annotations refer to members by that id. \
+Two entries with one id would load two manifest folders as the same cluster.\n\nFix: remove the \
+duplicate entry or correct its `clusterId`.",
+    },
+    CodeInfo {
+        code: "LBP2107",
+        title: "a fleet member path is not relative",
+        explanation: "`spec.members[].path` names the folder of a member cluster's manifests relative to \
+the profile file, so that a repository can be checked out anywhere (CI, a colleague's machine) and \
+give the same plan. Absolute paths (`/home/me/…`, `C:\\…`) and empty paths are refused.\n\nFix: write \
+the folder relative to the profile, e.g. `path: clusters/c6a1`.",
+    },
+    CodeInfo {
         code: "LBP3101",
         title: "unknown field",
         explanation: "The field is not part of this kind's schema. The API server drops unknown fields \
@@ -61,11 +139,40 @@ serve or that lbplan does not model (for example `extensions/v1beta1` Ingress, r
 the version named in the help line.",
     },
     CodeInfo {
+        code: "LBP3103",
+        title: "network plugin not modelled",
+        explanation: "lbplan models the two network plugins that change how edge load balancers reach \
+pods: `terway-edge` (pods have VPC addresses, so NLB can register pods by IP) and `flannel` (overlay: \
+backends are nodes). Another plugin is allowed but lbplan plans as for `flannel`, which may be wrong \
+for pod-IP backends.\n\nFix: if the cluster runs Terway Edge, write `plugin: terway-edge`; otherwise \
+check the plan's backends by hand.",
+    },
+    CodeInfo {
+        code: "LBP3104",
+        title: "NodePool leader-election settings have no effect",
+        explanation: "In `apps.openyurt.io/v1beta2` NodePools, `leaderElectionStrategy`, \
+`leaderNodeLabelSelector` and `leaderReplicas` only apply when `enableLeaderElection: true`, and \
+`leaderNodeLabelSelector` only with strategy `mark`. Otherwise yurthub ignores them silently, so the \
+pool has no leader (or a random one) although the manifest seems to ask for one.\n\nFix: set \
+`enableLeaderElection: true` (and `leaderElectionStrategy: mark` for a label selector), or remove \
+the unused fields.",
+    },
+    CodeInfo {
         code: "LBP4101",
         title: "object kind skipped",
         explanation: "lbplan reads only the objects that shape load balancers (Services, Nodes, Pods and \
 workloads, EndpointSlices, NodePools, PoolServices, Ingresses, IngressClasses, AlbConfigs and its own \
 ClusterProfile). Other kinds (ConfigMaps, Secrets, CRDs of other products) are skipped with this note. \
 It is never an error, so whole `helm template` output can be piped in.\n\nNothing to fix.",
+    },
+    CodeInfo {
+        code: "LBP4102",
+        title: "NodePool labels are only under spec.labels",
+        explanation: "A NodePool has two label maps. `metadata.labels` label the NodePool object itself: \
+that is what `service.openyurt.io/nodepool-labelselector` on a LoadBalancer Service matches. \
+`spec.labels` are copied onto the pool's *nodes* and are invisible to that selector. Seed 000 labels \
+the pool with `kubectl label nodepool np-xxx k8s-svc=cube`, which writes metadata.labels. A pool \
+labelled only under `spec.labels` gets no ELB, silently.\n\nFix: put the selector labels under \
+`metadata.labels` (keep `spec.labels` if the nodes need them too).",
     },
 ];
