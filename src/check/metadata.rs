@@ -124,23 +124,13 @@ pub(crate) fn require_one_of(
     value: &Spanned<String>,
     allowed: &[&'static str],
 ) -> bool {
-    if allowed.contains(&value.value.as_str()) {
-        return true;
+    match crate::manifest::decode::not_one_of(value, field, allowed) {
+        Some(d) => {
+            diags.push(d);
+            false
+        }
+        None => true,
     }
-    let list = allowed.join(", ");
-    let help = match crate::annotations::suggest(&value.value, allowed.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`? supported values: {list}"),
-        None => format!("supported values: {list}"),
-    };
-    diags.push(
-        Diagnostic::error(
-            "LBP1105",
-            format!("`{field}` does not support the value \"{}\"", value.value),
-        )
-        .with_primary(value.span, "unsupported value")
-        .with_help(help),
-    );
-    false
 }
 
 fn check_name(sources: &SourceMap, m: &Manifest, diags: &mut Diagnostics) {

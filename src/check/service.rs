@@ -113,15 +113,8 @@ fn check_port(
 }
 
 fn check_port_number(diags: &mut Diagnostics, field: &str, p: &Spanned<i64>) {
-    if let Some(msg) = validation::port_number(p.value) {
-        diags.push(
-            Diagnostic::error(
-                "LBP2010",
-                format!("`{field}` {} is invalid: {msg}", p.value),
-            )
-            .with_primary(p.span, "not a port number")
-            .with_help("use a port between 1 and 65535"),
-        );
+    if let Some(d) = crate::manifest::decode::port_out_of_range(p, field, false) {
+        diags.push(d);
     }
 }
 

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::decode::{Ctx, Fields, IntOrString, Spanned, int_or_string_of};
-use super::node::{not_one_of, required_missing};
+use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;
 use crate::source::{Node, Span};
 
@@ -459,7 +459,7 @@ fn decode_listener(ctx: &mut Ctx, node: &Node, path: String) -> Option<AlbListen
             };
             ctx.push(
                 Diagnostic::error(
-                    "LBP1107",
+                    "LBP2010",
                     format!(
                         "`{path}.port` must be a port number between 1 and 65535, found {shown}"
                     ),
@@ -676,6 +676,6 @@ spec:
                 .iter()
                 .any(|d| d.code == "LBP1104" && d.message.contains("vSwitchId"))
         );
-        assert!(diags.iter().any(|d| d.code == "LBP1107"));
+        assert!(diags.iter().any(|d| d.code == "LBP2010"));
     }
 }

@@ -324,3 +324,71 @@ pub fn string_map_of(ctx: &mut Ctx, node: &Node, path: &str) -> StringMap {
     }
     out
 }
+
+/// The LBP1105 error for a value outside its allowed set, with a did-you-mean; `None` when
+/// the value is allowed. Callers may reword the message before pushing it.
+pub fn not_one_of(
+    value: &Spanned<String>,
+    path: &str,
+    allowed: &[&'static str],
+) -> Option<Diagnostic> {
+    if allowed.contains(&value.value.as_str()) {
+        return None;
+    }
+    let list = allowed
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let d = Diagnostic::error(
+        "LBP1105",
+        format!("`{path}` must be one of {list}, found `{}`", value.value),
+    )
+    .with_primary(value.span, "unsupported value");
+    Some(
+        match crate::annotations::suggest(&value.value, allowed.iter().copied()) {
+            Some(s) => d.with_help(format!("did you mean `{s}`? allowed values: {list}")),
+            None => d.with_help(format!("use one of {list}")),
+        },
+    )
+}
+
+/// The LBP1104 error for a required field that is absent.
+pub fn required_missing(span: Span, path: &str, help: &str) -> Diagnostic {
+    Diagnostic::error("LBP1104", format!("`{path}` is required"))
+        .with_primary(span, format!("`{path}` is missing here"))
+        .with_help(help.to_string())
+}
+
+/// LBP2010 unless `port` is a valid port number (1–65535; 0 too when `zero_means_unset`,
+/// as for `hostPort`).
+pub fn check_port(ctx: &mut Ctx, port: &Spanned<i64>, path: &str, zero_means_unset: bool) -> bool {
+    match port_out_of_range(port, path, zero_means_unset) {
+        Some(d) => {
+            ctx.push(d);
+            false
+        }
+        None => true,
+    }
+}
+
+/// The LBP2010 error for a number that is not a port (1–65535; 0 too when
+/// `zero_means_unset`), shared by every object that carries ports.
+pub fn port_out_of_range(
+    port: &Spanned<i64>,
+    path: &str,
+    zero_means_unset: bool,
+) -> Option<Diagnostic> {
+    let ok = (1..=65535).contains(&port.value) || (zero_means_unset && port.value == 0);
+    (!ok).then(|| {
+        Diagnostic::error(
+            "LBP2010",
+            format!(
+                "`{path}` must be a port number between 1 and 65535, found {}",
+                port.value
+            ),
+        )
+        .with_primary(port.span, "not a port number")
+        .with_help("use a port number from 1 to 65535")
+    })
+}

@@ -6,7 +6,7 @@
 
 use super::ObjectMeta;
 use super::decode::{Ctx, Fields, Spanned, StringEntry};
-use super::node::{check_port, not_one_of, required_missing};
+use super::decode::{check_port, not_one_of, required_missing};
 use crate::source::{Node, Span};
 
 /// The label that ties an EndpointSlice to its Service (set by the endpointslice controller).

@@ -66,13 +66,28 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
         Object::Pod(workload::decode_pod(c, f, n))
     }),
     ("apps", &["v1"], "Deployment", |c, f, n, _| {
-        Object::Deployment(workload::decode_workload(c, f, n))
+        Object::Deployment(workload::decode_workload_of(
+            c,
+            f,
+            n,
+            workload::WorkloadKind::Deployment,
+        ))
     }),
     ("apps", &["v1"], "DaemonSet", |c, f, n, _| {
-        Object::DaemonSet(workload::decode_workload(c, f, n))
+        Object::DaemonSet(workload::decode_workload_of(
+            c,
+            f,
+            n,
+            workload::WorkloadKind::DaemonSet,
+        ))
     }),
     ("apps", &["v1"], "StatefulSet", |c, f, n, _| {
-        Object::StatefulSet(workload::decode_workload(c, f, n))
+        Object::StatefulSet(workload::decode_workload_of(
+            c,
+            f,
+            n,
+            workload::WorkloadKind::StatefulSet,
+        ))
     }),
     (
         "discovery.k8s.io",

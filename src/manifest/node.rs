@@ -5,11 +5,10 @@
 //! label [`NODEPOOL_LABEL`] (`apps.openyurt.io/nodepool=<pool>`), read with [`pool_of`].
 //!
 //! This module also holds the small decoding pieces shared by the other object decoders of
-//! this stage (conditions, taints, enum and port checks), so they report alike.
+//! this stage (conditions, taints), so they report alike.
 
 use super::ObjectMeta;
-use super::decode::{Ctx, Fields, Spanned, StringEntry};
-use crate::diag::Diagnostic;
+use super::decode::{Ctx, Fields, Spanned, StringEntry, not_one_of, required_missing};
 use crate::source::{Node, Span};
 
 /// The node label that says which OpenYurt NodePool a node belongs to. OpenYurt's node
@@ -234,66 +233,6 @@ pub fn decode_taints(ctx: &mut Ctx, spec: &mut Fields) -> Vec<Taint> {
         out.push(taint);
     }
     out
-}
-
-/// The LBP1105 error for a value outside its allowed set, with a did-you-mean; `None` when
-/// the value is allowed. Callers may reword the message before pushing it.
-pub(crate) fn not_one_of(
-    value: &Spanned<String>,
-    path: &str,
-    allowed: &[&'static str],
-) -> Option<Diagnostic> {
-    if allowed.contains(&value.value.as_str()) {
-        return None;
-    }
-    let list = allowed
-        .iter()
-        .map(|a| format!("`{a}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let d = Diagnostic::error(
-        "LBP1105",
-        format!("`{path}` must be one of {list}, found `{}`", value.value),
-    )
-    .with_primary(value.span, "unsupported value");
-    Some(
-        match crate::annotations::suggest(&value.value, allowed.iter().copied()) {
-            Some(s) => d.with_help(format!("did you mean `{s}`? allowed values: {list}")),
-            None => d.with_help(format!("use one of {list}")),
-        },
-    )
-}
-
-/// The LBP1104 error for a required field that is absent.
-pub(crate) fn required_missing(span: Span, path: &str, help: &str) -> Diagnostic {
-    Diagnostic::error("LBP1104", format!("`{path}` is required"))
-        .with_primary(span, format!("`{path}` is missing here"))
-        .with_help(help.to_string())
-}
-
-/// LBP1107 unless `port` is a valid port number (1–65535; 0 too when `zero_means_unset`,
-/// as for `hostPort`).
-pub(crate) fn check_port(
-    ctx: &mut Ctx,
-    port: &Spanned<i64>,
-    path: &str,
-    zero_means_unset: bool,
-) -> bool {
-    let ok = (1..=65535).contains(&port.value) || (zero_means_unset && port.value == 0);
-    if !ok {
-        ctx.push(
-            Diagnostic::error(
-                "LBP1107",
-                format!(
-                    "`{path}` must be a port number between 1 and 65535, found {}",
-                    port.value
-                ),
-            )
-            .with_primary(port.span, "out of range")
-            .with_help("use a port number from 1 to 65535"),
-        );
-    }
-    ok
 }
 
 #[cfg(test)]

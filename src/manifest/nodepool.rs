@@ -13,8 +13,9 @@
 //! present is the ACK Edge provider's job, not the decoder's.
 
 use super::ObjectMeta;
+use super::decode::not_one_of;
 use super::decode::{Ctx, Fields, Spanned, StringEntry, StringMap};
-use super::node::{Taint, decode_taints, not_one_of};
+use super::node::{Taint, decode_taints};
 use crate::diag::Diagnostic;
 use crate::kube::selector::{LabelSelector, decode_label_selector};
 use crate::source::{Node, Span};

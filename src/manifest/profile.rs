@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::decode::{Ctx, Fields, Spanned, string_of};
-use super::node::{not_one_of, required_missing};
+use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;
 use crate::source::offsets::ValueLocator;
 use crate::source::{Node, Span};

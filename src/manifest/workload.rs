@@ -6,11 +6,9 @@
 //! workload's selector must select its pod template is checked here, at decode time.
 
 use super::ObjectMeta;
-use super::decode::{Ctx, Fields, Spanned, StringMap};
+use super::decode::{Ctx, Fields, Spanned, StringMap, check_port, not_one_of, required_missing};
 use super::meta::decode_meta;
-use super::node::{
-    Condition, check_port, condition, decode_conditions, not_one_of, required_missing,
-};
+use super::node::{Condition, condition, decode_conditions};
 use crate::diag::Diagnostic;
 use crate::kube::selector::{LabelSelector, Operator, decode_label_selector};
 use crate::source::{Node, Span};
@@ -420,11 +418,7 @@ fn check_selector(ctx: &mut Ctx, w: &Workload, at: Span) {
         return;
     }
     let labels = &w.template_meta.labels;
-    let Some(failed) = sel
-        .requirements
-        .iter()
-        .find(|r| !requirement_holds(r, labels))
-    else {
+    let Some(failed) = sel.requirements.iter().find(|r| !r.matches(labels)) else {
         return;
     };
     let mut d = Diagnostic::error(
@@ -458,32 +452,6 @@ fn check_selector(ctx: &mut Ctx, w: &Workload, at: Span) {
         _ => "make the selector and the template labels agree".to_string(),
     };
     ctx.push(d.with_help(help));
-}
-
-/// Whether one requirement holds for a label set (Kubernetes' selector semantics).
-fn requirement_holds(r: &crate::kube::selector::Requirement, labels: &StringMap) -> bool {
-    let got = labels.get(&r.key.value).map(|e| e.value.value.as_str());
-    let in_values = |v: &str| r.values.iter().any(|x| x.value == v);
-    let number = |s: &str| s.parse::<i64>().ok();
-    match r.op {
-        Operator::Equals | Operator::In => got.is_some_and(in_values),
-        Operator::NotEquals | Operator::NotIn => !got.is_some_and(in_values),
-        Operator::Exists => got.is_some(),
-        Operator::DoesNotExist => got.is_none(),
-        Operator::GreaterThan | Operator::LessThan => {
-            let (Some(have), Some(bound)) = (
-                got.and_then(number),
-                r.values.first().and_then(|v| number(&v.value)),
-            ) else {
-                return false;
-            };
-            if r.op == Operator::GreaterThan {
-                have > bound
-            } else {
-                have < bound
-            }
-        }
-    }
 }
 
 /// Reads a pod spec (of a Pod, or of a workload's template); the caller finishes `spec`.
@@ -805,7 +773,7 @@ spec:
                 .iter()
                 .any(|d| d.code == "LBP3101" && d.message.contains("spec.replicas"))
         );
-        assert!(diags.iter().any(|d| d.code == "LBP1107"));
+        assert!(diags.iter().any(|d| d.code == "LBP2010"));
         let proto = diags
             .iter()
             .find(|d| d.code == "LBP1105")

@@ -55,14 +55,6 @@ would make those decisions guesses, so it is an error.\n\nAccepted forms: `1.30`
 `1.30` is the YAML number 1.3.\n\nFix: write e.g. `kubernetesVersion: \"1.30\"`.",
     },
     CodeInfo {
-        code: "LBP1107",
-        title: "a port number is out of range",
-        explanation: "Ports (container ports, EndpointSlice ports, AlbConfig listener ports) are 16-bit: \
-the API server rejects anything outside 1–65535 (`hostPort` may also be 0, meaning none). A typo such \
-as `containerPort: 80800` would otherwise leave a Service with a backend port nothing listens on.\n\n\
-Fix: use a port number from 1 to 65535.",
-    },
-    CodeInfo {
         code: "LBP2101",
         title: "a workload's selector does not match its pod template",
         explanation: "An `apps/v1` Deployment, DaemonSet or StatefulSet owns the pods its `spec.selector` \
