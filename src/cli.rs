@@ -51,6 +51,9 @@ pub struct ValidateArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// A ClusterProfile file (SPEC §1), read as one more input.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<String>,
     /// Refuse any single input larger than this many bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -107,7 +110,9 @@ fn validate(args: ValidateArgs) -> (String, i32) {
     let opts = LoadOptions {
         max_file_size: args.max_file_size,
     };
-    let result = compile::validate(&args.inputs, &opts);
+    let mut inputs = args.inputs;
+    inputs.extend(args.profile);
+    let result = compile::validate(&inputs, &opts);
     let text = match args.format {
         Format::Human => diagnostics::human(
             &result.sources,

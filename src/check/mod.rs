@@ -3,6 +3,7 @@
 
 pub mod ingress;
 pub mod metadata;
+pub mod profile;
 pub mod service;
 
 use crate::diag::Diagnostics;
@@ -12,4 +13,5 @@ use crate::source::SourceMap;
 /// Runs every rule over the decoded objects.
 pub fn run(sources: &SourceMap, manifests: &[Manifest], diags: &mut Diagnostics) {
     metadata::kube_rules(sources, manifests, diags);
+    profile::check(manifests, diags);
 }

@@ -167,4 +167,23 @@ the pool with `kubectl label nodepool np-xxx k8s-svc=cube`, which writes metadat
 labelled only under `spec.labels` gets no ELB, silently.\n\nFix: put the selector labels under \
 `metadata.labels` (keep `spec.labels` if the nodes need them too).",
     },
+    CodeInfo {
+        code: "LBP2108",
+        title: "more than one ClusterProfile",
+        explanation: "A run of lbplan describes one cluster, or one ACK One fleet whose member clusters \
+are listed in the fleet profile's `spec.members`. Two ClusterProfile documents in the inputs would \
+give two answers to questions such as the cluster id used in cloud-side names, so lbplan refuses to \
+guess.\n\nFix: keep one profile; for a fleet, describe the members under `spec.members` and put \
+each member's manifests in the folder named by its `path`.",
+    },
+    CodeInfo {
+        code: "LBP4103",
+        title: "ClusterProfile defaults assumed",
+        explanation: "The cluster profile says what the manifests cannot (cluster id, Kubernetes and ECM \
+versions, kube-proxy mode, network plugin, Express Connect). Fields left out get documented \
+defaults, listed in the notes of this diagnostic, because a plan computed from a default (for \
+example `expressConnect: false`, which rules out ENS forwarding) must not be mistaken for one computed \
+from a fact about your cluster.\n\nFix: nothing is wrong; set the fields if the defaults do not \
+describe your cluster.",
+    },
 ];
