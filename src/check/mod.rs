@@ -1,11 +1,13 @@
 //! Stage `check`: every rule is a small function with a stable code. All rules run, so a
 //! user sees every problem in one run.
 
+pub mod annotations;
+
 use crate::diag::Diagnostics;
 use crate::manifest::Manifest;
 use crate::source::SourceMap;
 
 /// Runs every rule over the decoded objects.
 pub fn run(sources: &SourceMap, manifests: &[Manifest], diags: &mut Diagnostics) {
-    let _ = (sources, manifests, diags);
+    annotations::check(sources, manifests, diags);
 }
