@@ -334,3 +334,180 @@ pub fn describe(spec: &AnnotationSpec) -> String {
     out.push_str(&format!("  {}\n", spec.doc));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotations::catalogue::{Controller, Target};
+    use crate::annotations::grammar::validate;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn lookup_exact_prefixed_and_legacy() {
+        let spec = lookup("kubernetes.io/elb.class").expect("known");
+        assert_eq!(spec.provider, Provider::HuaweiCce);
+        assert_eq!(spec.default, Some("union"));
+
+        let r = resolve("alb.ingress.kubernetes.io/conditions.svc1").expect("prefixed");
+        assert_eq!(
+            r.spec.key,
+            KeyPattern::Prefixed("alb.ingress.kubernetes.io/conditions.")
+        );
+        assert_eq!(r.name, Some("svc1"));
+        assert!(!r.legacy);
+        assert!(lookup("alb.ingress.kubernetes.io/conditions.").is_none());
+
+        let r = resolve("service.beta.kubernetes.io/alicloud-loadbalancer-address-type")
+            .expect("legacy prefix");
+        assert!(r.legacy);
+        assert_eq!(
+            r.spec.key.text(),
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type"
+        );
+        let r = resolve("service.beta.kubernetes.io/alicloud-loadbalancer-ppv2-pvl-vpc-id")
+            .expect("legacy prefixed");
+        assert_eq!(r.name, Some("vpc-id"));
+
+        assert!(
+            lookup("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-adress-type").is_none()
+        );
+        assert!(lookup("example.com/anything").is_none());
+    }
+
+    #[test]
+    fn suggests_the_misspelt_key() {
+        assert_eq!(
+            suggest_key("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-adress-type")
+                .as_deref(),
+            Some("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type")
+        );
+        assert_eq!(
+            suggest_key("kubernetes.io/elb.lb-algorithim").as_deref(),
+            Some("kubernetes.io/elb.lb-algorithm")
+        );
+        assert_eq!(
+            suggest_key("alb.ingress.kubernetes.io/listen-port").as_deref(),
+            Some("alb.ingress.kubernetes.io/listen-ports")
+        );
+        assert_eq!(
+            suggest_key("alb.ingress.kubernetes.io/condition.svc1").as_deref(),
+            Some("alb.ingress.kubernetes.io/conditions.svc1")
+        );
+        // The legacy spelling is kept in the suggestion.
+        assert_eq!(
+            suggest_key("service.beta.kubernetes.io/alicloud-loadbalancer-schedular").as_deref(),
+            Some("service.beta.kubernetes.io/alicloud-loadbalancer-scheduler")
+        );
+        // Other clouds' keys under a shared prefix are not typos of ours.
+        assert_eq!(
+            suggest_key("service.beta.kubernetes.io/aws-load-balancer-type"),
+            None
+        );
+    }
+
+    #[test]
+    fn prefixes_are_most_specific_first() {
+        let p = prefix_of("service.beta.kubernetes.io/alibaba-cloud-x").expect("prefix");
+        assert!(p.strict);
+        let p = prefix_of("service.beta.kubernetes.io/aws-x").expect("prefix");
+        assert!(!p.strict);
+        assert!(prefix_of("example.com/x").is_none());
+    }
+
+    #[test]
+    fn catalogue_is_sane() {
+        let mut seen = BTreeSet::new();
+        for spec in catalogue() {
+            let key = spec.key.text();
+            assert!(seen.insert(key), "duplicate key {key}");
+            assert!(
+                !spec.doc.trim().is_empty() && !spec.doc.contains('\n'),
+                "{key}: doc must be one non-empty line"
+            );
+            assert!(!spec.targets.is_empty(), "{key}: no target");
+            if spec.readers.is_empty() {
+                assert!(
+                    spec.doc.contains("never"),
+                    "{key}: a key nobody reads must say so"
+                );
+            }
+            if let Some(d) = spec.default {
+                let errors = validate(spec.grammar, d);
+                assert!(
+                    errors.is_empty(),
+                    "{key}: default {d:?} invalid: {errors:?}"
+                );
+                for (reader, g) in spec.variants {
+                    let errors = validate(*g, d);
+                    assert!(
+                        errors.is_empty(),
+                        "{key}: default {d:?} invalid for {reader:?}: {errors:?}"
+                    );
+                }
+            }
+            for (reader, _) in spec.variants {
+                assert!(
+                    spec.readers.contains(reader),
+                    "{key}: variant for {reader:?}, which does not read it"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_provider_has_its_keys() {
+        let count = |p: Provider| catalogue().filter(|s| s.provider == p).count();
+        assert!(count(Provider::AlibabaClb) >= 70);
+        assert!(count(Provider::AlibabaEdge) >= 10);
+        assert!(count(Provider::HuaweiCce) >= 40);
+        assert!(count(Provider::AlibabaAlb) >= 50);
+        // The seed-named keys are all there.
+        for key in [
+            "service.openyurt.io/nodepool-labelselector",
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user",
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id",
+            "service.beta.kubernetes.io/backend-type",
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-server-group-type",
+            "kubernetes.io/elb.autocreate",
+            "kubernetes.io/elb.session-affinity-option",
+            "kubernetes.io/hws-hostNetwork",
+            "alb.ingress.kubernetes.io/remote-clusters",
+            "alb.ingress.kubernetes.io/cluster-weight.c6abc",
+            "alibabacloud.com/ens-vswitch-id",
+        ] {
+            assert!(lookup(key).is_some(), "{key} missing");
+        }
+        let ens = lookup("alibabacloud.com/ens-network-id").expect("ens");
+        assert_eq!(ens.targets, &[Target::NodePool]);
+        assert!(ens.readers.contains(&Controller::Elb));
+    }
+
+    #[test]
+    fn reader_variants_tighten_the_grammar() {
+        let spec = lookup("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-protocol-port")
+            .expect("k");
+        assert!(validate(spec.grammar_for(Some(Controller::Clb)), "http:80").is_empty());
+        assert!(!validate(spec.grammar_for(Some(Controller::Nlb)), "http:80").is_empty());
+        assert!(validate(spec.grammar_for(Some(Controller::Nlb)), "TCPSSL:443").is_empty());
+        assert!(!validate(spec.grammar_for(Some(Controller::Clb)), "HTTP:80").is_empty());
+    }
+
+    #[test]
+    fn describe_lists_everything_a_user_needs() {
+        let spec = lookup("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type")
+            .expect("k");
+        let text = describe(spec);
+        assert!(
+            text.starts_with(
+                "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type\n"
+            )
+        );
+        assert!(text.contains("default: internet"));
+        assert!(text.contains(
+            "also accepted: service.beta.kubernetes.io/alicloud-loadbalancer-address-type"
+        ));
+        assert!(text.contains("`internet`"));
+        let text = describe(lookup("alb.ingress.kubernetes.io/actions.svc").expect("k"));
+        assert!(text.starts_with("alb.ingress.kubernetes.io/actions.<name>\n"));
+    }
+}

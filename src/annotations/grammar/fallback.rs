@@ -42,7 +42,7 @@ pub fn validate(grammar: Grammar, value: &str) -> Vec<ValueError> {
         Grammar::KeyValueList { bare_keys } => {
             for (at, item) in items(value, &mut out) {
                 match item.split_once('=') {
-                    Some((k, _)) if k.is_empty() => {
+                    Some(("", _)) => {
                         out.push(ValueError::new(at, at + 1, "empty key before `=`"));
                     }
                     None if !bare_keys => out.push(

@@ -139,7 +139,7 @@ pub static ANNOTATIONS: &[S] = &[
         SVC_PS,
         G::NonEmpty,
         None,
-        "Declared by ECM but not used to bind anything; bring your own EIP with `managed-by-user` instead.",
+        "Declared by ECM but never used to bind anything; bring your own EIP with `managed-by-user` instead.",
     ),
     e(
         lb!("backend-weight"),
