@@ -241,3 +241,33 @@ fn a_clean_service_has_no_annotation_findings() {
         "{ds:#?}"
     );
 }
+
+#[test]
+fn pool_objects_take_only_their_own_keys() {
+    let text = "\
+apiVersion: apps.openyurt.io/v1beta2
+kind: NodePool
+metadata:
+  name: np-hefei
+  annotations:
+    alibabacloud.com/ens-network-id: n-1
+    alibabacloud.com/ens-region-id: cn-hefei-unicom
+    alibabacloud.com/ens-vswitch-id: vsw-1,vsw-2
+spec:
+  type: Edge
+---
+apiVersion: network.openyurt.io/v1alpha1
+kind: PoolService
+metadata:
+  name: cube-svc-np-hefei
+  annotations:
+    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-x
+    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-zone-maps: cn-hz-a:vsw-1
+spec: {loadBalancerClass: alibabacloud.com/elb}
+";
+    let ds = diagnostics(text);
+    let inert = with_code(&ds, "LBP3202");
+    assert_eq!(inert.len(), 1, "{ds:#?}");
+    assert_eq!(inert[0]["line"], 18);
+    assert!(with_code(&ds, "LBP3201").is_empty(), "{ds:#?}");
+}
