@@ -1,6 +1,7 @@
 //! Stage `check`: every rule is a small function with a stable code. All rules run, so a
 //! user sees every problem in one run.
 
+pub mod annotations;
 pub mod ingress;
 pub mod metadata;
 pub mod profile;
@@ -14,4 +15,5 @@ use crate::source::SourceMap;
 pub fn run(sources: &SourceMap, manifests: &[Manifest], diags: &mut Diagnostics) {
     metadata::kube_rules(sources, manifests, diags);
     profile::check(manifests, diags);
+    annotations::check(sources, manifests, diags);
 }
