@@ -99,6 +99,8 @@ fn check_port(
     check_port_name(sources, port, several, diags);
     match &port.port {
         Some(p) => check_port_number(diags, &format!("{}.port", port.path), p),
+        // Present but not an integer: decoding already said so (LBP1103).
+        None if port.port_written => {}
         None => diags.push(
             Diagnostic::error("LBP1104", format!("`{}` has no `port`", port.path))
                 .with_primary(port.span, "`port` is required")
@@ -458,6 +460,11 @@ mod tests {
         let c = validate_text("s.yaml", &svc(spec));
         c.diagnostics.sorted().iter().map(|d| d.code).collect()
     }
+    #[test]
+    fn a_quoted_port_is_one_type_error_not_also_missing() {
+        assert_eq!(codes("  ports: [{port: \"80\"}]\n"), ["LBP1103"]);
+    }
+
     fn first_at(spec: &str) -> (usize, usize) {
         let c = validate_text("s.yaml", &svc(spec));
         let sorted = c.diagnostics.sorted();

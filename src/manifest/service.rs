@@ -34,6 +34,9 @@ pub struct ServicePort {
     pub name: Option<Spanned<String>>,
     pub protocol: Option<Spanned<String>>,
     pub port: Option<Spanned<i64>>,
+    /// `port` is written, even if its value could not be decoded (so that rules do not
+    /// report it missing on top of the type error).
+    pub port_written: bool,
     pub target_port: Option<Spanned<IntOrString>>,
     pub node_port: Option<Spanned<i64>>,
     pub app_protocol: Option<Spanned<String>>,
@@ -126,7 +129,9 @@ fn decode_port(ctx: &mut Ctx, node: &Node, path: String) -> Option<ServicePort> 
     let target_port = f
         .take("targetPort")
         .and_then(|n| int_or_string_of(ctx, n, &format!("{path}.targetPort")));
+    let port_written = f.key_span("port").is_some();
     let port = ServicePort {
+        port_written,
         span: node.span,
         name: f.string(ctx, "name"),
         protocol: f.string(ctx, "protocol"),
