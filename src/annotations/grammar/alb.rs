@@ -11,21 +11,29 @@
 use std::net::IpAddr;
 
 use super::json::{
-    Fields, JsonKind, JsonMember, JsonValue, parse_json, want_array, want_bool, want_int,
-    want_str, want_strings,
+    Fields, JsonKind, JsonMember, JsonValue, parse_json, want_array, want_bool, want_int, want_str,
+    want_strings,
 };
 use super::scalar::int_in_range;
 use super::{Located, ValueError, choices_help};
 
 fn done<T>(value: T, errs: Vec<ValueError>) -> Result<T, Vec<ValueError>> {
-    if errs.is_empty() { Ok(value) } else { Err(errs) }
+    if errs.is_empty() {
+        Ok(value)
+    } else {
+        Err(errs)
+    }
 }
 
 fn loc<T>(m: &JsonMember, value: T) -> Located<T> {
     Located::new(value, m.value.start, m.value.end)
 }
 
-fn str_field(f: &mut Fields<'_>, name: &str, errs: &mut Vec<ValueError>) -> Option<Located<String>> {
+fn str_field(
+    f: &mut Fields<'_>,
+    name: &str,
+    errs: &mut Vec<ValueError>,
+) -> Option<Located<String>> {
     let m = f.take(name, errs)?;
     want_str(m, errs).map(|s| loc(m, s.to_string()))
 }
@@ -124,8 +132,10 @@ pub fn parse_listen_ports(value: &str) -> Result<Vec<ListenPort>, Vec<ValueError
                 "QUIC" => Some(ListenProtocol::Quic),
                 other => {
                     errs.push(
-                        m.key_error(format!("listen protocol must be within [HTTP, HTTPS]: {other}"))
-                            .with_help(choices_help(other, &["HTTP", "HTTPS", "QUIC"])),
+                        m.key_error(format!(
+                            "listen protocol must be within [HTTP, HTTPS]: {other}"
+                        ))
+                        .with_help(choices_help(other, &["HTTP", "HTTPS", "QUIC"])),
                     );
                     None
                 }
@@ -174,12 +184,20 @@ pub enum ConditionType {
 const CONDITION_TYPES: &[(ConditionType, &str, &str)] = &[
     (ConditionType::Header, "Header", "HeaderConfig"),
     (ConditionType::Cookie, "Cookie", "CookieConfig"),
-    (ConditionType::QueryString, "QueryString", "QueryStringConfig"),
+    (
+        ConditionType::QueryString,
+        "QueryString",
+        "QueryStringConfig",
+    ),
     (ConditionType::Host, "Host", "HostConfig"),
     (ConditionType::Path, "Path", "PathConfig"),
     (ConditionType::Method, "Method", "MethodConfig"),
     (ConditionType::SourceIp, "SourceIp", "SourceIpConfig"),
-    (ConditionType::ResponseHeader, "ResponseHeader", "ResponseHeaderConfig"),
+    (
+        ConditionType::ResponseHeader,
+        "ResponseHeader",
+        "ResponseHeaderConfig",
+    ),
     (
         ConditionType::ResponseStatusCode,
         "ResponseStatusCode",
@@ -248,7 +266,7 @@ fn check_condition_value(kind: ConditionType, s: &str, v: &JsonValue, errs: &mut
             format!("write \"/{s}\""),
         )),
         ConditionType::ResponseStatusCode
-            if !(s.len() == 3 && matches!(int_in_range(s, 100, 599), Ok(_))) =>
+            if !(s.len() == 3 && int_in_range(s, 100, 599).is_ok()) =>
         {
             Some((
                 format!("`{s}` is not an HTTP status code"),
@@ -299,8 +317,11 @@ fn condition(v: &JsonValue, errs: &mut Vec<ValueError>) -> Option<AlbCondition> 
     };
     match f.take(config_key, errs) {
         None => errs.push(
-            v.error(format!("a `{}` condition needs `{config_key}`", kind.name()))
-                .with_help(format!("add `\"{config_key}\": {{ … }}`")),
+            v.error(format!(
+                "a `{}` condition needs `{config_key}`",
+                kind.name()
+            ))
+            .with_help(format!("add `\"{config_key}\": {{ … }}`")),
         ),
         Some(cm) => {
             if let Some(mut cf) = Fields::new(&cm.value, &format!("`{config_key}`"), true, errs) {
@@ -327,13 +348,16 @@ fn condition(v: &JsonValue, errs: &mut Vec<ValueError>) -> Option<AlbCondition> 
                             .error(format!("`{config_key}` needs `Values`"))
                             .with_help("add `\"Values\": [ … ]`"),
                     ),
-                    Some(vm) if matches!(kind, ConditionType::Cookie | ConditionType::QueryString) => {
+                    Some(vm)
+                        if matches!(kind, ConditionType::Cookie | ConditionType::QueryString) =>
+                    {
                         out.pairs = condition_pairs(vm, errs);
                     }
                     Some(vm) => {
                         for (s, item) in want_strings(vm, errs).unwrap_or_default() {
                             check_condition_value(*kind, s, item, errs);
-                            out.values.push(Located::new(s.to_string(), item.start, item.end));
+                            out.values
+                                .push(Located::new(s.to_string(), item.start, item.end));
                         }
                     }
                 }
@@ -346,10 +370,14 @@ fn condition(v: &JsonValue, errs: &mut Vec<ValueError>) -> Option<AlbCondition> 
             && let Some(m) = f.take(other_key, errs)
         {
             errs.push(
-                m.key_error(format!("`{}` is not read for a `{}` condition", m.key, kind.name()))
-                    .with_help(format!(
-                        "move it to a separate `{other_name}` condition, or remove it"
-                    )),
+                m.key_error(format!(
+                    "`{}` is not read for a `{}` condition",
+                    m.key,
+                    kind.name()
+                ))
+                .with_help(format!(
+                    "move it to a separate `{other_name}` condition, or remove it"
+                )),
             );
         }
     }
@@ -402,8 +430,11 @@ pub fn parse_alb_conditions(value: &str) -> Result<Vec<AlbCondition>, Vec<ValueE
     let mut errs = Vec::new();
     let Some(items) = json.as_array() else {
         return Err(vec![
-            json.error(format!("conditions must be a JSON array, found {}", json.kind_name()))
-                .with_help("wrap the condition in `[` … `]`"),
+            json.error(format!(
+                "conditions must be a JSON array, found {}",
+                json.kind_name()
+            ))
+            .with_help("wrap the condition in `[` … `]`"),
         ]);
     };
     let out = items
@@ -433,12 +464,32 @@ pub enum ActionType {
 const ACTION_TYPES: &[(ActionType, &str, &str)] = &[
     (ActionType::ForwardGroup, "ForwardGroup", "forwardConfig"),
     (ActionType::Redirect, "Redirect", "RedirectConfig"),
-    (ActionType::FixedResponse, "FixedResponse", "FixedResponseConfig"),
-    (ActionType::InsertHeader, "InsertHeader", "InsertHeaderConfig"),
-    (ActionType::RemoveHeader, "RemoveHeader", "RemoveHeaderConfig"),
+    (
+        ActionType::FixedResponse,
+        "FixedResponse",
+        "FixedResponseConfig",
+    ),
+    (
+        ActionType::InsertHeader,
+        "InsertHeader",
+        "InsertHeaderConfig",
+    ),
+    (
+        ActionType::RemoveHeader,
+        "RemoveHeader",
+        "RemoveHeaderConfig",
+    ),
     (ActionType::Rewrite, "Rewrite", "RewriteConfig"),
-    (ActionType::TrafficLimit, "TrafficLimit", "TrafficLimitConfig"),
-    (ActionType::TrafficMirror, "TrafficMirror", "TrafficMirrorConfig"),
+    (
+        ActionType::TrafficLimit,
+        "TrafficLimit",
+        "TrafficLimitConfig",
+    ),
+    (
+        ActionType::TrafficMirror,
+        "TrafficMirror",
+        "TrafficMirrorConfig",
+    ),
 ];
 
 /// Every config key of the controller's `Action` struct (CorsConfig exists but is unused).
@@ -568,7 +619,11 @@ fn checked_str(
     } else {
         errs.push(
             m.value
-                .error(format!("`{}` must be one of {}, got \"{s}\"", m.key, words.join(", ")))
+                .error(format!(
+                    "`{}` must be one of {}, got \"{s}\"",
+                    m.key,
+                    words.join(", ")
+                ))
                 .with_help(choices_help(s, words)),
         );
         None
@@ -622,12 +677,19 @@ fn server_groups(m: &JsonMember, errs: &mut Vec<ValueError>) -> Vec<ServerGroupT
                 ),
             }
         }
-        let has_id = t.server_group_id.as_ref().is_some_and(|s| !s.value.is_empty());
+        let has_id = t
+            .server_group_id
+            .as_ref()
+            .is_some_and(|s| !s.value.is_empty());
         let by_service = f.has("serviceName") && f.has("servicePort");
         if !has_id && !by_service {
             errs.push(
-                item.error("server group needs `serviceName` and `servicePort`, or `serverGroupID`")
-                    .with_help("write `{\"serviceName\": \"web\", \"servicePort\": 80, \"weight\": 100}`"),
+                item.error(
+                    "server group needs `serviceName` and `servicePort`, or `serverGroupID`",
+                )
+                .with_help(
+                    "write `{\"serviceName\": \"web\", \"servicePort\": 80, \"weight\": 100}`",
+                ),
             );
         }
         f.finish(
@@ -640,11 +702,7 @@ fn server_groups(m: &JsonMember, errs: &mut Vec<ValueError>) -> Vec<ServerGroupT
     out
 }
 
-fn qps_field(
-    f: &mut Fields<'_>,
-    name: &str,
-    errs: &mut Vec<ValueError>,
-) -> Option<Located<u32>> {
+fn qps_field(f: &mut Fields<'_>, name: &str, errs: &mut Vec<ValueError>) -> Option<Located<u32>> {
     let m = f.take(name, errs)?;
     let s = want_str(m, errs)?;
     match int_in_range(s, 1, i64::from(u32::MAX)) {
@@ -655,21 +713,15 @@ fn qps_field(
                 Ok(v) => format!("traffic limit action qps per ip out of range: {v}"),
                 Err(_) => format!("`{}` must be an integer, got \"{s}\"", m.key),
             };
-            errs.push(
-                m.value
-                    .error(msg)
-                    .with_help("write a whole number of requests per second (at least 1), as a string"),
-            );
+            errs.push(m.value.error(msg).with_help(
+                "write a whole number of requests per second (at least 1), as a string",
+            ));
             None
         }
     }
 }
 
-fn action_config(
-    kind: ActionType,
-    cm: &JsonMember,
-    errs: &mut Vec<ValueError>,
-) -> ActionConfig {
+fn action_config(kind: ActionType, cm: &JsonMember, errs: &mut Vec<ValueError>) -> ActionConfig {
     let Some(mut f) = Fields::new(&cm.value, &format!("`{}`", cm.key), true, errs) else {
         return ActionConfig::Missing;
     };
@@ -688,7 +740,8 @@ fn action_config(
             };
             let (mut enabled, mut timeout) = (None, None);
             if let Some(sm) = f.take("ServerGroupStickySession", errs)
-                && let Some(mut sf) = Fields::new(&sm.value, "`ServerGroupStickySession`", true, errs)
+                && let Some(mut sf) =
+                    Fields::new(&sm.value, "`ServerGroupStickySession`", true, errs)
             {
                 if let Some(em) = sf.take("Enabled", errs) {
                     enabled = want_bool(em, errs).map(|b| loc(em, b));
@@ -701,7 +754,9 @@ fn action_config(
                     } else {
                         errs.push(
                             tm.value
-                                .error(format!("`Timeout` must be within [1, 86400] seconds, got {t}"))
+                                .error(format!(
+                                    "`Timeout` must be within [1, 86400] seconds, got {t}"
+                                ))
                                 .with_help("the default is 1000"),
                         );
                     }
@@ -728,15 +783,22 @@ fn action_config(
                 } else {
                     errs.push(
                         m.value
-                            .error(format!("`{}` must be a port 1–65535 or \"${{port}}\", got \"{s}\"", m.key))
+                            .error(format!(
+                                "`{}` must be a port 1–65535 or \"${{port}}\", got \"{s}\"",
+                                m.key
+                            ))
                             .with_help("write e.g. \"443\""),
                     );
                     None
                 }
             });
             let protocol = checked_str(&mut f, "Protocol", &["HTTP", "HTTPS", "${protocol}"], errs);
-            let http_code =
-                checked_str(&mut f, "HttpCode", &["301", "302", "303", "307", "308"], errs);
+            let http_code = checked_str(
+                &mut f,
+                "HttpCode",
+                &["301", "302", "303", "307", "308"],
+                errs,
+            );
             (
                 ActionConfig::Redirect {
                     host,
@@ -781,7 +843,10 @@ fn action_config(
                 } else {
                     errs.push(
                         m.value
-                            .error(format!("`{}` must be a 2xx, 4xx or 5xx status code, got \"{s}\"", m.key))
+                            .error(format!(
+                                "`{}` must be a 2xx, 4xx or 5xx status code, got \"{s}\"",
+                                m.key
+                            ))
                             .with_help("write e.g. \"503\""),
                     );
                     None
@@ -879,7 +944,8 @@ fn action_config(
             let mut groups = Vec::new();
             match f.take("MirrorGroupConfig", errs) {
                 Some(mm) => {
-                    if let Some(mut mf) = Fields::new(&mm.value, "`MirrorGroupConfig`", true, errs) {
+                    if let Some(mut mf) = Fields::new(&mm.value, "`MirrorGroupConfig`", true, errs)
+                    {
                         match mf.take("ServerGroupTuples", errs) {
                             Some(t) => groups = server_groups(t, errs),
                             None => errs.push(
@@ -966,8 +1032,12 @@ fn action(v: &JsonValue, errs: &mut Vec<ValueError>) -> Option<AlbAction> {
             && let Some(m) = f.take(other, errs)
         {
             errs.push(
-                m.key_error(format!("`{}` is not read for a `{}` action", m.key, kind.name()))
-                    .with_help("put each action in its own array element, or remove it"),
+                m.key_error(format!(
+                    "`{}` is not read for a `{}` action",
+                    m.key,
+                    kind.name()
+                ))
+                .with_help("put each action in its own array element, or remove it"),
             );
         }
     }
@@ -976,9 +1046,8 @@ fn action(v: &JsonValue, errs: &mut Vec<ValueError>) -> Option<AlbAction> {
     f.finish(
         &known,
         &|k| {
-            k.eq_ignore_ascii_case("ForwardGroupConfig").then(|| {
-                "the controller reads `forwardConfig` (with `serverGroups`)".to_string()
-            })
+            k.eq_ignore_ascii_case("ForwardGroupConfig")
+                .then(|| "the controller reads `forwardConfig` (with `serverGroups`)".to_string())
         },
         errs,
     );
@@ -997,8 +1066,11 @@ pub fn parse_alb_actions(value: &str) -> Result<AlbActions, Vec<ValueError>> {
     let mut errs = Vec::new();
     let Some(items) = json.as_array() else {
         return Err(vec![
-            json.error(format!("actions must be a JSON array, found {}", json.kind_name()))
-                .with_help("wrap the action in `[` … `]`"),
+            json.error(format!(
+                "actions must be a JSON array, found {}",
+                json.kind_name()
+            ))
+            .with_help("wrap the action in `[` … `]`"),
         ]);
     };
     let actions: Vec<AlbAction> = items
@@ -1059,7 +1131,10 @@ mod tests {
         let v = r#"[{"http": 80}]"#;
         let e = validate(Grammar::ListenPorts, v);
         assert_eq!((e[0].start, e[0].end), (2, 8));
-        assert_eq!(e[0].message, "listen protocol must be within [HTTP, HTTPS]: http");
+        assert_eq!(
+            e[0].message,
+            "listen protocol must be within [HTTP, HTTPS]: http"
+        );
         assert!(e[0].help.as_deref().unwrap_or("").contains("`HTTP`"));
         assert_eq!(
             errs(Grammar::ListenPorts, "[]"),
@@ -1068,7 +1143,11 @@ mod tests {
         let v = r#"[{"HTTP": 70000}]"#;
         assert_eq!(
             errs(Grammar::ListenPorts, v),
-            vec![(10, 15, "listen port must be within [1, 65535]: 70000".into())]
+            vec![(
+                10,
+                15,
+                "listen port must be within [1, 65535]: 70000".into()
+            )]
         );
     }
 
@@ -1120,10 +1199,18 @@ mod tests {
         let e = validate(Grammar::AlbConditions, v);
         assert_eq!(e.len(), 1);
         assert_eq!((e[0].start, e[0].end), (9, 14));
-        assert_eq!(e[0].message, "readCondition Failed(unknown condition type): Foo");
+        assert_eq!(
+            e[0].message,
+            "readCondition Failed(unknown condition type): Foo"
+        );
         let v = r#"[{"type":"Heder","headerConfig":{"key":"a","values":["b"]}}]"#;
         let e = validate(Grammar::AlbConditions, v);
-        assert!(e[0].help.as_deref().unwrap_or("").contains("did you mean `Header`?"));
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `Header`?")
+        );
     }
 
     #[test]
@@ -1140,23 +1227,42 @@ mod tests {
             vec![(s, e, "`get` is not an HTTP method ALB can match".into())]
         );
         let v = r#"[{"type":"SourceIp","sourceIpConfig":{"values":["10.0.0.0/33"]}}]"#;
-        assert_eq!(errs(Grammar::AlbConditions, v)[0].2, "`10.0.0.0/33` is not an IP address or CIDR block");
+        assert_eq!(
+            errs(Grammar::AlbConditions, v)[0].2,
+            "`10.0.0.0/33` is not an IP address or CIDR block"
+        );
         let v = r#"[{"type":"Header","headerConfig":{"key":"a","values":[]}}]"#;
         let (s, e) = at(v, "[]");
-        assert_eq!(errs(Grammar::AlbConditions, v), vec![(s, e, "`values` must not be empty".into())]);
-        let v = r#"[{"type":"Host","hostConfig":{"values":["a.com"]},"pathConfig":{"values":["/"]}}]"#;
+        assert_eq!(
+            errs(Grammar::AlbConditions, v),
+            vec![(s, e, "`values` must not be empty".into())]
+        );
+        let v =
+            r#"[{"type":"Host","hostConfig":{"values":["a.com"]},"pathConfig":{"values":["/"]}}]"#;
         let (s, e) = at(v, r#""pathConfig""#);
         assert_eq!(
             errs(Grammar::AlbConditions, v),
-            vec![(s, e, "`pathConfig` is not read for a `Host` condition".into())]
+            vec![(
+                s,
+                e,
+                "`pathConfig` is not read for a `Host` condition".into()
+            )]
         );
         let v = r#"[{"type":"Header","headerConfig":{"key":"a","value":["b"]}}]"#;
         let e = validate(Grammar::AlbConditions, v);
         assert_eq!(e.len(), 2);
         assert_eq!(e[1].message, "unknown field `value`");
-        assert!(e[1].help.as_deref().unwrap_or("").contains("did you mean `Values`?"));
+        assert!(
+            e[1].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `Values`?")
+        );
         let v = r#"[{"type":"Path","pathConfig":{"values":[1]}}]"#;
-        assert_eq!(errs(Grammar::AlbConditions, v)[0].2, "`values` items must be strings, found a number");
+        assert_eq!(
+            errs(Grammar::AlbConditions, v)[0].2,
+            "`values` items must be strings, found a number"
+        );
     }
 
     #[test]
@@ -1166,7 +1272,10 @@ mod tests {
                    {"type":"ForwardGroup","forwardConfig":{"serverGroups":[{"serviceName":"s1","servicePort":80,"weight":60},{"serviceName":"s2","servicePort":80,"weight":40}]}}]"#;
         let a = parse_alb_actions(v).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(a.actions.len(), 3);
-        assert_eq!(a.final_action().map(|f| f.kind.value), Some(ActionType::ForwardGroup));
+        assert_eq!(
+            a.final_action().map(|f| f.kind.value),
+            Some(ActionType::ForwardGroup)
+        );
         let v = r#"[{"type":"Redirect","RedirectConfig":{"Protocol":"HTTPS","Port":"443","HttpCode":"308"}}]"#;
         assert!(parse_alb_actions(v).is_ok());
         let v = r#"[{"type":"FixedResponse","FixedResponseConfig":{"ContentType":"text/plain","Content":"down","HttpCode":"503"}}]"#;
@@ -1180,7 +1289,11 @@ mod tests {
         let (s, e) = at(v, r#""FixedResponse""#);
         assert_eq!(
             errs(Grammar::AlbActions, v),
-            vec![(s, e, "multi finalType action find: [ForwardGroup FixedResponse]".into())]
+            vec![(
+                s,
+                e,
+                "multi finalType action find: [ForwardGroup FixedResponse]".into()
+            )]
         );
     }
 
@@ -1215,18 +1328,37 @@ mod tests {
         );
         let v = r#"[{"type":"ForwardGroup","ForwardGroupConfig":{"serverGroupTuples":[]}}]"#;
         let e = validate(Grammar::AlbActions, v);
-        assert_eq!(e[0].message, "a `ForwardGroup` action needs `forwardConfig`");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("`forwardConfig`"));
+        assert_eq!(
+            e[0].message,
+            "a `ForwardGroup` action needs `forwardConfig`"
+        );
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("`forwardConfig`")
+        );
         assert_eq!(e[1].message, "unknown field `ForwardGroupConfig`");
         let v = r#"[{"type":"ForwardGroup","forwardConfig":{"serverGroups":[{"serviceName":"s1","servicePort":"80","weight":120}]}}]"#;
         assert_eq!(
             errs(Grammar::AlbActions, v),
             vec![
-                (at(v, r#""80""#).0, at(v, r#""80""#).1, "`servicePort` must be a JSON number, found a string".into()),
-                (at(v, "120").0, at(v, "120").1, "`weight` must be within [0, 100], got 120".into()),
+                (
+                    at(v, r#""80""#).0,
+                    at(v, r#""80""#).1,
+                    "`servicePort` must be a JSON number, found a string".into()
+                ),
+                (
+                    at(v, "120").0,
+                    at(v, "120").1,
+                    "`weight` must be within [0, 100], got 120".into()
+                ),
             ]
         );
         let v = r#"[{"type":"RemoveHeader","RemoveHeaderConfig":{}}]"#;
-        assert_eq!(errs(Grammar::AlbActions, v)[0].2, "`RemoveHeaderConfig` needs a non-empty `Key`");
+        assert_eq!(
+            errs(Grammar::AlbActions, v)[0].2,
+            "`RemoveHeaderConfig` needs a non-empty `Key`"
+        );
     }
 }

@@ -20,7 +20,11 @@ fn loc<T>(m: &JsonMember, value: T) -> Located<T> {
 }
 
 /// A string field, located at its value.
-fn str_field(f: &mut Fields<'_>, name: &str, errs: &mut Vec<ValueError>) -> Option<Located<String>> {
+fn str_field(
+    f: &mut Fields<'_>,
+    name: &str,
+    errs: &mut Vec<ValueError>,
+) -> Option<Located<String>> {
     let m = f.take(name, errs)?;
     want_str(m, errs).map(|s| loc(m, s.to_string()))
 }
@@ -39,7 +43,11 @@ fn enum_field(
         None => {
             errs.push(
                 m.value
-                    .error(format!("`{}` must be one of {}, got \"{s}\"", m.key, words.join(", ")))
+                    .error(format!(
+                        "`{}` must be one of {}, got \"{s}\"",
+                        m.key,
+                        words.join(", ")
+                    ))
                     .with_help(choices_help(s, words)),
             );
             None
@@ -57,13 +65,21 @@ fn int_string_field(
 ) -> Option<Located<u32>> {
     let m = f.take(name, errs)?;
     let s = want_str(m, errs)?;
-    match int_in_range(s, min, max).ok().and_then(|v| u32::try_from(v).ok()) {
+    match int_in_range(s, min, max)
+        .ok()
+        .and_then(|v| u32::try_from(v).ok())
+    {
         Some(v) => Some(loc(m, v)),
         None => {
             errs.push(
                 m.value
-                    .error(format!("`{}` must be an integer from {min} to {max}, got \"{s}\"", m.key))
-                    .with_help(format!("write a whole number between {min} and {max}, as a string")),
+                    .error(format!(
+                        "`{}` must be an integer from {min} to {max}, got \"{s}\"",
+                        m.key
+                    ))
+                    .with_help(format!(
+                        "write a whole number between {min} and {max}, as a string"
+                    )),
             );
             None
         }
@@ -71,9 +87,16 @@ fn int_string_field(
 }
 
 /// A port 1–65535 written as a JSON string.
-fn port_string_field(f: &mut Fields<'_>, name: &str, errs: &mut Vec<ValueError>) -> Option<Located<u16>> {
-    int_string_field(f, name, 1, 65535, errs)
-        .and_then(|p| u16::try_from(p.value).ok().map(|v| Located::new(v, p.start, p.end)))
+fn port_string_field(
+    f: &mut Fields<'_>,
+    name: &str,
+    errs: &mut Vec<ValueError>,
+) -> Option<Located<u16>> {
+    int_string_field(f, name, 1, 65535, errs).and_then(|p| {
+        u16::try_from(p.value)
+            .ok()
+            .map(|v| Located::new(v, p.start, p.end))
+    })
 }
 
 /// Parses and reports in one go: JSON syntax errors first, then the schema.
@@ -130,7 +153,9 @@ pub struct ElbAutocreate {
 impl ElbAutocreate {
     /// Whether an EIP is created (`"type": "public"`).
     pub fn is_public(&self) -> bool {
-        self.lb_type.as_ref().is_some_and(|t| t.value == LbType::Public)
+        self.lb_type
+            .as_ref()
+            .is_some_and(|t| t.value == LbType::Public)
     }
 }
 
@@ -181,7 +206,10 @@ fn check_name(m: &JsonMember, s: &str, src: &str, errs: &mut Vec<ValueError>) {
     if count == 0 || count > 64 {
         errs.push(
             m.value
-                .error(format!("`{}` must be 1 to 64 characters, got {count}", m.key))
+                .error(format!(
+                    "`{}` must be 1 to 64 characters, got {count}",
+                    m.key
+                ))
                 .with_help("shorten the name or leave the field out to use the default"),
         );
         return;
@@ -238,8 +266,12 @@ pub fn parse_elb_autocreate(value: &str) -> Result<ElbAutocreate, Vec<ValueError
             check_name(m, s, value, errs);
             out.bandwidth_name = Some(loc(m, s.to_string()));
         }
-        out.bandwidth_chargemode =
-            enum_field(&mut f, "bandwidth_chargemode", &["bandwidth", "traffic"], errs);
+        out.bandwidth_chargemode = enum_field(
+            &mut f,
+            "bandwidth_chargemode",
+            &["bandwidth", "traffic"],
+            errs,
+        );
         if let Some(m) = f.take("bandwidth_size", errs)
             && let Some(n) = want_int(m, errs)
         {
@@ -248,7 +280,9 @@ pub fn parse_elb_autocreate(value: &str) -> Result<ElbAutocreate, Vec<ValueError
             } else {
                 errs.push(
                     m.value
-                        .error(format!("`bandwidth_size` must be within [1, 2000] Mbit/s, got {n}"))
+                        .error(format!(
+                            "`bandwidth_size` must be within [1, 2000] Mbit/s, got {n}"
+                        ))
                         .with_help("the allowed range may be smaller in your region"),
                 );
             }
@@ -258,7 +292,10 @@ pub fn parse_elb_autocreate(value: &str) -> Result<ElbAutocreate, Vec<ValueError
         if let Some(e) = &out.eip_type
             && e.value.is_empty()
         {
-            errs.push(e.error("`eip_type` must not be empty").with_help("e.g. \"5_bgp\""));
+            errs.push(
+                e.error("`eip_type` must not be empty")
+                    .with_help("e.g. \"5_bgp\""),
+            );
         }
         out.vip_subnet_cidr_id = str_field(&mut f, "vip_subnet_cidr_id", errs);
         if let Some(m) = f.take("vip_address", errs)
@@ -268,7 +305,9 @@ pub fn parse_elb_autocreate(value: &str) -> Result<ElbAutocreate, Vec<ValueError
                 Ok(a) => out.vip_address = Some(loc(m, a)),
                 Err(_) => errs.push(
                     m.value
-                        .error(format!("`vip_address` must be an IPv4 address, got \"{s}\""))
+                        .error(format!(
+                            "`vip_address` must be an IPv4 address, got \"{s}\""
+                        ))
                         .with_help("write e.g. \"192.168.0.10\""),
                 ),
             }
@@ -301,7 +340,9 @@ pub fn parse_elb_autocreate(value: &str) -> Result<ElbAutocreate, Vec<ValueError
                 if let Some(m) = json.get(name) {
                     errs.push(
                         m.key_error(format!("`{name}` only applies when `type` is `public`"))
-                            .with_help("add `\"type\": \"public\"` to get an EIP, or remove this field"),
+                            .with_help(
+                                "add `\"type\": \"public\"` to get an EIP, or remove this field",
+                            ),
                     );
                 }
             }
@@ -372,11 +413,7 @@ const HC_LIST_FIELDS: &[&str] = &[
     "monitor_port",
 ];
 
-fn health_check(
-    v: &JsonValue,
-    per_port: bool,
-    errs: &mut Vec<ValueError>,
-) -> Option<HealthCheck> {
+fn health_check(v: &JsonValue, per_port: bool, errs: &mut Vec<ValueError>) -> Option<HealthCheck> {
     let what = if per_port {
         "each health check entry"
     } else {
@@ -404,7 +441,9 @@ fn health_check(
             Some(p) => out.protocol = Some(loc(m, p)),
             None => errs.push(
                 m.value
-                    .error(format!("`protocol` must be TCP, UDP_CONNECT or HTTP, got \"{s}\""))
+                    .error(format!(
+                        "`protocol` must be TCP, UDP_CONNECT or HTTP, got \"{s}\""
+                    ))
                     .with_help(choices_help(s, &["TCP", "UDP_CONNECT", "HTTP"])),
             ),
         }
@@ -446,7 +485,9 @@ fn health_check(
         } else if !f.has("target_service_port") {
             errs.push(
                 v.error("health check entry needs `target_service_port`")
-                    .with_help("add e.g. `\"target_service_port\": \"TCP:80\"` naming the Service port"),
+                    .with_help(
+                        "add e.g. `\"target_service_port\": \"TCP:80\"` naming the Service port",
+                    ),
             );
         }
         out.monitor_port = port_string_field(&mut f, "monitor_port", errs);
@@ -499,7 +540,9 @@ fn target_port(m: &JsonMember, s: &str, errs: &mut Vec<ValueError>) -> Option<Ta
         None => {
             errs.push(
                 m.value
-                    .error(format!("`target_service_port` must be `PROTOCOL:port`, got \"{s}\""))
+                    .error(format!(
+                        "`target_service_port` must be `PROTOCOL:port`, got \"{s}\""
+                    ))
                     .with_help("write e.g. \"TCP:80\" (protocol TCP or UDP, port of the Service)"),
             );
             None
@@ -539,10 +582,14 @@ pub fn parse_health_check_options(value: &str) -> Result<Vec<HealthCheck>, Vec<V
                 })
             {
                 errs.push(
-                    ValueError::new(t.start, t.end, format!(
-                        "health check for `{}:{}` is given twice",
-                        t.protocol, t.port
-                    ))
+                    ValueError::new(
+                        t.start,
+                        t.end,
+                        format!(
+                            "health check for `{}:{}` is given twice",
+                            t.protocol, t.port
+                        ),
+                    )
                     .with_help("`target_service_port` must be unique; merge the two entries"),
                 );
             }
@@ -633,14 +680,22 @@ mod tests {
         assert_eq!(
             e,
             vec![
-                (t.0, t.1, "a public load balancer needs `bandwidth_sharetype`".into()),
+                (
+                    t.0,
+                    t.1,
+                    "a public load balancer needs `bandwidth_sharetype`".into()
+                ),
                 (t.0, t.1, "a public load balancer needs `eip_type`".into()),
             ]
         );
         let v = r#"{"eip_type":"5_bgp"}"#;
         assert_eq!(
             errs(Grammar::ElbAutocreate, v),
-            vec![(1, 11, "`eip_type` only applies when `type` is `public`".into())]
+            vec![(
+                1,
+                11,
+                "`eip_type` only applies when `type` is `public`".into()
+            )]
         );
         let v = r#"{"name":"my lb"}"#;
         assert_eq!(
@@ -655,30 +710,47 @@ mod tests {
         let v = r#"{"type":"Public"}"#;
         assert_eq!(
             errs(Grammar::ElbAutocreate, v),
-            vec![(8, 16, "`type` must be public or inner, got \"Public\"".into())]
+            vec![(
+                8,
+                16,
+                "`type` must be public or inner, got \"Public\"".into()
+            )]
         );
         let v = r#"{"bandwith_size":5}"#;
         let e = validate(Grammar::ElbAutocreate, v);
         assert_eq!((e[0].start, e[0].end), (1, 16));
         assert_eq!(e[0].message, "unknown field `bandwith_size`");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("did you mean `bandwidth_size`?"));
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `bandwidth_size`?")
+        );
         let v = r#"{"type":"public","bandwidth_size":3000,"bandwidth_sharetype":"PER","eip_type":"5_bgp"}"#;
         assert_eq!(errs(Grammar::ElbAutocreate, v)[0].0, at(v, "3000").0);
         let v = r#"["public"]"#;
         assert_eq!(
             errs(Grammar::ElbAutocreate, v),
-            vec![(0, 10, "`elb.autocreate` must be a JSON object, found an array".into())]
+            vec![(
+                0,
+                10,
+                "`elb.autocreate` must be a JSON object, found an array".into()
+            )]
         );
     }
 
     #[test]
     fn health_check_option() {
-        let ok = r#"{"delay":"5","timeout":"10","max_retries":"3","protocol":"HTTP","path":"/healthz"}"#;
+        let ok =
+            r#"{"delay":"5","timeout":"10","max_retries":"3","protocol":"HTTP","path":"/healthz"}"#;
         let hc = parse_health_check_option(ok).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(hc.delay.map(|d| d.value), Some(5));
         assert_eq!(hc.protocol.map(|p| p.value), Some(HealthProtocol::Http));
         let udp = parse_health_check_option(r#"{"protocol":"UDP"}"#).unwrap_or_default();
-        assert_eq!(udp.protocol.map(|p| p.value), Some(HealthProtocol::UdpConnect));
+        assert_eq!(
+            udp.protocol.map(|p| p.value),
+            Some(HealthProtocol::UdpConnect)
+        );
 
         let v = r#"{"delay":5}"#;
         let e = validate(Grammar::HealthCheckOption, v);
@@ -690,8 +762,16 @@ mod tests {
         assert_eq!(
             errs(Grammar::HealthCheckOption, v),
             vec![
-                (9, 13, "`delay` must be an integer from 1 to 50, got \"70\"".into()),
-                (28, 31, "`max_retries` must be an integer from 1 to 10, got \"0\"".into()),
+                (
+                    9,
+                    13,
+                    "`delay` must be an integer from 1 to 50, got \"70\"".into()
+                ),
+                (
+                    28,
+                    31,
+                    "`max_retries` must be an integer from 1 to 10, got \"0\"".into()
+                ),
             ]
         );
         let v = r#"{"protocol":"TCP","path":"/x"}"#;
@@ -721,12 +801,20 @@ mod tests {
         let second = v.rfind(r#""TCP:80""#).unwrap_or(0);
         assert_eq!(
             errs(Grammar::HealthCheckOptions, v),
-            vec![(second, second + 8, "health check for `TCP:80` is given twice".into())]
+            vec![(
+                second,
+                second + 8,
+                "health check for `TCP:80` is given twice".into()
+            )]
         );
         let v = r#"[{"delay":"5"}]"#;
         assert_eq!(
             errs(Grammar::HealthCheckOptions, v),
-            vec![(1, 14, "health check entry needs `target_service_port`".into())]
+            vec![(
+                1,
+                14,
+                "health check entry needs `target_service_port`".into()
+            )]
         );
         let v = r#"[{"target_service_port":"UDP:53","protocol":"HTTP"}]"#;
         assert_eq!(
@@ -736,7 +824,11 @@ mod tests {
         let v = r#"[{"target_service_port":"80"}]"#;
         assert_eq!(
             errs(Grammar::HealthCheckOptions, v),
-            vec![(24, 28, "`target_service_port` must be `PROTOCOL:port`, got \"80\"".into())]
+            vec![(
+                24,
+                28,
+                "`target_service_port` must be `PROTOCOL:port`, got \"80\"".into()
+            )]
         );
         assert_eq!(
             errs(Grammar::HealthCheckOptions, r#"{"delay":"5"}"#)[0].2,
@@ -746,23 +838,38 @@ mod tests {
 
     #[test]
     fn session_affinity() {
-        let s = parse_session_affinity_option(r#"{"persistence_timeout":"30"}"#)
-            .unwrap_or_default();
+        let s =
+            parse_session_affinity_option(r#"{"persistence_timeout":"30"}"#).unwrap_or_default();
         assert_eq!(s.persistence_timeout.map(|p| p.value), Some(30));
         let v = r#"{"persistence_timeout":"61"}"#;
         assert_eq!(
             errs(Grammar::SessionAffinityOption, v),
-            vec![(23, 27, "`persistence_timeout` must be an integer from 1 to 60, got \"61\"".into())]
+            vec![(
+                23,
+                27,
+                "`persistence_timeout` must be an integer from 1 to 60, got \"61\"".into()
+            )]
         );
         let v = r#"{"persistence_timeout":30}"#;
         assert_eq!(
             errs(Grammar::SessionAffinityOption, v),
-            vec![(23, 25, "`persistence_timeout` must be a string, found a number".into())]
+            vec![(
+                23,
+                25,
+                "`persistence_timeout` must be a string, found a number".into()
+            )]
         );
         let v = r#"{"type":"SOURCE_IP"}"#;
-        assert_eq!(errs(Grammar::SessionAffinityOption, v)[0].2, "unknown field `type`");
         assert_eq!(
-            errs(Grammar::SessionAffinityOption, "{\"persistence_timeout\":\"30\",}")[0].2,
+            errs(Grammar::SessionAffinityOption, v)[0].2,
+            "unknown field `type`"
+        );
+        assert_eq!(
+            errs(
+                Grammar::SessionAffinityOption,
+                "{\"persistence_timeout\":\"30\",}"
+            )[0]
+            .2,
             "trailing comma in object"
         );
     }

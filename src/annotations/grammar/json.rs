@@ -136,8 +136,10 @@ pub fn parse_json(value: &str) -> Result<JsonValue, ValueError> {
     let p = P { src: value };
     let rest = p.ws(value)?;
     if rest.is_empty() {
-        return Err(ValueError::new(0, value.len(), "empty value; expected JSON")
-            .with_help("write a JSON document, e.g. `[]` or `{}`"));
+        return Err(
+            ValueError::new(0, value.len(), "empty value; expected JSON")
+                .with_help("write a JSON document, e.g. `[]` or `{}`"),
+        );
     }
     let (rest, v) = p.value(rest, 0)?;
     let rest = p.ws(rest)?;
@@ -196,8 +198,10 @@ impl<'a> P<'a> {
         if comment_start(rest).is_ok() {
             let at = self.off(rest);
             let len = rest.find('\n').unwrap_or(rest.len());
-            return Err(ValueError::new(at, at + len, "JSON does not allow comments")
-                .with_help("remove the comment"));
+            return Err(
+                ValueError::new(at, at + len, "JSON does not allow comments")
+                    .with_help("remove the comment"),
+            );
         }
         Ok(rest)
     }
@@ -205,10 +209,12 @@ impl<'a> P<'a> {
     fn value(&self, i: &'a str, depth: usize) -> Result<(&'a str, JsonValue), E> {
         let start = self.off(i);
         let Some(c) = i.chars().next() else {
-            return Err(
-                ValueError::new(start, start, "unexpected end of input; expected a JSON value")
-                    .with_help("the value is cut off; complete it"),
-            );
+            return Err(ValueError::new(
+                start,
+                start,
+                "unexpected end of input; expected a JSON value",
+            )
+            .with_help("the value is cut off; complete it"));
         };
         match c {
             '{' | '[' if depth >= MAX_DEPTH => Err(self
@@ -240,10 +246,12 @@ impl<'a> P<'a> {
                     } else {
                         format!("text values must be double-quoted: write `\"{w}\"`")
                     };
-                    return Err(
-                        ValueError::new(start, end, format!("unexpected `{w}`; expected a JSON value"))
-                            .with_help(help),
-                    );
+                    return Err(ValueError::new(
+                        start,
+                        end,
+                        format!("unexpected `{w}`; expected a JSON value"),
+                    )
+                    .with_help(help));
                 }
                 Err(self
                     .char_err(i, format!("unexpected `{c}`; expected a JSON value"))
@@ -277,8 +285,11 @@ impl<'a> P<'a> {
         if extra > 0 {
             let end = self.off(rest) + extra;
             let tok = self.src.get(start..end).unwrap_or("");
-            return Err(ValueError::new(start, end, format!("invalid number `{tok}`"))
-                .with_help("JSON numbers are decimal digits with an optional fraction and exponent"));
+            return Err(
+                ValueError::new(start, end, format!("invalid number `{tok}`")).with_help(
+                    "JSON numbers are decimal digits with an optional fraction and exponent",
+                ),
+            );
         }
         let int_part = lit
             .trim_start_matches('-')
@@ -286,10 +297,15 @@ impl<'a> P<'a> {
             .next()
             .unwrap_or("");
         if int_part.len() > 1 && int_part.starts_with('0') {
-            return Err(ValueError::new(start, self.off(rest), format!("invalid number `{lit}`"))
-                .with_help("JSON numbers must not have leading zeros"));
+            return Err(
+                ValueError::new(start, self.off(rest), format!("invalid number `{lit}`"))
+                    .with_help("JSON numbers must not have leading zeros"),
+            );
         }
-        Ok((rest, self.node(JsonKind::Number(lit.to_string()), start, rest)))
+        Ok((
+            rest,
+            self.node(JsonKind::Number(lit.to_string()), start, rest),
+        ))
     }
 
     /// A double-quoted string starting at `i` (which begins with `"`).
@@ -341,8 +357,12 @@ impl<'a> P<'a> {
                         Some(v)
                     };
                     let bad_u = |len: usize| {
-                        ValueError::new(esc_at, (esc_at + len).min(self.src.len()), "invalid `\\u` escape")
-                            .with_help("write `\\u` followed by four hex digits")
+                        ValueError::new(
+                            esc_at,
+                            (esc_at + len).min(self.src.len()),
+                            "invalid `\\u` escape",
+                        )
+                        .with_help("write `\\u` followed by four hex digits")
                     };
                     let Some(hi) = hex(&mut chars) else {
                         return Err(bad_u(2));
@@ -351,8 +371,9 @@ impl<'a> P<'a> {
                         // A high surrogate must be followed by `\uDC00`–`\uDFFF`.
                         let mut look = chars.clone();
                         let pair = match (look.next(), look.next()) {
-                            (Some((_, '\\')), Some((_, 'u'))) => hex(&mut look)
-                                .filter(|lo| (0xDC00..0xE000).contains(lo)),
+                            (Some((_, '\\')), Some((_, 'u'))) => {
+                                hex(&mut look).filter(|lo| (0xDC00..0xE000).contains(lo))
+                            }
                             _ => None,
                         };
                         match pair {
@@ -384,8 +405,7 @@ impl<'a> P<'a> {
             }
         }
         let end = self.src.len();
-        Err(ValueError::new(start, end, "unterminated string")
-            .with_help("add the closing `\"`"))
+        Err(ValueError::new(start, end, "unterminated string").with_help("add the closing `\"`"))
     }
 
     /// Error for a `'single-quoted'` token: JSON needs double quotes.
@@ -419,8 +439,10 @@ impl<'a> P<'a> {
             };
             if c == '}' {
                 if let Some(comma) = last_comma {
-                    return Err(ValueError::new(comma, comma + 1, "trailing comma in object")
-                        .with_help("remove the `,` before `}`"));
+                    return Err(
+                        ValueError::new(comma, comma + 1, "trailing comma in object")
+                            .with_help("remove the `,` before `}`"),
+                    );
                 }
                 let rest = rest.get(1..).unwrap_or("");
                 return Ok((rest, self.node(JsonKind::Object(members), start, rest)));
@@ -455,8 +477,10 @@ impl<'a> P<'a> {
             };
             let key_end = self.off(after_key);
             if members.iter().any(|m| m.key == key) {
-                return Err(ValueError::new(key_start, key_end, format!("duplicate key `{key}`"))
-                    .with_help("the controller keeps only the last one; remove the other"));
+                return Err(
+                    ValueError::new(key_start, key_end, format!("duplicate key `{key}`"))
+                        .with_help("the controller keeps only the last one; remove the other"),
+                );
             }
             let r = self.ws(after_key)?;
             match r.chars().next() {
@@ -570,8 +594,11 @@ impl<'v> Fields<'v> {
             }),
             _ => {
                 errs.push(
-                    v.error(format!("{what} must be a JSON object, found {}", v.kind_name()))
-                        .with_help("write `{ \"field\": value, … }`"),
+                    v.error(format!(
+                        "{what} must be a JSON object, found {}",
+                        v.kind_name()
+                    ))
+                    .with_help("write `{ \"field\": value, … }`"),
                 );
                 None
             }
@@ -643,10 +670,7 @@ impl<'v> Fields<'v> {
 
 /// A string field; a number where a string is expected gets the "write \"5\"" help,
 /// since that is the usual mistake in CCE payloads.
-pub(crate) fn want_str<'v>(
-    m: &'v JsonMember,
-    errs: &mut Vec<ValueError>,
-) -> Option<&'v str> {
+pub(crate) fn want_str<'v>(m: &'v JsonMember, errs: &mut Vec<ValueError>) -> Option<&'v str> {
     match &m.value.kind {
         JsonKind::String(s) => Some(s),
         JsonKind::Number(n) => {
@@ -668,7 +692,11 @@ pub(crate) fn want_str<'v>(
         _ => {
             errs.push(
                 m.value
-                    .error(format!("`{}` must be a string, found {}", m.key, m.value.kind_name()))
+                    .error(format!(
+                        "`{}` must be a string, found {}",
+                        m.key,
+                        m.value.kind_name()
+                    ))
                     .with_help("write a double-quoted string"),
             );
             None
@@ -701,7 +729,11 @@ pub(crate) fn want_int(m: &JsonMember, errs: &mut Vec<ValueError>) -> Option<i64
         _ => {
             errs.push(
                 m.value
-                    .error(format!("`{}` must be a number, found {}", m.key, m.value.kind_name()))
+                    .error(format!(
+                        "`{}` must be a number, found {}",
+                        m.key,
+                        m.value.kind_name()
+                    ))
                     .with_help("write an integer"),
             );
             None
@@ -716,7 +748,10 @@ pub(crate) fn want_bool(m: &JsonMember, errs: &mut Vec<ValueError>) -> Option<bo
         JsonKind::String(s) if s == "true" || s == "false" => {
             errs.push(
                 m.value
-                    .error(format!("`{}` must be a JSON boolean, found a string", m.key))
+                    .error(format!(
+                        "`{}` must be a JSON boolean, found a string",
+                        m.key
+                    ))
                     .with_help(format!("write `{s}` without quotes")),
             );
             None
@@ -724,7 +759,11 @@ pub(crate) fn want_bool(m: &JsonMember, errs: &mut Vec<ValueError>) -> Option<bo
         _ => {
             errs.push(
                 m.value
-                    .error(format!("`{}` must be true or false, found {}", m.key, m.value.kind_name()))
+                    .error(format!(
+                        "`{}` must be true or false, found {}",
+                        m.key,
+                        m.value.kind_name()
+                    ))
                     .with_help("write `true` or `false`"),
             );
             None
@@ -746,7 +785,11 @@ pub(crate) fn want_array<'v>(
             };
             errs.push(
                 m.value
-                    .error(format!("`{}` must be an array, found {}", m.key, m.value.kind_name()))
+                    .error(format!(
+                        "`{}` must be an array, found {}",
+                        m.key,
+                        m.value.kind_name()
+                    ))
                     .with_help(help),
             );
             None
@@ -777,8 +820,12 @@ pub(crate) fn want_strings<'v>(
                     .with_help(format!("write `\"{n}\"`")),
             ),
             _ => errs.push(
-                v.error(format!("`{}` items must be strings, found {}", m.key, v.kind_name()))
-                    .with_help("write a double-quoted string"),
+                v.error(format!(
+                    "`{}` items must be strings, found {}",
+                    m.key,
+                    v.kind_name()
+                ))
+                .with_help("write a double-quoted string"),
             ),
         }
     }
@@ -803,10 +850,18 @@ mod tests {
         assert_eq!((v.start, v.end), (1, src.len() - 1));
         let items = v.as_array().unwrap_or_default();
         assert_eq!(items.len(), 2);
-        let m = items[0].get("HTTP").map(|m| (m.key_start, m.key_end, m.value.start, m.value.end));
+        let m = items[0]
+            .get("HTTP")
+            .map(|m| (m.key_start, m.key_end, m.value.start, m.value.end));
         assert_eq!(m, Some((3, 9, 11, 13)));
-        assert_eq!(items[0].get("HTTP").and_then(|m| m.value.as_i64()), Some(80));
-        let x = items[1].get("x").and_then(|m| m.value.as_array()).unwrap_or_default();
+        assert_eq!(
+            items[0].get("HTTP").and_then(|m| m.value.as_i64()),
+            Some(80)
+        );
+        let x = items[1]
+            .get("x")
+            .and_then(|m| m.value.as_array())
+            .unwrap_or_default();
         assert_eq!(x[3].as_str(), Some("a\"b"));
         assert_eq!(x[2].kind, JsonKind::Number("-1.5e3".into()));
         assert_eq!(x[2].as_i64(), None);
@@ -831,7 +886,10 @@ mod tests {
             err(r#"[1 2]"#),
             (3, 4, "expected `,` or `]` after array element".into())
         );
-        assert_eq!(err(r#"{"a": 1,}"#), (7, 8, "trailing comma in object".into()));
+        assert_eq!(
+            err(r#"{"a": 1,}"#),
+            (7, 8, "trailing comma in object".into())
+        );
         assert_eq!(err(r#"[1,]"#), (2, 3, "trailing comma in array".into()));
         assert_eq!(
             err(r#"{type: "x"}"#),
@@ -841,22 +899,49 @@ mod tests {
             err(r#"{'type': "x"}"#),
             (1, 7, "JSON strings must use double quotes".into())
         );
-        assert_eq!(err(r#"{"a" 1}"#), (5, 6, "expected `:` after object key".into()));
+        assert_eq!(
+            err(r#"{"a" 1}"#),
+            (5, 6, "expected `:` after object key".into())
+        );
         assert_eq!(err(r#"{"a": 1"#), (0, 1, "this `{` is never closed".into()));
         assert_eq!(err(r#"[1, 2"#), (0, 1, "this `[` is never closed".into()));
-        assert_eq!(err(r#"{"a": 1, "a": 2}"#), (9, 12, "duplicate key `a`".into()));
+        assert_eq!(
+            err(r#"{"a": 1, "a": 2}"#),
+            (9, 12, "duplicate key `a`".into())
+        );
         assert_eq!(err(r#""abc"#), (0, 4, "unterminated string".into()));
-        assert_eq!(err("\"a\nb\""), (2, 3, "control character inside a string".into()));
-        assert_eq!(err(r#""\x""#), (1, 3, "invalid escape `\\x` in string".into()));
-        assert_eq!(err("True"), (0, 4, "unexpected `True`; expected a JSON value".into()));
+        assert_eq!(
+            err("\"a\nb\""),
+            (2, 3, "control character inside a string".into())
+        );
+        assert_eq!(
+            err(r#""\x""#),
+            (1, 3, "invalid escape `\\x` in string".into())
+        );
+        assert_eq!(
+            err("True"),
+            (0, 4, "unexpected `True`; expected a JSON value".into())
+        );
         assert_eq!(err("01"), (0, 2, "invalid number `01`".into()));
         assert_eq!(err("1."), (0, 2, "invalid number `1.`".into()));
-        assert_eq!(err("[1],[2]"), (3, 7, "unexpected text after the JSON value".into()));
+        assert_eq!(
+            err("[1],[2]"),
+            (3, 7, "unexpected text after the JSON value".into())
+        );
         assert_eq!(err("  "), (0, 2, "empty value; expected JSON".into()));
-        assert_eq!(err("[1, // x\n2]"), (4, 8, "JSON does not allow comments".into()));
+        assert_eq!(
+            err("[1, // x\n2]"),
+            (4, 8, "JSON does not allow comments".into())
+        );
         assert_eq!(err("[,1]"), (1, 2, "expected a value, found `,`".into()));
-        assert_eq!(err("{\"a\":}"), (5, 6, "unexpected `}`; expected a JSON value".into()));
-        assert_eq!(err("é"), (0, 2, "unexpected `é`; expected a JSON value".into()));
+        assert_eq!(
+            err("{\"a\":}"),
+            (5, 6, "unexpected `}`; expected a JSON value".into())
+        );
+        assert_eq!(
+            err("é"),
+            (0, 2, "unexpected `é`; expected a JSON value".into())
+        );
     }
 
     #[test]
@@ -883,7 +968,10 @@ mod tests {
         assert_eq!(s.inner_range(src, 2, 3), (8, 9));
         let src = r#"{"n":"a\u0062_c"}"#;
         let v = parse_json(src).unwrap_or_else(|e| panic!("{e:?}"));
-        let s = v.get("n").map(|m| m.value.clone()).unwrap_or_else(|| panic!("member"));
+        let s = v
+            .get("n")
+            .map(|m| m.value.clone())
+            .unwrap_or_else(|| panic!("member"));
         assert_eq!(s.inner_range(src, 2, 3), (s.start, s.end));
     }
 }

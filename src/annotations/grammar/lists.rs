@@ -60,18 +60,16 @@ impl<'a> Tok<'a> {
         let trail = self.text.len() - lead - inner.len();
         if lead > 0 {
             errs.push(
-                ValueError::new(self.start, self.start + lead, "unexpected whitespace")
-                    .with_help(format!(
-                        "the controller does not trim items; write `{inner}` without spaces"
-                    )),
+                ValueError::new(self.start, self.start + lead, "unexpected whitespace").with_help(
+                    format!("the controller does not trim items; write `{inner}` without spaces"),
+                ),
             );
         }
         if trail > 0 {
             errs.push(
-                ValueError::new(self.end() - trail, self.end(), "unexpected whitespace")
-                    .with_help(format!(
-                        "the controller does not trim items; write `{inner}` without spaces"
-                    )),
+                ValueError::new(self.end() - trail, self.end(), "unexpected whitespace").with_help(
+                    format!("the controller does not trim items; write `{inner}` without spaces"),
+                ),
             );
         }
         Tok {
@@ -127,14 +125,21 @@ fn port(tok: &Tok<'_>, what: &str, errs: &mut Vec<ValueError>) -> Option<Located
                     format!("{what} must be within [1, 65535], got [{}]", tok.text)
                 }
             };
-            errs.push(tok.error(message).with_help("ports are whole numbers from 1 to 65535"));
+            errs.push(
+                tok.error(message)
+                    .with_help("ports are whole numbers from 1 to 65535"),
+            );
             None
         }
     }
 }
 
 fn done<T>(value: T, errs: Vec<ValueError>) -> Result<T, Vec<ValueError>> {
-    if errs.is_empty() { Ok(value) } else { Err(errs) }
+    if errs.is_empty() {
+        Ok(value)
+    } else {
+        Err(errs)
+    }
 }
 
 /// `Grammar::CommaList`: non-empty, comma-separated ids (`vsw-a,vsw-b`).
@@ -171,7 +176,11 @@ pub fn parse_proto_ports(
             let extra = parts.get(2).map(|t| t.start - 1);
             let e = match extra {
                 // `https:443:x`: point from the second colon on.
-                Some(at) => ValueError::new(at, item.end(), "port and protocol format must be like 'https:443' with colon separated"),
+                Some(at) => ValueError::new(
+                    at,
+                    item.end(),
+                    "port and protocol format must be like 'https:443' with colon separated",
+                ),
                 None => item.error(
                     "port and protocol format must be like 'https:443' with colon separated",
                 ),
@@ -203,11 +212,15 @@ pub fn parse_proto_ports(
         };
         if let Some(prev) = out.iter().find(|pp| pp.port.value == port.value) {
             errs.push(
-                ValueError::new(item.start, item.end(), format!("port {} is listed twice", port.value))
-                    .with_help(format!(
-                        "a port has one listener protocol; keep either `{}:{}` or `{}`",
-                        prev.protocol.value, prev.port.value, item.text
-                    )),
+                ValueError::new(
+                    item.start,
+                    item.end(),
+                    format!("port {} is listed twice", port.value),
+                )
+                .with_help(format!(
+                    "a port has one listener protocol; keep either `{}:{}` or `{}`",
+                    prev.protocol.value, prev.port.value, item.text
+                )),
             );
             continue;
         }
@@ -301,15 +314,19 @@ pub fn parse_zone_maps(value: &str) -> Result<Vec<ZoneMapping>, Vec<ValueError>>
     let mut errs = Vec::new();
     if value.trim().is_empty() {
         return Err(vec![
-            ValueError::new(0, value.len(), "ParameterMissing, zone mappings are required")
-                .with_help("write e.g. `cn-hangzhou-a:vsw-aaa,cn-hangzhou-b:vsw-bbb`"),
+            ValueError::new(
+                0,
+                value.len(),
+                "ParameterMissing, zone mappings are required",
+            )
+            .with_help("write e.g. `cn-hangzhou-a:vsw-aaa,cn-hangzhou-b:vsw-bbb`"),
         ]);
     }
     let mut out: Vec<ZoneMapping> = Vec::new();
     for item in items(value, "zone mapping list", &mut errs) {
         let parts = item.split(':');
-        let shape_ok = (2..=4).contains(&parts.len())
-            && parts.iter().take(2).all(|p| !p.text.is_empty());
+        let shape_ok =
+            (2..=4).contains(&parts.len()) && parts.iter().take(2).all(|p| !p.text.is_empty());
         let (Some(zone), Some(vsw), true) = (parts.first(), parts.get(1), shape_ok) else {
             errs.push(item.error(ZONE_FORMAT).with_help(format!(
                 "write `zone:vswitch` (optionally `:ipv4:allocationId`), e.g. `{}:vsw-xxx`",
@@ -428,8 +445,11 @@ pub fn parse_forward_ports(value: &str) -> Result<Vec<ForwardPort>, Vec<ValueErr
                         .with_help("write the port number, e.g. `80:443`"),
                 ),
                 Err(IntProblem::OutOfRange) => errs.push(
-                    tok.error(format!("port must be within [1, 65535], got [{}]", tok.text))
-                        .with_help("ports are whole numbers from 1 to 65535"),
+                    tok.error(format!(
+                        "port must be within [1, 65535], got [{}]",
+                        tok.text
+                    ))
+                    .with_help("ports are whole numbers from 1 to 65535"),
                 ),
             }
         }
@@ -472,7 +492,9 @@ pub fn parse_domain_extensions(value: &str) -> Result<Vec<DomainExtension>, Vec<
         let [domain, cert] = parts.as_slice() else {
             errs.push(
                 item.error(format!("invalid domain extension {}", item.text))
-                    .with_help("write `domain:certificateId`, e.g. `www.example.com:123-cn-hangzhou`"),
+                    .with_help(
+                        "write `domain:certificateId`, e.g. `www.example.com:123-cn-hangzhou`",
+                    ),
             );
             continue;
         };
@@ -578,9 +600,7 @@ pub struct ListenerPortRange {
 
 /// `Grammar::ListenerPortRange`: `start-end:servicePort[,…]` with `start < end`; ranges of
 /// one annotation must not overlap (the controller rejects overlapping listeners).
-pub fn parse_listener_port_ranges(
-    value: &str,
-) -> Result<Vec<ListenerPortRange>, Vec<ValueError>> {
+pub fn parse_listener_port_ranges(value: &str) -> Result<Vec<ListenerPortRange>, Vec<ValueError>> {
     let mut errs = Vec::new();
     let mut out: Vec<ListenerPortRange> = Vec::new();
     for item in items(value, "listener port range list", &mut errs) {
@@ -820,8 +840,14 @@ mod tests {
         );
         let z = parse_zone_maps("cn-hz-a:vsw-1,cn-hz-b:vsw-2:10.0.0.5:eip-1").unwrap_or_default();
         assert_eq!(z.len(), 2);
-        assert_eq!(z[1].ipv4.as_ref().map(|a| a.value), Some(Ipv4Addr::new(10, 0, 0, 5)));
-        assert_eq!(z[1].allocation_id.as_ref().map(|a| a.value.as_str()), Some("eip-1"));
+        assert_eq!(
+            z[1].ipv4.as_ref().map(|a| a.value),
+            Some(Ipv4Addr::new(10, 0, 0, 5))
+        );
+        assert_eq!(
+            z[1].allocation_id.as_ref().map(|a| a.value.as_str()),
+            Some("eip-1")
+        );
         assert_eq!(
             errs(g, "a:vsw-1:10.0.0.256"),
             vec![(8, 18, "`10.0.0.256` is not an IPv4 address".into())]
@@ -897,7 +923,11 @@ mod tests {
         assert_eq!(w[1].weight.value, 80);
         assert_eq!(
             errs(g, "base=50,n1=80,n2=120"),
-            vec![(17, 20, "weight must be an integer in range [0,100], got [120]".into())]
+            vec![(
+                17,
+                20,
+                "weight must be an integer in range [0,100], got [120]".into()
+            )]
         );
         assert_eq!(
             errs(g, "base"),

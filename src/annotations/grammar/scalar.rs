@@ -137,9 +137,8 @@ pub fn parse_int(value: &str, min: i64, max: i64) -> Result<i64, ValueError> {
 /// one Ingress must add up to 100; that sum is checked where all keys are visible).
 pub fn parse_cluster_weight(value: &str) -> Result<u8, ValueError> {
     match int_in_range(value, 0, 100) {
-        Ok(v) => u8::try_from(v).map_err(|_| {
-            ValueError::new(0, value.len(), "cluster weight out of range")
-        }),
+        Ok(v) => u8::try_from(v)
+            .map_err(|_| ValueError::new(0, value.len(), "cluster weight out of range")),
         Err(_) => Err(ValueError::new(
             0,
             value.len(),
@@ -185,11 +184,26 @@ mod tests {
         let e = validate(Grammar::Enum(W), "ON");
         assert_eq!((e[0].start, e[0].end), (0, 2));
         assert_eq!(e[0].message, "`ON` is not a supported value");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("did you mean `on`?"));
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `on`?")
+        );
         let e = validate(Grammar::Enum(&["white", "black"]), "whitey");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("did you mean `white`?"));
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("did you mean `white`?")
+        );
         let e = validate(Grammar::Enum(W), " on");
-        assert!(e[0].help.as_deref().unwrap_or("").contains("remove the surrounding"));
+        assert!(
+            e[0].help
+                .as_deref()
+                .unwrap_or("")
+                .contains("remove the surrounding")
+        );
     }
 
     #[test]
@@ -216,11 +230,12 @@ mod tests {
             )
         );
         assert_eq!(one(g, "1e2").2, "`1e2` is not an integer");
-        assert!(validate(g, " 5").iter().any(|e| e
-            .help
-            .as_deref()
-            .unwrap_or("")
-            .contains("remove the spaces")));
+        assert!(validate(g, " 5").iter().any(|e| {
+            e.help
+                .as_deref()
+                .unwrap_or("")
+                .contains("remove the spaces")
+        }));
     }
 
     /// reference/alibaba.md §8 case 3: default-weight "150", "-1", "abc" are rejected with
@@ -239,7 +254,10 @@ mod tests {
         }
         let key = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-weight";
         let e = validate_annotation(key, Grammar::Int { min: 0, max: 100 }, "x");
-        assert_eq!(e[0].message, "weight must be integer in range [0,100] , got [x]");
+        assert_eq!(
+            e[0].message,
+            "weight must be integer in range [0,100] , got [x]"
+        );
     }
 
     /// reference/alibaba.md §8 case 9: `bandwidth: "abc"` ⇒ "bandwidth must be integer, got [abc]".
