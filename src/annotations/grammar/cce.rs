@@ -109,7 +109,10 @@ fn with_json<T>(
     let out = check(&json, &mut errs);
     match out {
         Some(v) if errs.is_empty() => Ok(v),
-        _ if errs.is_empty() => Err(vec![json.error("invalid value")]),
+        _ if errs.is_empty() => Err(vec![
+            json.error("invalid value")
+                .with_help("check the value against the documented fields"),
+        ]),
         _ => Err(errs),
     }
 }

@@ -448,13 +448,13 @@ impl<'a> P<'a> {
                 return Ok((rest, self.node(JsonKind::Object(members), start, rest)));
             }
             if !members.is_empty() && last_comma.is_none() {
-                let mut e = self.char_err(rest, "expected `,` or `}` after object member");
-                if c == '"' {
-                    e = e.with_help("add a `,` between the members");
-                } else if c == ']' {
-                    e = e.with_help("an object ends with `}`");
-                }
-                return Err(e);
+                return Err(self
+                    .char_err(rest, "expected `,` or `}` after object member")
+                    .with_help(match c {
+                        '"' => "add a `,` between the members",
+                        ']' => "an object ends with `}`",
+                        _ => "separate members with `,` and close the object with `}`",
+                    }));
             }
             // A key.
             let key_start = self.off(rest);
@@ -539,13 +539,13 @@ impl<'a> P<'a> {
                 return Ok((rest, self.node(JsonKind::Array(items), start, rest)));
             }
             if !items.is_empty() && last_comma.is_none() {
-                let mut e = self.char_err(rest, "expected `,` or `]` after array element");
-                if matches!(c, '{' | '[' | '"') {
-                    e = e.with_help("add a `,` between the elements");
-                } else if c == '}' {
-                    e = e.with_help("an array ends with `]`");
-                }
-                return Err(e);
+                return Err(self
+                    .char_err(rest, "expected `,` or `]` after array element")
+                    .with_help(match c {
+                        '{' | '[' | '"' => "add a `,` between the elements",
+                        '}' => "an array ends with `]`",
+                        _ => "separate elements with `,` and close the array with `]`",
+                    }));
             }
             if c == ',' {
                 return Err(self

@@ -275,3 +275,162 @@ pub(crate) fn choices_help(word: &str, candidates: &[&str]) -> String {
         None => format!("expected one of: {list}"),
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! `validate` must never panic, and every error must lie inside the value, on
+    //! character boundaries, with a message and a help — whatever the input.
+
+    use super::{Grammar, validate};
+    use proptest::prelude::*;
+
+    const ALL: &[Grammar] = &[
+        Grammar::Any,
+        Grammar::NonEmpty,
+        Grammar::Enum(&["on", "off"]),
+        Grammar::EnumIgnoreCase(&["Internet", "Intranet"]),
+        Grammar::Int { min: 0, max: 100 },
+        Grammar::CommaList,
+        Grammar::ProtoPortList {
+            protocols: &["http", "https", "tcp", "udp"],
+            ignore_case: false,
+        },
+        Grammar::ProtoPortList {
+            protocols: &["TCP", "UDP", "TCPSSL"],
+            ignore_case: true,
+        },
+        Grammar::KeyValueList { bare_keys: true },
+        Grammar::KeyValueList { bare_keys: false },
+        Grammar::LabelSelector,
+        Grammar::ZoneMaps,
+        Grammar::VgroupPort,
+        Grammar::ForwardPort,
+        Grammar::DomainExtensions,
+        Grammar::BackendWeight,
+        Grammar::ListenerPortRange,
+        Grammar::ElbAutocreate,
+        Grammar::HealthCheckOption,
+        Grammar::HealthCheckOptions,
+        Grammar::SessionAffinityOption,
+        Grammar::ListenPorts,
+        Grammar::AlbConditions,
+        Grammar::AlbActions,
+        Grammar::ClusterWeight,
+    ];
+
+    /// Valid-looking payloads that mutations start from, so the deep paths get exercised.
+    const SEEDS: &[&str] = &[
+        r#"[{"HTTP": 80},{"HTTPS": 443}]"#,
+        r#"[{"type":"Header","headerConfig":{"key":"stage","values":["gray"]}}]"#,
+        r#"[{"type":"ForwardGroup","forwardConfig":{"serverGroups":[{"serviceName":"s","servicePort":80,"weight":100}]}},{"type":"TrafficLimit","TrafficLimitConfig":{"QPS":"10","QPSPerIp":"5"}}]"#,
+        r#"{"type":"public","bandwidth_size":5,"bandwidth_sharetype":"PER","eip_type":"5_bgp","name":"lb_1","available_zone":["az1"]}"#,
+        r#"[{"target_service_port":"TCP:80","protocol":"HTTP","path":"/","delay":"5"}]"#,
+        r#"{"persistence_timeout":"30"}"#,
+        "https:443,http:80",
+        "cn-hz-a:vsw-1:10.0.0.1:eip-1,cn-hz-b:vsw-2",
+        "base=50,n1=80",
+        "70-90:8080,100-200:9090",
+        "*.a.com:cert-1",
+        "k1=v1,k2=,k3",
+        "80:443",
+    ];
+
+    fn check(g: Grammar, v: &str) -> Result<(), TestCaseError> {
+        for e in validate(g, v) {
+            prop_assert!(e.start <= e.end && e.end <= v.len(), "{g:?} {v:?} {e:?}");
+            prop_assert!(v.is_char_boundary(e.start) && v.is_char_boundary(e.end));
+            prop_assert!(!e.message.is_empty());
+            prop_assert!(e.help.is_some(), "no help: {g:?} {v:?} {e:?}");
+        }
+        Ok(())
+    }
+
+    fn mutated() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(SEEDS),
+            prop::collection::vec(
+                (
+                    any::<prop::sample::Index>(),
+                    0u8..4,
+                    "[\\[\\]{}:,\"'é0-9a-zA-Z -]",
+                ),
+                1..4,
+            ),
+        )
+            .prop_map(|(seed, edits)| {
+                let mut s = seed.to_string();
+                for (idx, op, text) in edits {
+                    let bounds: Vec<usize> =
+                        (0..=s.len()).filter(|i| s.is_char_boundary(*i)).collect();
+                    let at = bounds[idx.index(bounds.len())];
+                    let next = bounds.iter().copied().find(|b| *b > at).unwrap_or(at);
+                    match op {
+                        0 => s.insert_str(at, &text),
+                        1 => s.replace_range(at..next, ""),
+                        _ => s.replace_range(at..next, &text),
+                    }
+                }
+                s
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::with_cases(512)
+        })]
+
+        #[test]
+        fn arbitrary_text_never_breaks_validate(v in any::<String>()) {
+            for g in ALL {
+                check(*g, &v)?;
+            }
+        }
+
+        #[test]
+        fn json_ish_text_never_breaks_validate(v in "[\\[\\]{}:,\"'\\\\/ a-zA-Z0-9é_.=+-]{0,60}") {
+            for g in ALL {
+                check(*g, &v)?;
+            }
+        }
+
+        #[test]
+        fn mutated_payloads_never_break_validate(v in mutated()) {
+            for g in ALL {
+                check(*g, &v)?;
+            }
+        }
+    }
+
+    #[test]
+    fn seeds_are_valid_for_their_grammar() {
+        let pairs = [
+            (Grammar::ListenPorts, 0),
+            (Grammar::AlbConditions, 1),
+            (Grammar::AlbActions, 2),
+            (Grammar::ElbAutocreate, 3),
+            (Grammar::HealthCheckOptions, 4),
+            (Grammar::SessionAffinityOption, 5),
+            (Grammar::ZoneMaps, 7),
+            (Grammar::BackendWeight, 8),
+            (Grammar::ListenerPortRange, 9),
+            (Grammar::DomainExtensions, 10),
+            (Grammar::KeyValueList { bare_keys: true }, 11),
+            (Grammar::ForwardPort, 12),
+        ];
+        for (g, i) in pairs {
+            assert_eq!(validate(g, SEEDS[i]), vec![], "{g:?}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let v = "[".repeat(100_000);
+        for g in ALL {
+            let _ = validate(*g, &v);
+        }
+        let e = validate(Grammar::AlbActions, &v);
+        assert_eq!(e.len(), 1);
+        assert_eq!((e[0].start, e[0].end), (32, 33));
+    }
+}

@@ -137,8 +137,10 @@ pub fn parse_int(value: &str, min: i64, max: i64) -> Result<i64, ValueError> {
 /// one Ingress must add up to 100; that sum is checked where all keys are visible).
 pub fn parse_cluster_weight(value: &str) -> Result<u8, ValueError> {
     match int_in_range(value, 0, 100) {
-        Ok(v) => u8::try_from(v)
-            .map_err(|_| ValueError::new(0, value.len(), "cluster weight out of range")),
+        Ok(v) => u8::try_from(v).map_err(|_| {
+            ValueError::new(0, value.len(), "cluster weight out of range")
+                .with_help("write a whole number between 0 and 100")
+        }),
         Err(_) => Err(ValueError::new(
             0,
             value.len(),
