@@ -9,6 +9,8 @@
 //! member"). Common non-JSON habits (single quotes, unquoted keys, trailing commas,
 //! comments, `True`) get their own messages.
 
+use std::collections::HashSet;
+
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while1};
 use nom::character::complete::{char, digit1, multispace0, one_of};
@@ -432,6 +434,7 @@ impl<'a> P<'a> {
         };
         let mut rest = self.ws(i.get(1..).unwrap_or(""))?;
         let mut members: Vec<JsonMember> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let mut last_comma: Option<usize> = None;
         loop {
             let Some(c) = rest.chars().next() else {
@@ -476,7 +479,7 @@ impl<'a> P<'a> {
                 }
             };
             let key_end = self.off(after_key);
-            if members.iter().any(|m| m.key == key) {
+            if !seen.insert(key.clone()) {
                 return Err(
                     ValueError::new(key_start, key_end, format!("duplicate key `{key}`"))
                         .with_help("the controller keeps only the last one; remove the other"),
