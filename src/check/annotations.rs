@@ -171,7 +171,7 @@ fn check_value(
     let key = entry.key.value.as_str();
     let reader = place.reader();
     let g = spec.grammar_for(reader);
-    let errors = grammar::validate(g, &entry.value.value);
+    let errors = grammar::validate_annotation(&entry.key.value, g, &entry.value.value);
     if errors.is_empty() {
         return;
     }

@@ -348,7 +348,7 @@ metadata:
   annotations:
     alibabacloud.com/ens-network-id: n-hefei1
     alibabacloud.com/ens-region-id: cn-hefei-unicom
-    alibabacloud.com/ens-vswitch-id: " vsw-a1, vsw-a2"
+    alibabacloud.com/ens-vswitch-id: "vsw-a1,vsw-a2"
 spec:
   type: Edge
   hostNetwork: false

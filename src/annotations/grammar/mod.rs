@@ -22,11 +22,6 @@ pub mod scalar;
 
 use nom_locate::LocatedSpan;
 
-// TEMPORARY (h-catalogue): drop these two lines and `fallback.rs` when the real
-// `validate` lands.
-mod fallback;
-pub use fallback::validate;
-
 /// A problem inside an annotation value, located by byte offsets into the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueError {
@@ -158,7 +153,9 @@ pub fn validate(grammar: Grammar, value: &str) -> Vec<ValueError> {
             ignore_case,
         } => errs(lists::parse_proto_ports(value, protocols, ignore_case)),
         Grammar::KeyValueList { bare_keys } => errs(lists::parse_key_values(value, bare_keys)),
-        Grammar::LabelSelector => Vec::new(),
+        Grammar::LabelSelector => crate::kube::selector::parse_selector(value)
+            .err()
+            .unwrap_or_default(),
         Grammar::ZoneMaps => errs(lists::parse_zone_maps(value)),
         Grammar::VgroupPort => errs(lists::parse_vgroup_ports(value)),
         Grammar::ForwardPort => errs(lists::parse_forward_ports(value)),
