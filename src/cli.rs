@@ -33,6 +33,11 @@ pub struct Cli {
 pub enum Command {
     /// Check manifests and report every problem, with a code, a location and a fix.
     Validate(ValidateArgs),
+    /// List the annotations lbplan knows (every provider), or describe the matching ones.
+    Annotations {
+        /// Show only keys containing this text (e.g. `elb.`, `zone-maps`, `listen-ports`).
+        filter: Option<String>,
+    },
     /// Print the long explanation of a diagnostic code (or list all codes).
     Explain {
         /// A code such as LBP1005; omit to list every code.
@@ -95,6 +100,7 @@ pub fn run(command: Command) -> (String, i32) {
     match command {
         Command::Validate(args) => validate(args),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Annotations { filter } => annotations(filter.as_deref()),
     }
 }
 
@@ -157,4 +163,33 @@ fn explain(code: Option<&str>) -> (String, i32) {
             ),
         },
     }
+}
+
+fn annotations(filter: Option<&str>) -> (String, i32) {
+    use crate::providers;
+    use crate::render::catalogue::describe;
+    // A full key (`…/conditions.svc1`, a legacy `alicloud-` spelling) resolves exactly.
+    if let Some(spec) = filter.and_then(providers::lookup) {
+        return (describe(spec), EXIT_OK);
+    }
+    let needle = filter.unwrap_or("").to_ascii_lowercase();
+    let mut specs: Vec<_> = providers::catalogue()
+        .filter(|s| s.key.display().to_ascii_lowercase().contains(&needle))
+        .collect();
+    specs.sort_by_key(|s| s.key.display());
+    if specs.is_empty() {
+        let hint = providers::suggest_key(filter.unwrap_or(""))
+            .map(|k| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        return (
+            format!("error: no annotation matches `{needle}`{hint}\n"),
+            EXIT_USAGE,
+        );
+    }
+    let text = specs
+        .iter()
+        .map(|s| describe(s))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (text, EXIT_OK)
 }

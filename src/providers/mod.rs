@@ -3,8 +3,8 @@
 //! This module is the registry of the annotation catalogues: one iterator over every key
 //! of every provider ([`catalogue`]), one lookup that understands prefixed keys and the
 //! Alibaba legacy spelling ([`lookup`], [`resolve`]), the provider prefixes used to tell a
-//! typo from someone else's annotation ([`PREFIXES`], [`suggest_key`]) and a plain-text
-//! description of an entry for listings ([`describe`]).
+//! typo from someone else's annotation ([`PREFIXES`], [`suggest_key`]). The listing for
+//! users is rendered by `render::catalogue`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -290,51 +290,6 @@ pub fn grammar_summary(g: Grammar) -> String {
     }
 }
 
-/// A multi-line, plain-text description of one entry, for `lbplan annotations`: key,
-/// provider, readers, objects, value syntax, default, legacy spelling and the doc line.
-pub fn describe(spec: &AnnotationSpec) -> String {
-    let mut out = String::new();
-    out.push_str(&spec.key.display());
-    out.push('\n');
-    out.push_str(&format!("  provider: {}\n", provider_name(spec.provider)));
-    let readers = if spec.readers.is_empty() {
-        "no controller (documented or declared, never read)".to_string()
-    } else {
-        spec.readers
-            .iter()
-            .map(|r| r.name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    out.push_str(&format!("  read by: {readers}\n"));
-    let on = spec
-        .targets
-        .iter()
-        .map(|t| t.name())
-        .collect::<Vec<_>>()
-        .join(", ");
-    out.push_str(&format!("  on: {on}\n"));
-    out.push_str(&format!("  value: {}\n", grammar_summary(spec.grammar)));
-    for (reader, g) in spec.variants {
-        out.push_str(&format!("    {}: {}\n", reader.name(), grammar_summary(*g)));
-    }
-    if let Some(d) = spec.default {
-        out.push_str(&format!("  default: {d}\n"));
-    }
-    if let Some(suffix) = spec.key.text().strip_prefix(ALIBABA_PREFIX) {
-        out.push_str(&format!(
-            "  also accepted: {ALIBABA_LEGACY_PREFIX}{suffix}{}\n",
-            if matches!(spec.key, KeyPattern::Prefixed(_)) {
-                "<name>"
-            } else {
-                ""
-            }
-        ));
-    }
-    out.push_str(&format!("  {}\n", spec.doc));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,24 +445,5 @@ mod tests {
         assert!(!validate(spec.grammar_for(Some(Controller::Nlb)), "http:80").is_empty());
         assert!(validate(spec.grammar_for(Some(Controller::Nlb)), "TCPSSL:443").is_empty());
         assert!(!validate(spec.grammar_for(Some(Controller::Clb)), "HTTP:80").is_empty());
-    }
-
-    #[test]
-    fn describe_lists_everything_a_user_needs() {
-        let spec = lookup("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type")
-            .expect("k");
-        let text = describe(spec);
-        assert!(
-            text.starts_with(
-                "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type\n"
-            )
-        );
-        assert!(text.contains("default: internet"));
-        assert!(text.contains(
-            "also accepted: service.beta.kubernetes.io/alicloud-loadbalancer-address-type"
-        ));
-        assert!(text.contains("`internet`"));
-        let text = describe(lookup("alb.ingress.kubernetes.io/actions.svc").expect("k"));
-        assert!(text.starts_with("alb.ingress.kubernetes.io/actions.<name>\n"));
     }
 }

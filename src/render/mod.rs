@@ -1,4 +1,5 @@
 //! Stage `render`: the only place that formats for humans or machines.
 
+pub mod catalogue;
 pub mod diagnostics;
 pub mod sarif;
