@@ -252,7 +252,11 @@ fn fuzz_smoke_short() {
     report(&stats, seed);
     assert_eq!(stats.execs, 500);
     // The mutations must actually break things, or this test checks nothing.
-    assert!(stats.with_errors > 50, "only {} broken inputs", stats.with_errors);
+    assert!(
+        stats.with_errors > 50,
+        "only {} broken inputs",
+        stats.with_errors
+    );
 }
 
 #[test]
