@@ -269,7 +269,7 @@ fn fuzz_smoke_long() {
     let seed = std::env::var("LBPLAN_FUZZ_SEED")
         .ok()
         .and_then(|v| u64::from_str_radix(v.trim_start_matches("0x"), 16).ok())
-        .unwrap_or(0x5eed_0f_1b91_a9e5);
+        .unwrap_or(0x5eed_0f1b_91a9_e5e5);
     let stats = fuzz(iterations, seed);
     report(&stats, seed);
     assert_eq!(stats.execs, iterations);
