@@ -28,6 +28,7 @@ fn run(example: &str, format: Format) -> (String, i32) {
         format,
         color: Color::Never,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
+        profile: None,
     }))
 }
 
@@ -144,6 +145,7 @@ fn output_is_deterministic() {
             format: Format::Json,
             color: Color::Never,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            profile: None,
         };
         let a = cli::run(Command::Validate(args()));
         let b = cli::run(Command::Validate(args()));
