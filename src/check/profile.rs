@@ -3,6 +3,7 @@
 //! on a default is never mistaken for one built on a fact.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::manifest::profile::{ClusterKind, ClusterProfile, Version};
 use crate::manifest::{Manifest, Object};
 
 pub fn check(manifests: &[Manifest], diags: &mut Diagnostics) {
@@ -22,10 +23,51 @@ pub fn check(manifests: &[Manifest], diags: &mut Diagnostics) {
             );
         }
     }
-    for m in profiles {
+    for m in &profiles {
         if let Object::ClusterProfile(p) = &m.object {
             report_defaults(m, p, diags);
+            check_ecm_version(p, manifests, diags);
         }
+    }
+}
+
+/// The Service class that hands a Service's PoolServices to the ECM ELB controller.
+const ELB_CLASS: &str = "alibabacloud.com/elb";
+
+/// Seed 000 "Prerequisites": ELB Services need edge-controller-manager 2.1.0 or later; an
+/// older ECM ignores them, so nothing is exposed and nothing says why.
+fn check_ecm_version(p: &ClusterProfile, manifests: &[Manifest], diags: &mut Diagnostics) {
+    let Some(ecm) = &p.ecm_version else {
+        return;
+    };
+    let minimum = Version::new(2, 1, Some(0));
+    if p.cluster_kind() != ClusterKind::AckEdge || ecm.value >= minimum {
+        return;
+    }
+    for m in manifests {
+        let Object::Service(svc) = &m.object else {
+            continue;
+        };
+        let Some(class) = svc
+            .load_balancer_class
+            .as_ref()
+            .filter(|c| c.value == ELB_CLASS)
+        else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::error(
+                "LBP2109",
+                format!(
+                    "Service `{}` needs edge-controller-manager 2.1.0 or later; the profile says {}",
+                    m.meta.name(),
+                    ecm.value
+                ),
+            )
+            .with_primary(ecm.span, "ECM older than 2.1.0")
+            .with_secondary(class.span, "this Service uses the ELB class")
+            .with_help("upgrade the edge-controller-manager component to 2.1.0 or later (seed 000, Prerequisites), or correct `spec.components.ecm`"),
+        );
     }
 }
 
@@ -89,6 +131,19 @@ mod tests {
             d.notes
                 .iter()
                 .any(|n| n == "spec.network.proxyMode = iptables")
+        );
+    }
+
+    /// seed 000, Prerequisites: "ECM version 2.1.0 or later".
+    #[test]
+    fn an_elb_service_needs_ecm_2_1_0() {
+        let svc = "---\napiVersion: v1\nkind: Service\nmetadata: {name: cube-svc}\nspec:\n  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/elb\n  ports: [{name: cube, port: 80}]\n";
+        let old = FULL.replace("ecm: \"2.1.0\"", "ecm: \"2.0.3\"");
+        assert!(codes(&format!("{old}{svc}")).contains(&"LBP2109"));
+        assert!(!codes(&format!("{FULL}{svc}")).contains(&"LBP2109"));
+        assert!(
+            !codes(&old).contains(&"LBP2109"),
+            "no ELB Service, nothing to say"
         );
     }
 

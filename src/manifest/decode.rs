@@ -167,7 +167,10 @@ impl<'n> Fields<'n> {
     pub fn bool(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<bool>> {
         let node = self.take(key)?;
         match node.resolve() {
-            Some(Resolved::Bool(b)) => Some(Spanned::new(b, node.span)),
+            Some(Resolved::Bool(b)) => {
+                warn_yaml11_boolean(ctx, node, &self.child_path(key), b);
+                Some(Spanned::new(b, node.span))
+            }
             _ => {
                 let path = self.child_path(key);
                 type_error(ctx, node, &path, "a boolean");
@@ -243,6 +246,29 @@ impl<'n> Fields<'n> {
             ctx.push(d);
         }
     }
+}
+
+/// `yes`, `on`, `Y`… are booleans to Kubernetes' YAML 1.1 reader but strings to YAML 1.2
+/// tools (yq, most linters, Python's ruamel in 1.2 mode), so the same file means different
+/// things to different readers. Only `true`/`false` are unambiguous.
+fn warn_yaml11_boolean(ctx: &mut Ctx, node: &Node, path: &str, value: bool) {
+    let Some(s) = node.as_scalar() else {
+        return;
+    };
+    if s.style.is_quoted() || s.tag.is_some() || matches!(s.value.as_str(), "true" | "false") {
+        return;
+    }
+    ctx.push(
+        Diagnostic::warning(
+            "LBP3105",
+            format!("`{path}: {}` is a YAML 1.1 boolean spelling", s.value),
+        )
+        .with_primary(
+            node.span,
+            format!("read as `{value}` here, as a string by YAML 1.2 tools"),
+        )
+        .with_help(format!("write `{value}`")),
+    );
 }
 
 fn known_list(known: &[&str]) -> String {

@@ -29,6 +29,8 @@ impl Default for HumanOptions {
 /// A miette view of one of our diagnostics, for one source file.
 struct View<'a> {
     d: &'a Diagnostic,
+    /// A secondary label in another file, shown as its own snippet under the main one.
+    related_only: bool,
     header: String,
     source: Option<NamedSource<String>>,
     labels: Vec<LabeledSpan>,
@@ -49,6 +51,9 @@ impl std::error::Error for View<'_> {}
 
 impl miette::Diagnostic for View<'_> {
     fn severity(&self) -> Option<miette::Severity> {
+        if self.related_only {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -56,6 +61,9 @@ impl miette::Diagnostic for View<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        if self.related_only {
+            return None;
+        }
         let mut text = self.d.help.clone()?;
         for n in &self.d.notes {
             text.push_str("\nnote: ");
@@ -100,6 +108,7 @@ fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
         }
         return View {
             d,
+            related_only: false,
             header,
             source: None,
             labels: vec![],
@@ -120,10 +129,10 @@ fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
             });
         } else {
             let other = sources.get(l.span.file);
-            let (ol, oc) = other.line_col(l.span.start);
             related.push(View {
                 d,
-                header: format!("{}\n  --> {}:{ol}:{oc}", l.message, other.name),
+                related_only: true,
+                header: l.message.clone(),
                 source: Some(NamedSource::new(other.name.clone(), other.text.clone())),
                 labels: vec![LabeledSpan::new_with_span(None, source_span(l.span))],
                 related: vec![],
@@ -132,6 +141,7 @@ fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
     }
     View {
         d,
+        related_only: false,
         header,
         source: Some(NamedSource::new(f.name.clone(), f.text.clone())),
         labels,

@@ -67,7 +67,35 @@ pub fn load_inputs(inputs: &[String], opts: &LoadOptions, diags: &mut Diagnostic
             Ok(_) => read_file(&mut loaded, path, opts, diags),
         }
     }
+    report_empty_input(&mut loaded, inputs, diags);
     loaded
+}
+
+/// Checking nothing must not pass silently: an empty stdin (a `helm template` that
+/// rendered nothing) or comment-only files are a usage error, unless something else was
+/// already reported.
+fn report_empty_input(loaded: &mut Loaded, inputs: &[String], diags: &mut Diagnostics) {
+    let has_object = loaded.documents.iter().any(|d| {
+        d.root
+            .as_ref()
+            .is_some_and(|r| r.resolve() != Some(super::Resolved::Null))
+    });
+    if has_object || diags.has_errors() {
+        return;
+    }
+    loaded.io_failed = true;
+    let names = inputs
+        .iter()
+        .map(|i| if i == "-" { "<stdin>" } else { i.as_str() })
+        .collect::<Vec<_>>()
+        .join(", ");
+    diags.push(
+        Diagnostic::error("LBP1009", format!("no manifests found in `{names}`"))
+            .with_path(names)
+            .with_help(
+                "the input holds no YAML or JSON object; check that the manifests were rendered",
+            ),
+    );
 }
 
 fn unreadable(name: &str, e: &std::io::Error) -> Diagnostic {

@@ -282,11 +282,62 @@ fn syntax_diagnostic(err: &ScanError, file: FileId, src: &SourceFile) -> Diagnos
         kind => {
             let text = kind.to_string();
             let message = if text.is_empty() { err.info() } else { text };
-            Diagnostic::error("LBP1004", format!("YAML syntax error: {message}"))
-                .with_primary(span, "the parser stopped here")
-                .with_help(syntax_help(kind))
+            let d = Diagnostic::error("LBP1004", format!("YAML syntax error: {message}"))
+                .with_primary(span, "the parser stopped here");
+            // The parser often trips a line or more after a bracket that was never closed;
+            // point at the bracket, which is what the user has to fix.
+            match unclosed_bracket(&src.text, at) {
+                Some((open, c)) if !matches!(kind, ErrorKind::UnclosedFlowCollection { .. }) => d
+                    .with_secondary(Span::new(file, open, open + 1), format!("this `{c}` is never closed"))
+                    .with_help(format!(
+                        "close the `{c}` with `{}`; a JSON annotation value must be quoted ('{{...}}') or written as a `|` block",
+                        if c == '[' { ']' } else { '}' }
+                    )),
+                _ => d.with_help(syntax_help(kind)),
+            }
         }
     }
+}
+
+/// The last `[` or `{` before `upto` (in the current document) that has no matching
+/// closer, skipping quoted strings inside flow collections and comments.
+fn unclosed_bracket(text: &str, upto: usize) -> Option<(usize, char)> {
+    let upto = upto.min(text.len());
+    let head = text.get(..upto)?;
+    let doc_start = head.rfind("\n---").map_or(0, |i| i + 1);
+    let mut stack: Vec<(usize, char)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut prev = '\n';
+    let mut chars = head[doc_start..]
+        .char_indices()
+        .map(|(i, c)| (i + doc_start, c));
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '#' if prev.is_whitespace() => {
+                    for (_, n) in chars.by_ref() {
+                        if n == '\n' {
+                            break;
+                        }
+                    }
+                    prev = '\n';
+                    continue;
+                }
+                '"' | '\'' if !stack.is_empty() && matches!(prev, '[' | '{' | ',' | ' ' | ':') => {
+                    quote = Some(c)
+                }
+                '[' | '{' => stack.push((i, c)),
+                ']' | '}' => {
+                    stack.pop();
+                }
+                _ => {}
+            },
+        }
+        prev = c;
+    }
+    stack.pop()
 }
 
 fn syntax_help(kind: &ErrorKind) -> &'static str {
@@ -399,6 +450,27 @@ mod tests {
             docs.iter()
                 .any(|doc| doc.root.as_ref().and_then(|r| r.get("b")).is_some())
         );
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_pointed_at_even_when_the_parser_stops_later() {
+        // examples/broken-yaml/unclosed-bracket.yaml: the parser stops at the next `:`.
+        let (_, _, d) =
+            parse("spec:\n  ranges: [10.0.0.0/8, 192.168.0.0/16\n  selector:\n    app: x\n");
+        let e = d
+            .iter()
+            .find(|x| x.code == "LBP1004")
+            .expect("syntax error");
+        let bracket = e
+            .labels
+            .iter()
+            .find(|l| !l.primary)
+            .expect("secondary label");
+        assert_eq!(bracket.span.start, 16);
+        assert!(bracket.message.contains("never closed"));
+        assert_eq!(unclosed_bracket("a: {'x]': [1]\nb", 14), Some((3, '{')));
+        assert_eq!(unclosed_bracket("a: {'x]': [1]}\nb", 15), None);
+        assert_eq!(unclosed_bracket("a: [1] # [\nb", 12), None);
     }
 
     #[test]

@@ -186,4 +186,22 @@ example `expressConnect: false`, which rules out ENS forwarding) must not be mis
 from a fact about your cluster.\n\nFix: nothing is wrong; set the fields if the defaults do not \
 describe your cluster.",
     },
+    CodeInfo {
+        code: "LBP3105",
+        title: "YAML 1.1 boolean spelling",
+        explanation: "Kubernetes reads manifests with YAML 1.1 rules, where `yes`, `no`, `on`, `off`, `y` \
+and `n` (in several capitalisations) are booleans. YAML 1.2 tools such as yq and many linters read \
+the same words as strings, so a file that says `expressConnect: yes` means different things to \
+different readers of the repository. lbplan reads it as Kubernetes does and warns.\n\nFix: write \
+`true` or `false`.",
+    },
+    CodeInfo {
+        code: "LBP2109",
+        title: "edge-controller-manager too old for ELB Services",
+        explanation: "ACK Edge exposes Services through Edge Load Balancer (ELB) instances only from \
+edge-controller-manager (ECM) 2.1.0 on (seed 000, Prerequisites). With an older ECM a Service with \
+`loadBalancerClass: alibabacloud.com/elb` gets PoolServices but no ELB, no EIP and no listener, and \
+nothing reports why. The version comes from the ClusterProfile's `spec.components.ecm`.\n\n\
+Fix: upgrade the ECM component of the cluster, or correct the profile if it is out of date.",
+    },
 ];
