@@ -6,6 +6,7 @@
 
 use super::ObjectMeta;
 use super::decode::{Ctx, Fields, Spanned, StringEntry};
+use super::service::decode_load_balancer_status;
 use crate::source::{Node, Span};
 
 /// Label naming the Service a PoolService was created for.
@@ -57,21 +58,7 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> PoolService {
         spec.finish(ctx);
     }
     if let Some(mut status) = f.map(ctx, "status") {
-        if let Some(mut lb) = status.map(ctx, "loadBalancer") {
-            for (path, n) in lb.list(ctx, "ingress") {
-                if let Some(mut ing) = Fields::new(ctx, n, &path) {
-                    if let Some(ip) = ing.string(ctx, "ip") {
-                        ps.status_ingress.push(ip);
-                    }
-                    if let Some(h) = ing.string(ctx, "hostname") {
-                        ps.status_ingress.push(h);
-                    }
-                    ing.accept(&["ipMode", "ports"]);
-                    ing.finish(ctx);
-                }
-            }
-            lb.finish(ctx);
-        }
+        ps.status_ingress = decode_load_balancer_status(ctx, &mut status);
         ps.aggregate_to_annotations = status.string_map(ctx, "aggregateToAnnotations");
         ps.aggregate_to_labels = status.string_map(ctx, "aggregateToLabels");
         status.accept(&["conditions"]);

@@ -103,21 +103,7 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> Service {
         spec.finish(ctx);
     }
     if let Some(mut status) = f.map(ctx, "status") {
-        if let Some(mut lb) = status.map(ctx, "loadBalancer") {
-            for (path, n) in lb.list(ctx, "ingress") {
-                if let Some(mut ing) = Fields::new(ctx, n, &path) {
-                    if let Some(ip) = ing.string(ctx, "ip") {
-                        svc.status_ingress.push(ip);
-                    }
-                    if let Some(h) = ing.string(ctx, "hostname") {
-                        svc.status_ingress.push(h);
-                    }
-                    ing.accept(&["ipMode", "ports"]);
-                    ing.finish(ctx);
-                }
-            }
-            lb.finish(ctx);
-        }
+        svc.status_ingress = decode_load_balancer_status(ctx, &mut status);
         status.accept(&["conditions"]);
         status.finish(ctx);
     }
@@ -143,4 +129,23 @@ fn decode_port(ctx: &mut Ctx, node: &Node, path: String) -> Option<ServicePort> 
     };
     f.finish(ctx);
     Some(port)
+}
+
+/// `status.loadBalancer.ingress[]` addresses (ip or hostname), as Services and PoolServices
+/// both report them (the controllers write them; a live snapshot carries them).
+pub fn decode_load_balancer_status(ctx: &mut Ctx, status: &mut Fields) -> Vec<Spanned<String>> {
+    let mut out = Vec::new();
+    let Some(mut lb) = status.map(ctx, "loadBalancer") else {
+        return out;
+    };
+    for (path, n) in lb.list(ctx, "ingress") {
+        if let Some(mut ing) = Fields::new(ctx, n, &path) {
+            out.extend(ing.string(ctx, "ip"));
+            out.extend(ing.string(ctx, "hostname"));
+            ing.accept(&["ipMode", "ports"]);
+            ing.finish(ctx);
+        }
+    }
+    lb.finish(ctx);
+    out
 }

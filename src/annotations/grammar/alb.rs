@@ -11,32 +11,11 @@
 use std::net::IpAddr;
 
 use super::json::{
-    Fields, JsonKind, JsonMember, JsonValue, parse_json, want_array, want_bool, want_int, want_str,
-    want_strings,
+    Fields, JsonKind, JsonMember, JsonValue, loc, parse_json, str_field, want_array, want_bool,
+    want_int, want_str, want_strings,
 };
 use super::scalar::int_in_range;
-use super::{Located, ValueError, choices_help};
-
-fn done<T>(value: T, errs: Vec<ValueError>) -> Result<T, Vec<ValueError>> {
-    if errs.is_empty() {
-        Ok(value)
-    } else {
-        Err(errs)
-    }
-}
-
-fn loc<T>(m: &JsonMember, value: T) -> Located<T> {
-    Located::new(value, m.value.start, m.value.end)
-}
-
-fn str_field(
-    f: &mut Fields<'_>,
-    name: &str,
-    errs: &mut Vec<ValueError>,
-) -> Option<Located<String>> {
-    let m = f.take(name, errs)?;
-    want_str(m, errs).map(|s| loc(m, s.to_string()))
-}
+use super::{Located, ValueError, choices_help, done};
 
 // ---------------------------------------------------------------------------------------
 // listen-ports
@@ -1098,20 +1077,9 @@ pub fn parse_alb_actions(value: &str) -> Result<AlbActions, Vec<ValueError>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::*;
     use super::super::{Grammar, validate};
     use super::*;
-
-    fn errs(g: Grammar, v: &str) -> Vec<(usize, usize, String)> {
-        validate(g, v)
-            .into_iter()
-            .map(|e| (e.start, e.end, e.message))
-            .collect()
-    }
-
-    fn at(v: &str, needle: &str) -> (usize, usize) {
-        let s = v.find(needle).unwrap_or(usize::MAX);
-        (s, s.saturating_add(needle.len()))
-    }
 
     #[test]
     fn listen_ports_valid() {

@@ -10,24 +10,11 @@
 use std::net::Ipv4Addr;
 
 use super::json::{
-    Fields, JsonKind, JsonMember, JsonValue, parse_json, want_int, want_str, want_strings,
+    Fields, JsonKind, JsonMember, JsonValue, loc, parse_json, str_field, want_int, want_str,
+    want_strings,
 };
 use super::scalar::int_in_range;
 use super::{Located, ValueError, choices_help};
-
-fn loc<T>(m: &JsonMember, value: T) -> Located<T> {
-    Located::new(value, m.value.start, m.value.end)
-}
-
-/// A string field, located at its value.
-fn str_field(
-    f: &mut Fields<'_>,
-    name: &str,
-    errs: &mut Vec<ValueError>,
-) -> Option<Located<String>> {
-    let m = f.take(name, errs)?;
-    want_str(m, errs).map(|s| loc(m, s.to_string()))
-}
 
 /// A string field restricted to `words` (exact case, as the controller compares).
 fn enum_field(
@@ -635,20 +622,9 @@ pub fn parse_session_affinity_option(value: &str) -> Result<SessionAffinity, Vec
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::*;
     use super::super::{Grammar, validate};
     use super::*;
-
-    fn errs(g: Grammar, v: &str) -> Vec<(usize, usize, String)> {
-        validate(g, v)
-            .into_iter()
-            .map(|e| (e.start, e.end, e.message))
-            .collect()
-    }
-
-    fn at(v: &str, needle: &str) -> (usize, usize) {
-        let s = v.find(needle).unwrap_or(usize::MAX);
-        (s, s.saturating_add(needle.len()))
-    }
 
     /// Seed 003: the shared public example and the dedicated example are valid.
     #[test]

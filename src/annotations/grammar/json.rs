@@ -17,7 +17,7 @@ use nom::character::complete::{char, digit1, multispace0, one_of};
 use nom::combinator::{opt, recognize};
 use nom::{IResult, Parser};
 
-use super::{ValueError, char_at};
+use super::{Located, ValueError, char_at};
 
 /// Deepest nesting accepted; annotation payloads need 4 levels at most.
 pub const MAX_DEPTH: usize = 32;
@@ -569,6 +569,21 @@ impl<'a> P<'a> {
 
 // ---------------------------------------------------------------------------------------
 // Schema helpers shared by the `cce` and `alb` checks.
+
+/// Locates a value parsed from a member at that member's value.
+pub(crate) fn loc<T>(m: &JsonMember, value: T) -> Located<T> {
+    Located::new(value, m.value.start, m.value.end)
+}
+
+/// A string field of a schema object, located at its value.
+pub(crate) fn str_field(
+    f: &mut Fields<'_>,
+    name: &str,
+    errs: &mut Vec<ValueError>,
+) -> Option<Located<String>> {
+    let m = f.take(name, errs)?;
+    want_str(m, errs).map(|s| loc(m, s.to_string()))
+}
 
 /// Walks the members of one JSON object for a schema check: fields are taken by name,
 /// and whatever was not taken is reported as unknown (with a did-you-mean), because the

@@ -16,7 +16,7 @@ use nom::multi::separated_list1;
 use nom::{IResult, Parser};
 
 use super::scalar::{IntProblem, int_in_range};
-use super::{Located, Span, ValueError, choices_help, range};
+use super::{Located, Span, ValueError, choices_help, done, range};
 
 /// A piece of the value with its offset, the unit every list parser works on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,14 +131,6 @@ fn port(tok: &Tok<'_>, what: &str, errs: &mut Vec<ValueError>) -> Option<Located
             );
             None
         }
-    }
-}
-
-fn done<T>(value: T, errs: Vec<ValueError>) -> Result<T, Vec<ValueError>> {
-    if errs.is_empty() {
-        Ok(value)
-    } else {
-        Err(errs)
     }
 }
 
@@ -661,18 +653,12 @@ pub fn parse_listener_port_ranges(value: &str) -> Result<Vec<ListenerPortRange>,
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::errs;
     use super::super::{Grammar, validate, validate_annotation};
     use super::*;
 
     const CLB: &[&str] = &["http", "https", "tcp", "udp"];
     const NLB: &[&str] = &["TCP", "UDP", "TCPSSL"];
-
-    fn errs(g: Grammar, v: &str) -> Vec<(usize, usize, String)> {
-        validate(g, v)
-            .into_iter()
-            .map(|e| (e.start, e.end, e.message))
-            .collect()
-    }
 
     #[test]
     fn comma_list() {

@@ -22,6 +22,106 @@ pub mod scalar;
 
 use nom_locate::LocatedSpan;
 
+/// One instance of every variant (two where a parameter changes the parser), for the
+/// property tests and the fuzz target. `exhaustive` below stops compiling when a variant is
+/// added, as a reminder to list it here.
+pub const SAMPLES: &[Grammar] = &[
+    Grammar::Any,
+    Grammar::NonEmpty,
+    Grammar::Enum(&["internet", "intranet"]),
+    Grammar::EnumIgnoreCase(&["Ip", "Instance"]),
+    Grammar::Int { min: 0, max: 100 },
+    Grammar::Int {
+        min: i64::MIN,
+        max: i64::MAX,
+    },
+    Grammar::CommaList,
+    Grammar::ProtoPortList {
+        protocols: &["http", "https", "tcp", "udp"],
+        ignore_case: false,
+    },
+    Grammar::ProtoPortList {
+        protocols: &["TCP", "UDP", "TCPSSL"],
+        ignore_case: true,
+    },
+    Grammar::KeyValueList { bare_keys: false },
+    Grammar::KeyValueList { bare_keys: true },
+    Grammar::LabelSelector,
+    Grammar::ZoneMaps,
+    Grammar::VgroupPort,
+    Grammar::ForwardPort,
+    Grammar::DomainExtensions,
+    Grammar::BackendWeight,
+    Grammar::ListenerPortRange,
+    Grammar::ElbAutocreate,
+    Grammar::HealthCheckOption,
+    Grammar::HealthCheckOptions,
+    Grammar::SessionAffinityOption,
+    Grammar::ListenPorts,
+    Grammar::AlbConditions,
+    Grammar::AlbActions,
+    Grammar::ClusterWeight,
+];
+
+#[allow(dead_code)]
+#[allow(dead_code)]
+fn exhaustive(g: Grammar) {
+    match g {
+        Grammar::Any
+        | Grammar::NonEmpty
+        | Grammar::Enum(_)
+        | Grammar::EnumIgnoreCase(_)
+        | Grammar::Int { .. }
+        | Grammar::CommaList
+        | Grammar::ProtoPortList { .. }
+        | Grammar::KeyValueList { .. }
+        | Grammar::LabelSelector
+        | Grammar::ZoneMaps
+        | Grammar::VgroupPort
+        | Grammar::ForwardPort
+        | Grammar::DomainExtensions
+        | Grammar::BackendWeight
+        | Grammar::ListenerPortRange
+        | Grammar::ElbAutocreate
+        | Grammar::HealthCheckOption
+        | Grammar::HealthCheckOptions
+        | Grammar::SessionAffinityOption
+        | Grammar::ListenPorts
+        | Grammar::AlbConditions
+        | Grammar::AlbActions
+        | Grammar::ClusterWeight => {}
+    }
+}
+
+/// A parser's result: the value when nothing was wrong, else every problem found.
+pub(crate) fn done<T>(value: T, errs: Vec<ValueError>) -> Result<T, Vec<ValueError>> {
+    if errs.is_empty() {
+        Ok(value)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Helpers shared by the grammar modules' tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Grammar, validate};
+
+    /// Every error as (start, end, message).
+    pub fn errs(g: Grammar, v: &str) -> Vec<(usize, usize, String)> {
+        validate(g, v)
+            .into_iter()
+            .map(|e| (e.start, e.end, e.message))
+            .collect()
+    }
+
+    /// The byte range of `needle` in `v`.
+    pub fn at(v: &str, needle: &str) -> (usize, usize) {
+        let s = v.find(needle).unwrap_or(usize::MAX);
+        (s, s.saturating_add(needle.len()))
+    }
+}
+
 /// A problem inside an annotation value, located by byte offsets into the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueError {
@@ -283,42 +383,8 @@ mod properties {
     //! `validate` must never panic, and every error must lie inside the value, on
     //! character boundaries, with a message and a help — whatever the input.
 
-    use super::{Grammar, validate};
+    use super::{Grammar, SAMPLES as ALL, validate};
     use proptest::prelude::*;
-
-    const ALL: &[Grammar] = &[
-        Grammar::Any,
-        Grammar::NonEmpty,
-        Grammar::Enum(&["on", "off"]),
-        Grammar::EnumIgnoreCase(&["Internet", "Intranet"]),
-        Grammar::Int { min: 0, max: 100 },
-        Grammar::CommaList,
-        Grammar::ProtoPortList {
-            protocols: &["http", "https", "tcp", "udp"],
-            ignore_case: false,
-        },
-        Grammar::ProtoPortList {
-            protocols: &["TCP", "UDP", "TCPSSL"],
-            ignore_case: true,
-        },
-        Grammar::KeyValueList { bare_keys: true },
-        Grammar::KeyValueList { bare_keys: false },
-        Grammar::LabelSelector,
-        Grammar::ZoneMaps,
-        Grammar::VgroupPort,
-        Grammar::ForwardPort,
-        Grammar::DomainExtensions,
-        Grammar::BackendWeight,
-        Grammar::ListenerPortRange,
-        Grammar::ElbAutocreate,
-        Grammar::HealthCheckOption,
-        Grammar::HealthCheckOptions,
-        Grammar::SessionAffinityOption,
-        Grammar::ListenPorts,
-        Grammar::AlbConditions,
-        Grammar::AlbActions,
-        Grammar::ClusterWeight,
-    ];
 
     /// Valid-looking payloads that mutations start from, so the deep paths get exercised.
     const SEEDS: &[&str] = &[
