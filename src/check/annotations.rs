@@ -178,8 +178,15 @@ fn check_value(
     let locator = ValueLocator::new(sources.get(m.file), &entry.node);
     let variant = (g != spec.grammar).then_some(reader).flatten();
     for err in errors {
+        // A short parser message reads best under the token itself ("expected `,` or `}`
+        // after object member"); a long one stays in the title only.
+        let label = if err.message.chars().count() <= 48 {
+            err.message.clone()
+        } else {
+            "here".to_string()
+        };
         let mut d = Diagnostic::error("LBP1201", format!("invalid `{key}`: {}", err.message))
-            .with_primary(locator.span(err.start, err.end), "invalid value")
+            .with_primary(locator.span(err.start, err.end), label)
             .with_secondary(entry.key.span, "in this annotation");
         if let Some(help) = &err.help {
             d = d.with_help(help.clone());
