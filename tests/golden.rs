@@ -152,3 +152,38 @@ fn output_is_deterministic() {
         assert_eq!(a, b, "{example}: two runs differ");
     }
 }
+
+/// Issue 2, "Done means": every diagnostic has a code, a location, a help line and an
+/// `explain` entry. Checked on everything the examples produce; broken examples must fail.
+#[test]
+fn every_diagnostic_has_code_location_help_and_explanation() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::set_current_dir(&root).expect("repository root");
+    for example in subdirs(&root.join("examples")) {
+        let (json, code) = run(&example, Format::Json);
+        if example.starts_with("broken-") {
+            assert_eq!(code, 1, "{example} must fail");
+        }
+        let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        for d in doc["diagnostics"].as_array().expect("diagnostics array") {
+            let code = d["code"].as_str().expect("code");
+            let where_ = format!("{example}: {code} {}", d["message"]);
+            assert!(
+                lbplan::diag::codes::lookup(code).is_some(),
+                "{where_}: no explain entry"
+            );
+            assert!(
+                d["help"].as_str().is_some_and(|h| !h.is_empty()),
+                "{where_}: no help"
+            );
+            assert!(
+                d["line"].as_u64().is_some_and(|l| l >= 1),
+                "{where_}: no line"
+            );
+            assert!(
+                d["column"].as_u64().is_some_and(|c| c >= 1),
+                "{where_}: no column"
+            );
+        }
+    }
+}

@@ -6,7 +6,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lbplan::annotations::grammar::{self, Grammar};
+use lbplan::annotations::grammar;
 
 fuzz_target!(|data: &[u8]| {
     let value = String::from_utf8_lossy(data);
