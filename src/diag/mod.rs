@@ -5,6 +5,7 @@
 //! formats for a terminal and the same finding reads identically in every format.
 
 pub mod codes;
+pub mod record;
 
 use crate::source::Span;
 

@@ -4,8 +4,10 @@
 use std::fmt;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
+use crate::diag::record::DiagnosticRecord;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::source::{SourceMap, Span};
 
@@ -191,65 +193,48 @@ pub fn summary_line(diags: &Diagnostics) -> String {
     parts.join(", ")
 }
 
-/// One diagnostic in the JSON contract (SPEC §7). Positions are 1-based; `end_column` is
-/// the column just after the last character. Unlocated diagnostics have `null` positions
-/// and the input path in `file`.
+/// One diagnostic in the JSON contract (SPEC §7), built from [`DiagnosticRecord`] so that
+/// `validate` and the plan file spell diagnostics identically.
 pub fn diagnostic_json(sources: &SourceMap, d: &Diagnostic) -> Value {
-    let (file, line, column, end_line, end_column) = match d.primary() {
-        Some(l) => {
-            let f = sources.get(l.span.file);
-            let (sl, sc) = f.line_col(l.span.start);
-            let (el, ec) = f.line_col(l.span.end);
-            (json!(f.name), json!(sl), json!(sc), json!(el), json!(ec))
+    serde_json::to_value(DiagnosticRecord::from_diagnostic(sources, d)).unwrap_or(Value::Null)
+}
+
+/// The counts at the end of the diagnostics document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiagnosticsSummary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub advice: usize,
+}
+
+/// The whole document of `lbplan validate --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiagnosticsDocument {
+    pub diagnostics: Vec<DiagnosticRecord>,
+    pub summary: DiagnosticsSummary,
+}
+
+impl DiagnosticsDocument {
+    /// The diagnostics in their stable order, positions resolved.
+    pub fn build(sources: &SourceMap, diags: &Diagnostics) -> Self {
+        DiagnosticsDocument {
+            diagnostics: diags
+                .sorted()
+                .into_iter()
+                .map(|d| DiagnosticRecord::from_diagnostic(sources, d))
+                .collect(),
+            summary: DiagnosticsSummary {
+                errors: diags.count(Severity::Error),
+                warnings: diags.count(Severity::Warning),
+                advice: diags.count(Severity::Advice),
+            },
         }
-        None => (
-            json!(d.path),
-            Value::Null,
-            Value::Null,
-            Value::Null,
-            Value::Null,
-        ),
-    };
-    let labels: Vec<Value> = d
-        .labels
-        .iter()
-        .filter(|l| !l.primary)
-        .map(|l| {
-            let f = sources.get(l.span.file);
-            let (sl, sc) = f.line_col(l.span.start);
-            json!({"file": f.name, "line": sl, "column": sc, "message": l.message})
-        })
-        .collect();
-    json!({
-        "code": d.code,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "file": file,
-        "line": line,
-        "column": column,
-        "end_line": end_line,
-        "end_column": end_column,
-        "help": d.help,
-        "labels": labels,
-        "notes": d.notes,
-    })
+    }
 }
 
 /// The whole diagnostics document of `lbplan validate --format json`.
 pub fn json(sources: &SourceMap, diags: &Diagnostics) -> String {
-    let items: Vec<Value> = diags
-        .sorted()
-        .into_iter()
-        .map(|d| diagnostic_json(sources, d))
-        .collect();
-    let doc = json!({
-        "diagnostics": items,
-        "summary": {
-            "errors": diags.count(Severity::Error),
-            "warnings": diags.count(Severity::Warning),
-            "advice": diags.count(Severity::Advice),
-        }
-    });
+    let doc = DiagnosticsDocument::build(sources, diags);
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
