@@ -10,6 +10,8 @@ pub mod compile;
 pub mod diag;
 pub mod kube;
 pub mod manifest;
+pub mod model;
+pub mod plan;
 pub mod providers;
 pub mod render;
 pub mod source;

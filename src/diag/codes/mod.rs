@@ -2,13 +2,14 @@
 //!
 //! Codes are public contract: CI systems filter on them, so a code is never reused for a
 //! different finding. Ranges: `LBP1xxx` input and decoding errors, `LBP2xxx` semantic
-//! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes.
+//! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP50xx` plan findings.
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
 mod annotations;
 mod input;
 mod kube;
 mod manifest;
+mod plan;
 
 /// One code's registry entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(manifest::CODES)
         .chain(kube::CODES)
         .chain(annotations::CODES)
+        .chain(plan::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

@@ -1,0 +1,185 @@
+//! The plan file: SPEC §7's JSON contract, read back by the executor.
+//!
+//! Field names and spellings of SPEC §7 are public; fields this module adds beyond the
+//! SPEC (`prior_state`, `owner`, `delete_policy`, `replace_paths`, `not_applied`) are
+//! extensions that readers may ignore. Determinism: every list is in plan order or sorted,
+//! every map keeps insertion order, so the same input serialises byte for byte the same.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::diag::Diagnostics;
+use crate::diag::record::DiagnosticRecord;
+use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Value};
+use crate::source::SourceMap;
+
+use super::{Action, Change, Plan, Summary};
+
+/// The version this build writes. Readers accept any `1.x` (minor versions only add
+/// fields) and refuse another major, as Terraform's JSON plan does.
+pub const FORMAT_VERSION: &str = "1.0";
+
+/// The state a plan was computed against: an executor applies the plan only if the state
+/// still has this lineage and serial (otherwise somebody applied in between).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorState {
+    pub serial: u64,
+    pub lineage: String,
+}
+
+/// Where a resource comes from in the manifests, 1-based.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One entry of `resource_changes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceChange {
+    pub address: String,
+    pub kind: Kind,
+    pub provider: ProviderKind,
+    pub name: Option<String>,
+    /// `create`, `update`, `delete`,`create`, `delete`, `no-op` or `retain`.
+    pub actions: Vec<String>,
+    pub destructive: bool,
+    pub reasons: Vec<String>,
+    pub before: Option<IndexMap<String, Value>>,
+    /// Known values after apply; unknown top-level attributes are left out and listed in
+    /// `after_unknown`.
+    pub after: Option<IndexMap<String, Value>>,
+    /// Paths of values known only after apply (`id`, `backends[2].ip`).
+    pub after_unknown: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub sources: Vec<SourceRef>,
+    /// Extension: who created the cloud object.
+    pub owner: Owner,
+    /// Extension: what removing the resource later will do; the executor copies it into
+    /// the state so the next plan knows without the manifests.
+    pub delete_policy: DeletePolicy,
+    /// Extension: the attributes that forced a replacement (Terraform's name).
+    #[serde(default)]
+    pub replace_paths: Vec<String>,
+    /// Extension: attributes changed in the manifests that the controller does not apply.
+    #[serde(default)]
+    pub not_applied: Vec<String>,
+}
+
+impl ResourceChange {
+    /// The action of this entry, if `actions` is one of the contract's arrays.
+    pub fn action(&self) -> Option<Action> {
+        Action::from_contract(&self.actions)
+    }
+
+    fn build(sources: &SourceMap, c: &Change) -> Self {
+        let mut after_unknown = Vec::new();
+        let after = c.after.as_ref().map(|after| {
+            let mut known = IndexMap::new();
+            for (k, v) in after {
+                v.unknown_paths(k, &mut after_unknown);
+                if *v != Value::Unknown {
+                    known.insert(k.clone(), v.clone());
+                }
+            }
+            known
+        });
+        let mut refs: Vec<SourceRef> = Vec::new();
+        for span in &c.provenance {
+            let (file, line, column) = sources.location(*span);
+            let r = SourceRef {
+                file: file.to_string(),
+                line,
+                column,
+            };
+            if !refs.contains(&r) {
+                refs.push(r);
+            }
+        }
+        ResourceChange {
+            address: c.address.clone(),
+            kind: c.kind,
+            provider: c.provider,
+            name: c.name.clone(),
+            actions: c.action.contract().iter().map(|s| s.to_string()).collect(),
+            destructive: c.destructive,
+            reasons: c.reasons.clone(),
+            before: c.before.clone(),
+            after,
+            after_unknown,
+            depends_on: c.depends_on.clone(),
+            sources: refs,
+            owner: c.owner,
+            delete_policy: c.delete_policy.clone(),
+            replace_paths: c.replace_paths.clone(),
+            not_applied: c.not_applied.clone(),
+        }
+    }
+}
+
+/// The whole plan file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanDocument {
+    pub format_version: String,
+    /// Extension: the state the plan was made against (absent without `--state`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_state: Option<PriorState>,
+    pub resource_changes: Vec<ResourceChange>,
+    pub diagnostics: Vec<DiagnosticRecord>,
+    pub summary: Summary,
+}
+
+/// Why a plan file cannot be used.
+#[derive(Debug, Error)]
+pub enum PlanFileError {
+    #[error("the plan file is not valid JSON of the plan format: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("plan format version {found} is not supported (this build reads 1.x)")]
+    Version { found: String },
+}
+
+impl PlanDocument {
+    /// The document for `plan`, with the run's other diagnostics (`others`) and the plan's
+    /// own warnings merged into one sorted list.
+    pub fn build(sources: &SourceMap, plan: &Plan, others: &Diagnostics) -> Self {
+        let mut all = others.clone();
+        for w in &plan.warnings {
+            all.push(w.clone());
+        }
+        PlanDocument {
+            format_version: FORMAT_VERSION.to_string(),
+            prior_state: plan.prior_state.clone(),
+            resource_changes: plan
+                .changes
+                .iter()
+                .map(|c| ResourceChange::build(sources, c))
+                .collect(),
+            diagnostics: all
+                .sorted()
+                .into_iter()
+                .map(|d| DiagnosticRecord::from_diagnostic(sources, d))
+                .collect(),
+            summary: plan.summary,
+        }
+    }
+
+    /// Pretty JSON with a final newline: the bytes of `--format json` and `--out`.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Reads a plan file, refusing a format of another major version.
+    pub fn from_json(text: &str) -> Result<Self, PlanFileError> {
+        let doc: PlanDocument = serde_json::from_str(text)?;
+        if doc.format_version.split('.').next() != Some("1") {
+            return Err(PlanFileError::Version {
+                found: doc.format_version,
+            });
+        }
+        Ok(doc)
+    }
+}

@@ -1,0 +1,529 @@
+//! Stage `plan`: desired model vs prior model → ordered actions with reasons.
+//!
+//! The engine is provider-neutral: everything it needs to decide arrives as data on the
+//! model (per-attribute [`UpdatePolicy`], per-resource [`DeletePolicy`] and [`Owner`]),
+//! and the one thing only a provider can know — which manifest change made a resource
+//! appear or disappear — is asked through [`Causes`].
+//!
+//! Rules, in the order they are applied to one address:
+//! - only desired: `create`; but a user-owned object is never created by the controller,
+//!   so it is `no-op` ("uses the existing object").
+//! - only prior: `delete` under [`DeletePolicy::Delete`], `retain` under
+//!   [`DeletePolicy::Retain`] or when the user owns it.
+//! - both: attributes are compared over the union of keys, using the desired side's
+//!   policy when it has the key (it is authoritative; a prior read from a state file has
+//!   no policies) and the prior's otherwise; `Computed` ones are skipped. A changed
+//!   `ForcesReplacement` attribute (or a changed kind or provider) → replace; else a
+//!   changed `InPlace` one → `update`; a changed `NotAppliedByController` one is kept at
+//!   its prior value, reported in `reasons` and as an [`codes::NOT_APPLIED`] warning.
+//!   User-owned objects are never updated or replaced: every change is "not applied".
+
+mod contract;
+mod state;
+
+pub use contract::{PlanDocument, PlanFileError, PriorState, ResourceChange, SourceRef};
+pub use state::{State, StateError, StateResource};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Diagnostic;
+use crate::model::{
+    DeletePolicy, Kind, Model, ModelError, Owner, ProviderKind, Resource, UpdatePolicy, Value,
+};
+use crate::source::Span;
+
+/// The diagnostic codes this stage emits (registered in `diag::codes::plan`).
+pub mod codes {
+    /// An attribute changed that the controller never applies to an existing object.
+    pub const NOT_APPLIED: &str = "LBP5001";
+    /// The desired resources depend on each other in a cycle.
+    pub const CYCLE: &str = "LBP5002";
+    /// A desired resource depends on an address that is not in the model.
+    pub const MISSING_DEPENDENCY: &str = "LBP5003";
+    /// The prior state file cannot be read or understood.
+    pub const BAD_STATE: &str = "LBP5004";
+    /// Two resources were given one address.
+    pub const DUPLICATE_ADDRESS: &str = "LBP5005";
+}
+
+/// What the plan does with one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    Create,
+    Update,
+    /// Delete, then create the replacement (Terraform's default order).
+    Replace,
+    Delete,
+    /// Leave the object in the cloud and stop tracking it.
+    Retain,
+    NoOp,
+}
+
+impl Action {
+    /// The `actions` array of the plan contract (SPEC §7).
+    pub fn contract(self) -> &'static [&'static str] {
+        match self {
+            Action::Create => &["create"],
+            Action::Update => &["update"],
+            Action::Replace => &["delete", "create"],
+            Action::Delete => &["delete"],
+            Action::Retain => &["retain"],
+            Action::NoOp => &["no-op"],
+        }
+    }
+
+    /// The inverse of [`Action::contract`], for readers of a plan file.
+    pub fn from_contract<S: AsRef<str>>(actions: &[S]) -> Option<Action> {
+        let words: Vec<&str> = actions.iter().map(AsRef::as_ref).collect();
+        [
+            Action::Create,
+            Action::Update,
+            Action::Replace,
+            Action::Delete,
+            Action::Retain,
+            Action::NoOp,
+        ]
+        .into_iter()
+        .find(|a| a.contract() == words.as_slice())
+    }
+
+    /// Whether the cloud object is deleted (alone or as half of a replacement).
+    pub fn deletes(self) -> bool {
+        matches!(self, Action::Delete | Action::Replace)
+    }
+}
+
+/// Lets a provider explain, in manifest terms, why an address appears or disappears
+/// ("NodePool np-hefei no longer matches selector k8s-svc=cube"). `None` falls back to a
+/// generic explanation, so a provider may answer only what it knows.
+pub trait Causes {
+    fn why_absent(&self, address: &str) -> Option<String>;
+    fn why_present(&self, address: &str) -> Option<String>;
+}
+
+/// No provider knowledge: every reason is the engine's default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCauses;
+
+impl Causes for NoCauses {
+    fn why_absent(&self, _: &str) -> Option<String> {
+        None
+    }
+    fn why_present(&self, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// One planned change, with everything a renderer or the contract needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub address: String,
+    pub kind: Kind,
+    pub provider: ProviderKind,
+    pub name: Option<String>,
+    pub owner: Owner,
+    pub action: Action,
+    /// Deletes (or replaces) a load balancer, EIP, listener or server group.
+    pub destructive: bool,
+    pub reasons: Vec<String>,
+    /// Prior attribute values; `None` when the address is new.
+    pub before: Option<IndexMap<String, Value>>,
+    /// Attribute values after apply (unknown ones as [`Value::Unknown`]); `None` when the
+    /// object goes away (delete, retain).
+    pub after: Option<IndexMap<String, Value>>,
+    /// Attributes whose change forces the replacement (Terraform's `replace_paths`).
+    pub replace_paths: Vec<String>,
+    /// Attributes changed in the manifests but kept at their prior value.
+    pub not_applied: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub delete_policy: DeletePolicy,
+    pub provenance: Vec<Span>,
+}
+
+/// Terraform's plan summary plus the retained count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub destroy: usize,
+    pub retain: usize,
+}
+
+/// The result of [`diff`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Creates, updates and no-ops in dependency order of the desired model, then deletes
+    /// and retains in reverse dependency order of the prior model.
+    pub changes: Vec<Change>,
+    /// Plan-level findings (attribute changes the controller will not apply).
+    pub warnings: Vec<Diagnostic>,
+    pub summary: Summary,
+    /// The state the plan was made against, so an executor can refuse a stale plan.
+    pub prior_state: Option<PriorState>,
+}
+
+impl Plan {
+    /// Whether applying would do anything (`-detailed-exitcode` 2). A retain counts: the
+    /// object leaves the state.
+    pub fn has_changes(&self) -> bool {
+        self.changes.iter().any(|c| c.action != Action::NoOp)
+    }
+
+    /// Records the state file the prior model came from.
+    pub fn against(mut self, state: &State) -> Self {
+        self.prior_state = Some(PriorState {
+            serial: state.serial,
+            lineage: state.lineage.clone(),
+        });
+        self
+    }
+}
+
+/// Diffs `desired` against `prior`. Fails, with one error diagnostic per problem, when the
+/// desired model has dependency cycles (every member listed) or dangling dependencies: no
+/// order of actions would be right, so no plan is better than a wrong one.
+pub fn diff(prior: &Model, desired: &Model, causes: &dyn Causes) -> Result<Plan, Vec<Diagnostic>> {
+    let order = desired
+        .creation_order()
+        .map_err(|e| model_diagnostics(desired, &e))?;
+    let mut changes = Vec::with_capacity(order.len());
+    let mut warnings = Vec::new();
+    for address in order {
+        let Some(want) = desired.get(address) else {
+            continue;
+        };
+        let change = match prior.get(address) {
+            None => appear(want, causes),
+            Some(had) => compare(had, want, causes, &mut warnings),
+        };
+        changes.push(change);
+    }
+    for address in prior.lenient_waves().into_iter().rev().flatten() {
+        if desired.contains(address) {
+            continue;
+        }
+        if let Some(had) = prior.get(address) {
+            changes.push(disappear(had, causes));
+        }
+    }
+    let summary = summarise(&changes);
+    Ok(Plan {
+        changes,
+        warnings,
+        summary,
+        prior_state: None,
+    })
+}
+
+fn summarise(changes: &[Change]) -> Summary {
+    let mut s = Summary::default();
+    for c in changes {
+        match c.action {
+            Action::Create => s.add += 1,
+            Action::Update => s.change += 1,
+            Action::Replace => {
+                s.add += 1;
+                s.destroy += 1;
+            }
+            Action::Delete => s.destroy += 1,
+            Action::Retain => s.retain += 1,
+            Action::NoOp => {}
+        }
+    }
+    s
+}
+
+fn model_diagnostics(m: &Model, e: &ModelError) -> Vec<Diagnostic> {
+    let first_span = |a: &str| m.get(a).and_then(|r| r.provenance.first().copied());
+    match e {
+        ModelError::Cycles { cycles } => cycles
+            .iter()
+            .map(|members| {
+                let list = members
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let mut d = Diagnostic::error(
+                    codes::CYCLE,
+                    format!("resources depend on each other in a cycle: {list}"),
+                )
+                .with_help(
+                    "no order can create these resources; this is a bug in the provider that \
+                     built the model, please report it with the input",
+                );
+                for (i, a) in members.iter().enumerate() {
+                    if let Some(span) = first_span(a) {
+                        d = if i == 0 {
+                            d.with_primary(span, format!("produces `{a}`"))
+                        } else {
+                            d.with_secondary(span, format!("produces `{a}`"))
+                        };
+                    }
+                }
+                d
+            })
+            .collect(),
+        ModelError::MissingDependencies { missing } => missing
+            .iter()
+            .map(|(from, to)| {
+                let d = Diagnostic::error(
+                    codes::MISSING_DEPENDENCY,
+                    format!("`{from}` depends on `{to}`, which is not in the model"),
+                )
+                .with_help(
+                    "every dependency must be a resource of the same model; this is a bug in \
+                     the provider that built it, please report it with the input",
+                );
+                match first_span(from) {
+                    Some(span) => d.with_primary(span, format!("produces `{from}`")),
+                    None => d,
+                }
+            })
+            .collect(),
+        ModelError::DuplicateAddress { address } => vec![
+            Diagnostic::error(
+                codes::DUPLICATE_ADDRESS,
+                format!("two resources have the address `{address}`"),
+            )
+            .with_help(
+                "addresses identify resources across runs and must be unique; this is a bug \
+                 in the provider that built the model, please report it with the input",
+            ),
+        ],
+    }
+}
+
+fn values(r: &Resource) -> IndexMap<String, Value> {
+    r.attrs
+        .iter()
+        .map(|(k, a)| (k.clone(), a.value.clone()))
+        .collect()
+}
+
+fn base(r: &Resource, action: Action) -> Change {
+    Change {
+        address: r.address.clone(),
+        kind: r.kind,
+        provider: r.provider,
+        name: r.name.clone(),
+        owner: r.owner,
+        action,
+        destructive: action.deletes() && r.kind.deletion_is_destructive(),
+        reasons: Vec::new(),
+        before: None,
+        after: None,
+        replace_paths: Vec::new(),
+        not_applied: Vec::new(),
+        depends_on: r.depends_on.clone(),
+        delete_policy: r.delete_policy.clone(),
+        provenance: r.provenance.clone(),
+    }
+}
+
+fn appear(want: &Resource, causes: &dyn Causes) -> Change {
+    if want.owner == Owner::User {
+        let mut c = base(want, Action::NoOp);
+        c.reasons.push(format!(
+            "owned by the user: the controller uses the existing {} and does not create it",
+            object_word(want)
+        ));
+        c.after = Some(values(want));
+        return c;
+    }
+    let mut c = base(want, Action::Create);
+    c.reasons.push(
+        causes
+            .why_present(&want.address)
+            .unwrap_or_else(|| "not in the prior state".to_string()),
+    );
+    c.after = Some(values(want));
+    c
+}
+
+fn disappear(had: &Resource, causes: &dyn Causes) -> Change {
+    let why = causes
+        .why_absent(&had.address)
+        .unwrap_or_else(|| "no longer produced by the manifests".to_string());
+    let retain = match (&had.delete_policy, had.owner) {
+        (DeletePolicy::Retain { reason }, _) => Some(reason.clone()),
+        (DeletePolicy::Delete, Owner::User) => Some(format!(
+            "owned by the user: the controller never deletes the {}; manual cleanup required",
+            object_word(had)
+        )),
+        (DeletePolicy::Delete, Owner::Controller) => None,
+    };
+    let mut c = base(
+        had,
+        if retain.is_some() {
+            Action::Retain
+        } else {
+            Action::Delete
+        },
+    );
+    c.reasons.push(why);
+    c.reasons.extend(retain);
+    c.before = Some(values(had));
+    c
+}
+
+/// The word users know the object by, for messages: "ELB", "EIP", "listener".
+fn object_word(r: &Resource) -> String {
+    match (r.kind, r.provider) {
+        (Kind::LoadBalancer, ProviderKind::AlibabaClb) => "CLB".to_string(),
+        (Kind::LoadBalancer, ProviderKind::AlibabaNlb) => "NLB".to_string(),
+        (Kind::LoadBalancer, ProviderKind::AlibabaAlb) => "ALB".to_string(),
+        (Kind::LoadBalancer, _) => "ELB".to_string(),
+        (Kind::Eip, _) => "EIP".to_string(),
+        (k, _) => k.as_str().replace('_', " "),
+    }
+}
+
+fn show(v: Option<&Value>) -> String {
+    v.map_or_else(|| "null".to_string(), Value::to_string)
+}
+
+fn compare(
+    had: &Resource,
+    want: &Resource,
+    causes: &dyn Causes,
+    warnings: &mut Vec<Diagnostic>,
+) -> Change {
+    let user = want.owner == Owner::User;
+    let mut forced = Vec::new();
+    let mut updated = Vec::new();
+    let mut not_applied = Vec::new();
+    if had.kind != want.kind {
+        forced.push(format!("kind changed from {} to {}", had.kind, want.kind));
+    }
+    if had.provider != want.provider {
+        forced.push(format!(
+            "provider changed from {} to {}",
+            had.provider, want.provider
+        ));
+    }
+    let mut forced_paths = Vec::new();
+    let keys = want
+        .attrs
+        .keys()
+        .chain(had.attrs.keys().filter(|k| !want.attrs.contains_key(*k)));
+    for key in keys {
+        let d = want.attrs.get(key);
+        let p = had.attrs.get(key);
+        let Some(policy) = d.or(p).map(|a| a.policy) else {
+            continue;
+        };
+        let (dv, pv) = (d.map(|a| &a.value), p.map(|a| &a.value));
+        if policy == UpdatePolicy::Computed || dv == pv {
+            continue;
+        }
+        let effective = if user {
+            UpdatePolicy::NotAppliedByController
+        } else {
+            policy
+        };
+        match effective {
+            UpdatePolicy::ForcesReplacement => {
+                forced.push(format!(
+                    "`{key}` forces replacement: {} -> {}",
+                    show(pv),
+                    show(dv)
+                ));
+                forced_paths.push(key.clone());
+            }
+            UpdatePolicy::InPlace => updated.push(format!(
+                "`{key}` is updated in place: {} -> {}",
+                show(pv),
+                show(dv)
+            )),
+            UpdatePolicy::NotAppliedByController => not_applied.push((key.clone(), pv, dv)),
+            UpdatePolicy::Computed => {}
+        }
+    }
+    let action = if !forced.is_empty() {
+        Action::Replace
+    } else if !updated.is_empty() {
+        Action::Update
+    } else {
+        Action::NoOp
+    };
+    let mut c = base(want, action);
+    // A replacement removes the prior object, so its deletion is judged on that side too.
+    c.destructive = action.deletes()
+        && (had.kind.deletion_is_destructive() || want.kind.deletion_is_destructive());
+    c.before = Some(values(had));
+    if action != Action::NoOp
+        && let Some(why) = causes.why_present(&want.address)
+    {
+        c.reasons.push(why);
+    }
+    if action == Action::Replace {
+        c.reasons.extend(forced);
+        c.replace_paths = forced_paths;
+        c.after = Some(values(want));
+        return c;
+    }
+    c.reasons.extend(updated);
+    let kept: Vec<&str> = not_applied.iter().map(|(k, _, _)| k.as_str()).collect();
+    let mut after = IndexMap::new();
+    for (k, a) in &want.attrs {
+        let prior = had.attrs.get(k).map(|p| &p.value);
+        let keep_prior = kept.contains(&k.as_str())
+            || (a.policy == UpdatePolicy::Computed && a.value == Value::Unknown);
+        match (keep_prior, prior) {
+            (true, Some(v)) => {
+                after.insert(k.clone(), v.clone());
+            }
+            (true, None) if a.policy == UpdatePolicy::Computed => {
+                after.insert(k.clone(), a.value.clone());
+            }
+            (true, None) => {}
+            (false, _) => {
+                after.insert(k.clone(), a.value.clone());
+            }
+        }
+    }
+    for (k, p) in &had.attrs {
+        if !want.attrs.contains_key(k)
+            && (p.policy == UpdatePolicy::Computed || kept.contains(&k.as_str()))
+        {
+            after.insert(k.clone(), p.value.clone());
+        }
+    }
+    c.after = Some(after);
+    let word = object_word(want);
+    for (key, pv, dv) in &not_applied {
+        let (from, to) = (show(*pv), show(*dv));
+        let way_out = if user {
+            format!("the {word} is owned by the user; change it in the console")
+        } else {
+            "recreate the Service (or change it in the console) to apply it".to_string()
+        };
+        c.reasons.push(format!(
+            "attribute `{key}` changed from {from} to {to} but the controller does not apply \
+             attribute changes to an existing {word}; {way_out}"
+        ));
+        let mut d = Diagnostic::warning(
+            codes::NOT_APPLIED,
+            format!(
+                "attribute `{key}` of `{}` changed from {from} to {to} but is not applied by \
+                 the controller",
+                want.address
+            ),
+        )
+        .with_help(format!(
+            "the controller does not apply attribute changes to an existing {word}; {way_out}"
+        ));
+        if let Some(span) = want.provenance.first() {
+            d = d.with_primary(*span, format!("this {word} keeps `{key}` = {from}"));
+        }
+        warnings.push(d);
+        c.not_applied.push(key.clone());
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,223 @@
+//! The state file: what the executor recorded as existing after its last apply, and what
+//! `plan --state FILE` diffs against.
+//!
+//! A state records values and delete policies but no update policies: those describe the
+//! controller's behaviour, which belongs to the code that builds the *desired* model, and
+//! may change between versions of lbplan. [`State::to_model`] therefore marks every prior
+//! attribute [`UpdatePolicy::Computed`]; the diff uses the desired side's policy for every
+//! attribute the desired model has, so the effect is only that attributes the manifests no
+//! longer mention are carried over rather than "removed" (as Terraform treats attributes
+//! absent from the configuration). A provider that wants an unset attribute planned must
+//! put its default value in the desired model.
+
+use std::io;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::diag::Diagnostic;
+use crate::model::{
+    Attr, DeletePolicy, Kind, Model, ModelError, Owner, ProviderKind, Resource, UpdatePolicy, Value,
+};
+
+use super::codes;
+
+/// The only state version this build reads and writes.
+pub const STATE_VERSION: u32 = 1;
+
+/// One recorded cloud object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateResource {
+    pub address: String,
+    pub kind: Kind,
+    pub provider: ProviderKind,
+    pub name: Option<String>,
+    pub owner: Owner,
+    /// The values the cloud reported (no unknowns once applied).
+    pub attributes: IndexMap<String, Value>,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    pub delete_policy: DeletePolicy,
+}
+
+/// The whole state file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    /// Incremented by every write; a plan records it to detect a stale plan.
+    pub serial: u64,
+    /// Identifies one history of writes (set by the first apply; empty before). Two states
+    /// with different lineages are unrelated even if their serials agree.
+    pub lineage: String,
+    pub resources: Vec<StateResource>,
+}
+
+/// Why a state file cannot be used. Each variant names the file.
+#[derive(Debug, Error)]
+pub enum StateError {
+    #[error("cannot read state file {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("state file {path} is not a valid state (line {line}, column {column}): {message}")]
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("state file {path} has version {found}; this build reads version {STATE_VERSION}")]
+    Version { path: String, found: u32 },
+    #[error("state file {path} is inconsistent: {source}")]
+    Invalid {
+        path: String,
+        #[source]
+        source: ModelError,
+    },
+}
+
+impl StateError {
+    /// The error as a diagnostic for the run's report (code LBP5004, the file as path).
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let path = match self {
+            StateError::Read { path, .. }
+            | StateError::Parse { path, .. }
+            | StateError::Version { path, .. }
+            | StateError::Invalid { path, .. } => path.clone(),
+        };
+        Diagnostic::error(codes::BAD_STATE, self.to_string())
+            .with_path(path)
+            .with_help(
+                "pass the state file the executor wrote (or none: a missing file means an \
+                 empty state); a hand-edited file must keep the documented shape",
+            )
+    }
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::empty()
+    }
+}
+
+impl State {
+    /// No resources, serial 0, no lineage: the state before the first apply.
+    pub fn empty() -> Self {
+        State {
+            version: STATE_VERSION,
+            serial: 0,
+            lineage: String::new(),
+            resources: Vec::new(),
+        }
+    }
+
+    /// Reads a state file. A missing file is the empty state (nothing applied yet), so a
+    /// first `plan --state` needs no setup; anything else unreadable is an error.
+    pub fn load(path: &Path) -> Result<Self, StateError> {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(State::empty()),
+            Err(source) => {
+                return Err(StateError::Read {
+                    path: shown,
+                    source,
+                });
+            }
+        };
+        Self::parse(&shown, &text)
+    }
+
+    /// Parses state text; `path` is only used in errors.
+    pub fn parse(path: &str, text: &str) -> Result<Self, StateError> {
+        let state: State = serde_json::from_str(text).map_err(|e| StateError::Parse {
+            path: path.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        if state.version != STATE_VERSION {
+            return Err(StateError::Version {
+                path: path.to_string(),
+                found: state.version,
+            });
+        }
+        state.to_model().map_err(|source| StateError::Invalid {
+            path: path.to_string(),
+            source,
+        })?;
+        Ok(state)
+    }
+
+    /// Pretty JSON with a final newline, resources sorted by address.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// The prior model. Attributes are `Computed` (see the module docs); provenance is
+    /// empty because a state knows no manifest. Fails on a duplicate address only; a
+    /// dangling `depends_on` is tolerated (the prior side is ordered best effort).
+    pub fn to_model(&self) -> Result<Model, ModelError> {
+        Model::from_resources(self.resources.iter().map(|r| {
+            Resource {
+                address: r.address.clone(),
+                kind: r.kind,
+                provider: r.provider,
+                name: r.name.clone(),
+                owner: r.owner,
+                attrs: r
+                    .attributes
+                    .iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            Attr {
+                                value: v.clone(),
+                                policy: UpdatePolicy::Computed,
+                            },
+                        )
+                    })
+                    .collect(),
+                depends_on: r.depends_on.clone(),
+                delete_policy: r.delete_policy.clone(),
+                provenance: Vec::new(),
+                notes: Vec::new(),
+            }
+        }))
+    }
+
+    /// A state recording `model` as existing, resources sorted by address so the file does
+    /// not depend on the order a provider built them in.
+    pub fn from_model(model: &Model, serial: u64, lineage: impl Into<String>) -> Self {
+        let mut resources: Vec<StateResource> = model
+            .iter()
+            .map(|r| StateResource {
+                address: r.address.clone(),
+                kind: r.kind,
+                provider: r.provider,
+                name: r.name.clone(),
+                owner: r.owner,
+                attributes: r
+                    .attrs
+                    .iter()
+                    .map(|(k, a)| (k.clone(), a.value.clone()))
+                    .collect(),
+                depends_on: r.depends_on.clone(),
+                delete_policy: r.delete_policy.clone(),
+            })
+            .collect();
+        resources.sort_by(|a, b| a.address.cmp(&b.address));
+        State {
+            version: STATE_VERSION,
+            serial,
+            lineage: lineage.into(),
+            resources,
+        }
+    }
+}
