@@ -2,13 +2,15 @@
 //!
 //! Codes are public contract: CI systems filter on them, so a code is never reused for a
 //! different finding. Ranges: `LBP1xxx` input and decoding errors, `LBP2xxx` semantic
-//! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes.
+//! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP6xxx`
+//! findings of the `ir` and `topology` stages (reported when a plan is built).
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
 mod annotations;
 mod input;
 mod kube;
 mod manifest;
+mod topology;
 
 /// One code's registry entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(manifest::CODES)
         .chain(kube::CODES)
         .chain(annotations::CODES)
+        .chain(topology::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v
