@@ -2,7 +2,8 @@
 //!
 //! Codes are public contract: CI systems filter on them, so a code is never reused for a
 //! different finding. Ranges: `LBP1xxx` input and decoding errors, `LBP2xxx` semantic
-//! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP50xx` plan findings.
+//! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP50xx` plan
+//! findings, `LBP60xx` findings of the `ir` and `topology` stages (reported when a plan is built).
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
 mod annotations;
@@ -10,6 +11,7 @@ mod input;
 mod kube;
 mod manifest;
 mod plan;
+mod topology;
 
 /// One code's registry entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +31,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(kube::CODES)
         .chain(annotations::CODES)
         .chain(plan::CODES)
+        .chain(topology::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

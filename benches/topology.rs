@@ -1,0 +1,147 @@
+//! The cost of the `ir` and `topology` stages next to parsing, on a generated fleet:
+//! 10 000 LoadBalancer Services with nodepool selectors across 500 NodePools and 20 000
+//! Nodes, as one YAML stream.
+//!
+//! `parse_decode` times source + manifest only; `parse_decode_lower_topology` adds
+//! `ir::lower` and `topology::resolve`. Their ratio is the price of the middle stages
+//! (design target: the whole plan within 1.5× of parsing). `cargo bench --bench topology`;
+//! CI only builds it (`cargo test --all-targets`).
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use lbplan::diag::Diagnostics;
+use lbplan::manifest::{Manifest, decode::Ctx, decode_documents};
+use lbplan::source::load::{Loaded, add_text};
+use lbplan::topology::{Backends, lower_and_resolve};
+
+/// A deterministic fleet in the shape of seed 000. Pools carry `tier` and `zone` labels and
+/// the ENS annotations; nodes are spread evenly over the pools; every Service selects its
+/// pools by `tier` (every tenth with `tier in (…)` plus a negative term), and is backed by
+/// a DaemonSet (even Services: backends known) or a Deployment (odd: known after apply).
+fn fleet(services: usize, pools: usize, nodes: usize) -> String {
+    // Distinct `tier` values: each `tier=…` selector matches 2–3 pools (200 for 500 pools).
+    let tiers = (pools * 2 / 5).max(1);
+    let mut s = String::with_capacity(services * 1_300 + nodes * 330 + pools * 400);
+    s.push_str(
+        "apiVersion: lbplan/v1\nkind: ClusterProfile\nmetadata:\n  name: bench\nspec:\n  \
+         cloud: alibaba\n  clusterKind: ack-edge\n  clusterId: c0ffee\n  components:\n    ecm: \"2.1.0\"\n",
+    );
+    for p in 0..pools {
+        let _ = write!(
+            s,
+            "---\napiVersion: apps.openyurt.io/v1beta2\nkind: NodePool\nmetadata:\n  name: np-{p:04}\n  \
+             labels:\n    tier: t{}\n    zone: z{}\n  annotations:\n    alibabacloud.com/ens-network-id: n-{p:08x}\n    \
+             alibabacloud.com/ens-region-id: cn-region-{}\n    alibabacloud.com/ens-vswitch-id: vsw-{p:08x}\n\
+             spec:\n  type: Edge\n",
+            p % tiers,
+            p % 5,
+            p % 30
+        );
+    }
+    for n in 0..nodes {
+        let p = n % pools;
+        let _ = write!(
+            s,
+            "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-{n:05}\n  labels:\n    \
+             apps.openyurt.io/nodepool: np-{p:04}\nstatus:\n  addresses:\n  - type: InternalIP\n    \
+             address: 10.{}.{}.{}\n  conditions:\n  - type: Ready\n    status: \"True\"\n",
+            n / 65_536 % 256,
+            n / 256 % 256,
+            n % 256
+        );
+    }
+    for i in 0..services {
+        let kind = if i % 2 == 0 {
+            "DaemonSet"
+        } else {
+            "Deployment"
+        };
+        let selector = if i % 10 == 0 {
+            format!("tier in (t{},t{}),zone!=z4", i % tiers, (i + 1) % tiers)
+        } else {
+            format!("tier=t{}", i % tiers)
+        };
+        let _ = write!(
+            s,
+            "---\napiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: app-{i}\n  namespace: ns-{}\n\
+             spec:\n  selector:\n    matchLabels:\n      app: app-{i}\n  template:\n    metadata:\n      \
+             labels:\n        app: app-{i}\n    spec:\n      containers:\n      - name: app\n        \
+             image: registry.example.com/app:1\n\
+             ---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app-{i}\n  namespace: ns-{}\n  \
+             annotations:\n    service.openyurt.io/nodepool-labelselector: {selector}\n\
+             spec:\n  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/elb\n  \
+             externalTrafficPolicy: {}\n  selector:\n    app: app-{i}\n  ports:\n  - name: http\n    \
+             port: 80\n    targetPort: 8080\n",
+            i % 50,
+            i % 50,
+            if i % 3 == 0 { "Cluster" } else { "Local" }
+        );
+    }
+    s
+}
+
+fn parse_decode(text: &str) -> (Loaded, Vec<Manifest>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut loaded = Loaded::default();
+    add_text(&mut loaded, "fleet.yaml", text.to_string(), &mut diags);
+    let manifests = {
+        let mut ctx = Ctx {
+            sources: &loaded.sources,
+            diags: &mut diags,
+        };
+        decode_documents(&mut ctx, &loaded.documents)
+    };
+    (loaded, manifests, diags)
+}
+
+/// Parse, decode, lower and resolve; returns the number of (Service, pool) matches and
+/// known backends so the work cannot be optimised away.
+fn full(text: &str) -> (usize, usize) {
+    let (loaded, manifests, mut diags) = parse_decode(text);
+    let resolved = lower_and_resolve(&loaded.sources, &manifests, &mut diags);
+    let mut matches = 0;
+    let mut backends = 0;
+    for r in &resolved {
+        for s in &r.topology.services {
+            matches += s.matches.len();
+            for m in &s.matches {
+                if let Backends::Known(b) = &m.backends {
+                    backends += b.len();
+                }
+            }
+        }
+    }
+    (matches, backends)
+}
+
+fn bench_topology(c: &mut Criterion) {
+    let mut group = c.benchmark_group("topology");
+    group.sample_size(10);
+    // (services, node pools, nodes)
+    for (services, pools, nodes) in [(1_000, 50, 2_000), (10_000, 500, 20_000)] {
+        let text = fleet(services, pools, nodes);
+        // Sanity: a clean fleet where every Service matches pools, or we would time error paths.
+        let (loaded, manifests, mut diags) = parse_decode(&text);
+        assert!(!diags.has_errors(), "{:?}", diags.sorted().first());
+        let resolved = lower_and_resolve(&loaded.sources, &manifests, &mut diags);
+        assert!(diags.is_empty(), "{:?}", diags.sorted().first());
+        assert_eq!(resolved[0].cluster.services.len(), services);
+        assert!(full(&text).0 >= services);
+        let id = format!("{services}svc-{pools}pools-{nodes}nodes");
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("parse_decode", &id), &text, |b, t| {
+            b.iter(|| parse_decode(black_box(t)).1.len())
+        });
+        group.bench_with_input(
+            BenchmarkId::new("parse_decode_lower_topology", &id),
+            &text,
+            |b, t| b.iter(|| full(black_box(t))),
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_topology);
+criterion_main!(benches);

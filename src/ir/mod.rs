@@ -1,0 +1,464 @@
+//! Stage `ir`: typed manifests → one lowered [`Cluster`] per cluster profile.
+//!
+//! The manifest stage keeps objects as written (strings with spans); rules and the model
+//! builder need decisions instead: which controller owns a Service ([`Route`]), its traffic
+//! policy and port protocols as enums, and the effective annotations per pool. Lowering
+//! makes each decision once, keeping the spans that decided it.
+//!
+//! `ir` knows no provider: it imports nothing from `providers`, and the few keys it must
+//! read to route a Service (`loadBalancerClass` values, the OpenYurt selector) are
+//! constants of its own. The IR borrows from the manifests (`'m`) rather than copying
+//! them, so lowering a large fleet costs little next to parsing it.
+//!
+//! Scope today: single clusters. An `ack-one-fleet` profile lowers to a [`Cluster`] with a
+//! [`Fleet`] listing its members; lowering the members' own manifests (folders named by
+//! the profile) is issue 6, so each member's `cluster` is `None` for now.
+
+mod annotations;
+mod routing;
+
+use std::collections::HashMap;
+
+use crate::diag::Diagnostics;
+use crate::manifest::decode::StringMap;
+use crate::manifest::endpointslice::EndpointSlice;
+use crate::manifest::node::NodeObject;
+use crate::manifest::nodepool::NodePool;
+use crate::manifest::poolservice::PoolService;
+use crate::manifest::profile::{
+    Cloud, ClusterKind, ClusterProfile, DEFAULT_CLUSTER_ID, FleetMember, Version,
+};
+use crate::manifest::service::{Service, ServicePort};
+use crate::manifest::workload::{Pod, Workload};
+use crate::manifest::{Manifest, Object};
+use crate::source::{SourceMap, Span};
+
+pub use annotations::{ALIBABA_ANNOTATION_PREFIX, EffectiveAnnotations, EffectiveValue, Origin};
+pub use routing::{ELB_CLASS, LbClass, NLB_CLASS, NODEPOOL_SELECTOR, NoRoute, Route};
+
+/// A decided value and the span that decided it; `span: None` means the default applied
+/// because the field was not written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub span: Option<Span>,
+}
+
+/// `spec.type` of a Service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ServiceType {
+    ClusterIP,
+    NodePort,
+    LoadBalancer,
+    ExternalName,
+}
+
+impl ServiceType {
+    /// `None` for a value the API server rejects (the check stage reports it).
+    pub fn parse(s: &str) -> Option<ServiceType> {
+        Some(match s {
+            "ClusterIP" => ServiceType::ClusterIP,
+            "NodePort" => ServiceType::NodePort,
+            "LoadBalancer" => ServiceType::LoadBalancer,
+            "ExternalName" => ServiceType::ExternalName,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceType::ClusterIP => "ClusterIP",
+            ServiceType::NodePort => "NodePort",
+            ServiceType::LoadBalancer => "LoadBalancer",
+            ServiceType::ExternalName => "ExternalName",
+        }
+    }
+}
+
+/// `spec.externalTrafficPolicy`: decides which nodes become backends (SPEC §3, §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrafficPolicy {
+    /// Every eligible node forwards (source IP lost); the default.
+    Cluster,
+    /// Only nodes running a ready backend pod (source IP kept).
+    Local,
+}
+
+/// A Service port's protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Tcp,
+    Udp,
+    Sctp,
+}
+
+impl Protocol {
+    /// Kubernetes spells protocols in upper case; other spellings are rejected by the API
+    /// server (and reported by the check stage).
+    pub fn parse(s: &str) -> Option<Protocol> {
+        Some(match s {
+            "TCP" => Protocol::Tcp,
+            "UDP" => Protocol::Udp,
+            "SCTP" => Protocol::Sctp,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+/// A borrowed typed object with its envelope: enough to name it and to point at it.
+#[derive(Debug, PartialEq)]
+pub struct Obj<'m, T> {
+    pub manifest: &'m Manifest,
+    pub object: &'m T,
+}
+
+// Manual impls: a derive would demand `T: Copy`, but only references are copied.
+impl<T> Clone for Obj<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Obj<'_, T> {}
+
+impl<'m, T> Obj<'m, T> {
+    pub fn name(&self) -> &'m str {
+        self.manifest.meta.name()
+    }
+    pub fn namespace(&self) -> &'m str {
+        self.manifest.meta.namespace()
+    }
+    /// The object's own labels (`metadata.labels`).
+    pub fn labels(&self) -> &'m StringMap {
+        &self.manifest.meta.labels
+    }
+}
+
+/// One lowered Service port. Ports whose number or protocol did not decode are left out:
+/// the check stage already reported them as errors, and nothing can be built from them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortIr<'m> {
+    pub port: &'m ServicePort,
+    pub number: i64,
+    pub node_port: Option<i64>,
+    pub protocol: Setting<Protocol>,
+}
+
+/// A lowered Service: decisions as enums, the object for everything else.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceIr<'m> {
+    pub obj: Obj<'m, Service>,
+    pub type_: Setting<ServiceType>,
+    pub traffic_policy: Setting<TrafficPolicy>,
+    pub ports: Vec<PortIr<'m>>,
+    pub route: Route,
+}
+
+impl<'m> ServiceIr<'m> {
+    pub fn name(&self) -> &'m str {
+        self.obj.name()
+    }
+    pub fn namespace(&self) -> &'m str {
+        self.obj.namespace()
+    }
+    /// The Service's own annotations, with no pool override (CLB, NLB, CCE routes).
+    pub fn annotations(&self) -> EffectiveAnnotations<'m> {
+        EffectiveAnnotations::new(self.obj.manifest, None)
+    }
+}
+
+/// An ack-one-fleet's member clusters (SPEC §1 `members`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fleet<'m> {
+    pub members: Vec<FleetMemberIr<'m>>,
+}
+
+/// One fleet member as the profile lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetMemberIr<'m> {
+    pub member: &'m FleetMember,
+    /// The member's lowered cluster; `None` until member manifests are loaded (issue 6).
+    pub cluster: Option<Box<Cluster<'m>>>,
+}
+
+/// One cluster's lowered objects and settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster<'m> {
+    /// The `ClusterProfile` object; `None` when the input has none (defaults apply).
+    pub profile: Option<&'m Manifest>,
+    pub cloud: Cloud,
+    /// `spec.clusterKind`; without one, `ack-edge` when NodePools are present (the only
+    /// cluster kind that has them), else the profile's own default (`ack` / `cce`).
+    pub kind: ClusterKind,
+    /// Used in cloud-side names; [`DEFAULT_CLUSTER_ID`] when unknown.
+    pub cluster_id: &'m str,
+    pub ecm_version: Version,
+    pub fleet: Option<Fleet<'m>>,
+    /// Every Service (not only LoadBalancers: a type change is a deletion the plan must
+    /// explain), in input order.
+    pub services: Vec<ServiceIr<'m>>,
+    /// NodePools sorted by name, duplicates (already reported) dropped: the order every
+    /// pool list in the topology follows.
+    pub node_pools: Vec<Obj<'m, NodePool>>,
+    /// Nodes sorted by name, duplicates dropped.
+    pub nodes: Vec<Obj<'m, NodeObject>>,
+    pub pods: Vec<Obj<'m, Pod>>,
+    pub workloads: Vec<Obj<'m, Workload>>,
+    pub endpoint_slices: Vec<Obj<'m, EndpointSlice>>,
+    pub pool_services: Vec<Obj<'m, PoolService>>,
+    /// (namespace, name) → index into `pool_services`.
+    pool_service_index: HashMap<(&'m str, &'m str), usize>,
+}
+
+impl<'m> Cluster<'m> {
+    /// The PoolService `<namespace>/<name>` if the input carries it (a live snapshot, or
+    /// one annotated with a self-managed ELB id).
+    pub fn pool_service(&self, namespace: &str, name: &str) -> Option<Obj<'m, PoolService>> {
+        self.pool_service_index
+            .get(&(namespace, name))
+            .map(|&i| self.pool_services[i])
+    }
+
+    /// Effective annotations of `service` on the pool whose PoolService is named
+    /// `poolservice_name` (reference §6.1).
+    pub fn effective_annotations(
+        &self,
+        service: &ServiceIr<'m>,
+        poolservice_name: &str,
+    ) -> EffectiveAnnotations<'m> {
+        let ps = self.pool_service(service.namespace(), poolservice_name);
+        EffectiveAnnotations::new(service.obj.manifest, ps.map(|p| p.manifest))
+    }
+}
+
+/// Lowers the manifests into one [`Cluster`] per `ClusterProfile`, or one cluster with the
+/// documented profile defaults when there is none (see [`ClusterProfile`]'s accessors).
+///
+/// With several profiles, each object goes to the profile whose file lies in the deepest
+/// folder containing the object's file (a profile per cluster folder), else to the first
+/// profile. Routing warnings (LBP6001–LBP6003) go to `diags`; errors the check stage
+/// already reports (bad types, bad selectors) are not repeated.
+pub fn lower<'m>(
+    sources: &SourceMap,
+    manifests: &'m [Manifest],
+    diags: &mut Diagnostics,
+) -> Vec<Cluster<'m>> {
+    let profiles: Vec<(&'m Manifest, &'m ClusterProfile)> = manifests
+        .iter()
+        .filter_map(|m| match &m.object {
+            Object::ClusterProfile(p) => Some((m, p)),
+            _ => None,
+        })
+        .collect();
+    let default_profile = ClusterProfile::default();
+    let mut groups: Vec<Vec<&'m Manifest>> = vec![Vec::new(); profiles.len().max(1)];
+    let dirs: Vec<&str> = profiles
+        .iter()
+        .map(|(m, _)| folder(&sources.get(m.file).name))
+        .collect();
+    // Per-file memo: a folder fleet has thousands of objects in few files.
+    let mut owner_of_file: HashMap<u32, usize> = HashMap::new();
+    for m in manifests {
+        if matches!(m.object, Object::ClusterProfile(_)) {
+            continue;
+        }
+        let owner = *owner_of_file
+            .entry(m.file.0)
+            .or_insert_with(|| owner(&dirs, &sources.get(m.file).name));
+        groups[owner].push(m);
+    }
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, objects)| {
+            let (pm, profile) = match profiles.get(i) {
+                Some((m, p)) => (Some(*m), *p),
+                None => (None, &default_profile),
+            };
+            lower_cluster(sources, pm, profile, &objects, diags)
+        })
+        .collect()
+}
+
+/// The folder part of a file name (`""` for stdin or a bare file name).
+fn folder(name: &str) -> &str {
+    name.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Index of the profile whose folder is the longest one containing `file`; 0 by default.
+fn owner(dirs: &[&str], file: &str) -> usize {
+    let within = |d: &str| {
+        d.is_empty() || (file.starts_with(d) && file.as_bytes().get(d.len()) == Some(&b'/'))
+    };
+    dirs.iter()
+        .enumerate()
+        .filter(|(_, d)| within(d))
+        .max_by_key(|(i, d)| (d.len(), std::cmp::Reverse(*i)))
+        .map_or(0, |(i, _)| i)
+}
+
+fn lower_cluster<'m>(
+    sources: &SourceMap,
+    profile_manifest: Option<&'m Manifest>,
+    profile: &ClusterProfile,
+    objects: &[&'m Manifest],
+    diags: &mut Diagnostics,
+) -> Cluster<'m> {
+    let cloud = profile.cloud();
+    let mut services = Vec::new();
+    let mut node_pools = Vec::new();
+    let mut nodes = Vec::new();
+    let mut pods = Vec::new();
+    let mut workloads = Vec::new();
+    let mut endpoint_slices = Vec::new();
+    let mut pool_services = Vec::new();
+    for &m in objects {
+        match &m.object {
+            Object::Service(s) => services.push(lower_service(sources, cloud, m, s, diags)),
+            Object::NodePool(p) => node_pools.push(Obj {
+                manifest: m,
+                object: p,
+            }),
+            Object::Node(n) => nodes.push(Obj {
+                manifest: m,
+                object: n,
+            }),
+            Object::Pod(p) => pods.push(Obj {
+                manifest: m,
+                object: p,
+            }),
+            Object::Deployment(w) | Object::DaemonSet(w) | Object::StatefulSet(w) => workloads
+                .push(Obj {
+                    manifest: m,
+                    object: w,
+                }),
+            Object::EndpointSlice(e) => endpoint_slices.push(Obj {
+                manifest: m,
+                object: e,
+            }),
+            Object::PoolService(p) => pool_services.push(Obj {
+                manifest: m,
+                object: p,
+            }),
+            Object::Ingress(_)
+            | Object::IngressClass(_)
+            | Object::AlbConfig(_)
+            | Object::ClusterProfile(_) => {}
+        }
+    }
+    // Stable sorts, then keep the first of equal names (input order decides duplicates).
+    node_pools.sort_by(|a, b| a.name().cmp(b.name()));
+    node_pools.dedup_by(|b, a| a.name() == b.name());
+    nodes.sort_by(|a, b| a.name().cmp(b.name()));
+    nodes.dedup_by(|b, a| a.name() == b.name());
+    let mut pool_service_index = HashMap::with_capacity(pool_services.len());
+    for (i, ps) in pool_services.iter().enumerate() {
+        pool_service_index
+            .entry((ps.namespace(), ps.name()))
+            .or_insert(i);
+    }
+    let kind = match (&profile.cluster_kind, node_pools.is_empty()) {
+        (None, false) if cloud == Cloud::Alibaba => ClusterKind::AckEdge,
+        _ => profile.cluster_kind(),
+    };
+    let fleet = (kind == ClusterKind::AckOneFleet).then(|| Fleet {
+        members: profile_manifest
+            .and_then(|m| match &m.object {
+                Object::ClusterProfile(p) => Some(p),
+                _ => None,
+            })
+            .map(|p| {
+                p.members
+                    .iter()
+                    .map(|member| FleetMemberIr {
+                        member,
+                        cluster: None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    });
+    let cluster_id: &'m str = match profile_manifest.map(|m| &m.object) {
+        Some(Object::ClusterProfile(p)) => p.cluster_id(),
+        _ => DEFAULT_CLUSTER_ID,
+    };
+    Cluster {
+        profile: profile_manifest,
+        cloud,
+        kind,
+        cluster_id,
+        ecm_version: profile.ecm_version(),
+        fleet,
+        services,
+        node_pools,
+        nodes,
+        pods,
+        workloads,
+        endpoint_slices,
+        pool_services,
+        pool_service_index,
+    }
+}
+
+fn lower_service<'m>(
+    sources: &SourceMap,
+    cloud: Cloud,
+    m: &'m Manifest,
+    svc: &'m Service,
+    diags: &mut Diagnostics,
+) -> ServiceIr<'m> {
+    // An unknown `spec.type` is rejected by the API server (check stage); it builds nothing.
+    let type_ = Setting {
+        value: svc
+            .type_
+            .as_ref()
+            .map_or(Some(ServiceType::ClusterIP), |t| {
+                ServiceType::parse(&t.value)
+            })
+            .unwrap_or(ServiceType::ClusterIP),
+        span: svc.type_.as_ref().map(|t| t.span),
+    };
+    let traffic_policy = Setting {
+        value: match svc.traffic_policy() {
+            "Local" => TrafficPolicy::Local,
+            _ => TrafficPolicy::Cluster,
+        },
+        span: svc.external_traffic_policy.as_ref().map(|t| t.span),
+    };
+    let ports = svc
+        .ports
+        .iter()
+        .filter_map(|p| {
+            let number = p.port.as_ref()?.value;
+            let protocol = Protocol::parse(p.protocol_name())?;
+            Some(PortIr {
+                port: p,
+                number,
+                node_port: p.node_port.as_ref().map(|n| n.value),
+                protocol: Setting {
+                    value: protocol,
+                    span: p.protocol.as_ref().map(|s| s.span),
+                },
+            })
+        })
+        .collect();
+    let route = routing::route(sources, cloud, m, svc, &type_, diags);
+    ServiceIr {
+        obj: Obj {
+            manifest: m,
+            object: svc,
+        },
+        type_,
+        traffic_policy,
+        ports,
+        route,
+    }
+}
+
+#[cfg(test)]
+mod tests;
