@@ -10,6 +10,9 @@ pub struct ObjectMeta {
     pub generate_name: Option<Spanned<String>>,
     pub namespace: Option<Spanned<String>>,
     pub uid: Option<Spanned<String>>,
+    /// Set on objects being deleted (a snapshot of a live cluster): controllers treat them
+    /// as gone, e.g. the loadbalancerset controller skips NodePools being deleted.
+    pub deletion_timestamp: Option<Spanned<String>>,
     pub labels: StringMap,
     pub annotations: StringMap,
 }
@@ -42,6 +45,7 @@ pub fn decode_meta(ctx: &mut Ctx, f: &mut Fields) -> ObjectMeta {
         generate_name: m.string(ctx, "generateName"),
         namespace: m.string(ctx, "namespace"),
         uid: m.string(ctx, "uid"),
+        deletion_timestamp: m.string(ctx, "deletionTimestamp"),
         labels: m.string_map(ctx, "labels"),
         annotations: m.string_map(ctx, "annotations"),
     };
@@ -49,7 +53,6 @@ pub fn decode_meta(ctx: &mut Ctx, f: &mut Fields) -> ObjectMeta {
         "resourceVersion",
         "generation",
         "creationTimestamp",
-        "deletionTimestamp",
         "deletionGracePeriodSeconds",
         "ownerReferences",
         "finalizers",

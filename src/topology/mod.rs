@@ -5,9 +5,8 @@
 //! go into inverted indexes ([`LabelIndex`]), nodes are grouped by pool once, and each
 //! Service's backend placement is computed once and then read per matched pool.
 //!
-//! Known gap: `ObjectMeta` does not keep `metadata.deletionTimestamp`, so a NodePool being
-//! deleted (which the loadbalancerset controller skips, reference §5.3, case 41) cannot be
-//! recognised yet and is treated like any other pool.
+//! A NodePool with `metadata.deletionTimestamp` (being deleted) matches no selector: the
+//! loadbalancerset controller skips such pools (reference §5.3, case 41).
 
 mod backends;
 mod index;
@@ -50,6 +49,8 @@ pub struct NodeId(pub u32);
 #[derive(Debug, Clone)]
 pub struct LabelIndex<'m> {
     labels: Vec<&'m StringMap>,
+    /// Pools being deleted, which no selector matches.
+    deleting: Vec<bool>,
     postings: Postings<'m>,
 }
 
@@ -57,8 +58,16 @@ impl<'m> LabelIndex<'m> {
     /// Indexes `pools` in the given order (the cluster's name order).
     pub fn new(pools: &[Obj<'m, NodePool>]) -> Self {
         let labels: Vec<&'m StringMap> = pools.iter().map(|p| p.labels()).collect();
+        let deleting = pools
+            .iter()
+            .map(|p| p.manifest.meta.deletion_timestamp.is_some())
+            .collect();
         let postings = Postings::build(labels.iter().copied());
-        LabelIndex { labels, postings }
+        LabelIndex {
+            labels,
+            deleting,
+            postings,
+        }
     }
 
     /// The pools `selector` matches, ascending by id (= by pool name).
@@ -68,7 +77,8 @@ impl<'m> LabelIndex<'m> {
     /// A selector with only negative conditions (`k!=v`, `k notin (…)`, `!k`) or none at
     /// all cannot use the index and checks every pool: O(pools) for that selector.
     pub fn matching_pools(&self, selector: &LabelSelector) -> Vec<PoolId> {
-        let verify = |id: u32| selector.matches(self.labels[id as usize]);
+        let verify =
+            |id: u32| !self.deleting[id as usize] && selector.matches(self.labels[id as usize]);
         match self.postings.candidates(selector) {
             Some(list) => list
                 .iter()

@@ -155,6 +155,25 @@ fn case_41_relabelled_pool_no_longer_matches() {
     assert_eq!(names(&r[0], 0), ["test-np123"]);
 }
 
+/// Reference §5.3 / case 41: a NodePool with a deletionTimestamp is skipped, so its
+/// PoolService (and ELB) goes away even though its labels still match.
+#[test]
+fn case_41_pool_being_deleted_no_longer_matches() {
+    let deleting = pool("np234", "app: deploy").replace(
+        "  name: np234\n",
+        "  name: np234\n  deletionTimestamp: \"2026-11-22T10:00:00Z\"\n",
+    );
+    let text = [
+        pool("np123", "app: deploy"),
+        deleting,
+        service("test", "app=deploy", "Cluster"),
+    ]
+    .concat();
+    let c = compile(&text);
+    let (r, _) = run(&c);
+    assert_eq!(names(&r[0], 0), ["test-np123"]);
+}
+
 /// Reference case 42 and SPEC §3: no match → warning `NoMatchNodePool`, no PoolService;
 /// the help lists the few pools with their labels.
 #[test]
