@@ -2,4 +2,5 @@
 
 pub mod catalogue;
 pub mod diagnostics;
+pub mod plan_text;
 pub mod sarif;
