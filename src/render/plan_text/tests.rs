@@ -533,7 +533,7 @@ fn run_diagnostics_come_before_the_summary_without_their_own_count() {
     let p = diff(&Model::new(), &model(two_regions(false)), &NoCauses).expect("acyclic");
     let mut diags = Diagnostics::new();
     diags.push(
-        Diagnostic::warning("LBP9999", "an example finding")
+        Diagnostic::warning(crate::plan::codes::NOT_APPLIED, "an example finding")
             .with_primary(span("np-hefei"), "here")
             .with_help("do something"),
     );
