@@ -6,7 +6,10 @@
 //! 1. the legend of the symbols that occur, then `lbplan will perform the following
 //!    actions:` — or `No changes. Your load balancers match the manifests.`;
 //! 2. one block per change in plan order (no-ops are skipped unless the manifests changed an
-//!    attribute the controller will not apply, which the reader must see);
+//!    attribute the controller will not apply, which the reader must see): the header
+//!    comment, `# (because …)` with the change's first reason for every removal (delete,
+//!    replace, retain), `# from file:line:col` for its first source span, then the
+//!    `resource "<kind>" "<name or address>"` body;
 //! 3. one `Warning:` block per destructive action;
 //! 4. the run's diagnostics and the plan's own warnings, as `render::diagnostics` prints
 //!    them;
