@@ -154,6 +154,16 @@ fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
 /// rustc-style text: `error[CODE]: message`, `--> file:line:col`, the snippet with the
 /// value underlined, secondary labels, `help:`. Ends with a summary line.
 pub fn human(sources: &SourceMap, diags: &Diagnostics, opts: HumanOptions) -> String {
+    let mut out = human_reports(sources, diags, opts);
+    out.push_str(&summary_line(diags));
+    out.push('\n');
+    out
+}
+
+/// The reports of [`human`] without its closing summary line, for documents that end
+/// with a summary of their own (the text plan ends with `Plan: …`, and a second count
+/// line under it would only compete with it).
+pub fn human_reports(sources: &SourceMap, diags: &Diagnostics, opts: HumanOptions) -> String {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -172,8 +182,6 @@ pub fn human(sources: &SourceMap, diags: &Diagnostics, opts: HumanOptions) -> St
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(diags));
-    out.push('\n');
     out
 }
 

@@ -2,4 +2,6 @@
 
 pub mod catalogue;
 pub mod diagnostics;
+pub mod graph;
+pub mod plan_text;
 pub mod sarif;

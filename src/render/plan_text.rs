@@ -1,0 +1,677 @@
+//! The text plan: a [`Plan`] as Terraform prints one, so that a reader who knows
+//! `terraform plan` reads ours without a legend (SPEC §7 "Text plan"; reference
+//! architecture §A.2).
+//!
+//! Layout, top to bottom:
+//! 1. the legend of the symbols that occur, then `lbplan will perform the following
+//!    actions:` — or `No changes. Your load balancers match the manifests.`;
+//! 2. one block per change in plan order (no-ops are skipped unless the manifests changed an
+//!    attribute the controller will not apply, which the reader must see): the header
+//!    comment, `# (because …)` with the change's first reason for every removal (delete,
+//!    replace, retain), `# from file:line:col` for its first source span, then the
+//!    `resource "<kind>" "<name or address>"` body;
+//! 3. one `Warning:` block per destructive action;
+//! 4. the run's diagnostics and the plan's own warnings, as `render::diagnostics` prints
+//!    them;
+//! 5. `Plan: X to add, Y to change, Z to destroy.` (`, N to retain` only when N > 0).
+//!
+//! Symbols: `+` create, `~` update in-place, `-/+` destroy and then create replacement, `-`
+//! destroy, and `!` retain. Terraform has no word for "the controller stops managing the
+//! object but leaves it in the cloud"; `!` was chosen because that outcome asks for the
+//! reader's attention (manual cleanup), it cannot be mistaken for any Terraform symbol, and
+//! the header comment spells the word "retained" so nobody has to guess.
+//!
+//! Output is a pure function of its inputs (plan order, attribute insertion order, sorted
+//! diagnostics), so two renders of one plan are byte-identical; with `color: false` it
+//! contains no escape codes.
+
+use indexmap::IndexMap;
+
+use crate::diag::Diagnostics;
+use crate::model::Value;
+use crate::plan::{Action, Change, Plan};
+use crate::render::diagnostics::{HumanOptions, human_reports};
+use crate::source::SourceMap;
+
+/// Options of the text plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlanTextOptions {
+    /// ANSI colours; the CLI sets it only on a terminal without `NO_COLOR`.
+    pub color: bool,
+    /// Wrap width for prose (warning blocks, diagnostics); fixed in tests so that expected
+    /// text does not depend on the terminal. Resource blocks are never wrapped, as in
+    /// Terraform: a wrapped value would no longer be copyable.
+    pub width: usize,
+}
+
+impl Default for PlanTextOptions {
+    fn default() -> Self {
+        PlanTextOptions {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Attributes shown in an update or replacement even when unchanged, so the reader can tell
+/// which cloud object a block is about (Terraform keeps `id`, `name` and `tags` for the same
+/// reason).
+const IDENTIFYING: [&str; 2] = ["id", "name"];
+
+/// Renders `plan` with the run's other diagnostics (`diags`); see the module docs.
+pub fn render(
+    sources: &SourceMap,
+    plan: &Plan,
+    diags: &Diagnostics,
+    opts: PlanTextOptions,
+) -> String {
+    let r = Renderer {
+        paint: Paint(opts.color),
+    };
+    let shown: Vec<&Change> = plan.changes.iter().filter(|c| is_shown(c)).collect();
+    let mut out: Vec<String> = Vec::new();
+    if plan.has_changes() {
+        out.extend(r.legend(&shown));
+        out.push(String::new());
+        out.push("lbplan will perform the following actions:".to_string());
+        out.push(String::new());
+    } else {
+        out.push("No changes. Your load balancers match the manifests.".to_string());
+        if !shown.is_empty() || !diags.is_empty() || !plan.warnings.is_empty() {
+            out.push(String::new());
+        }
+    }
+    for c in &shown {
+        out.extend(r.block(sources, c));
+        out.push(String::new());
+    }
+    for c in plan.changes.iter().filter(|c| c.destructive) {
+        out.extend(r.warning(sources, c, opts.width));
+        out.push(String::new());
+    }
+    let mut text: String = out.iter().map(|l| format!("{l}\n")).collect();
+    let mut all = diags.clone();
+    for w in &plan.warnings {
+        all.push(w.clone());
+    }
+    if !all.is_empty() {
+        text.push_str(&human_reports(
+            sources,
+            &all,
+            HumanOptions {
+                color: opts.color,
+                width: opts.width,
+            },
+        ));
+    }
+    if plan.has_changes() {
+        let s = plan.summary;
+        text.push_str(&r.paint.apply(
+            Style::Bold,
+            &format!(
+                "Plan: {} to add, {} to change, {} to destroy",
+                s.add, s.change, s.destroy
+            ),
+        ));
+        if s.retain > 0 {
+            text.push_str(
+                &r.paint
+                    .apply(Style::Bold, &format!(", {} to retain", s.retain)),
+            );
+        }
+        text.push_str(&r.paint.apply(Style::Bold, "."));
+        text.push('\n');
+    }
+    text
+}
+
+/// Whether a change gets a block: every action but no-op, and a no-op that keeps an
+/// attribute the manifests changed (otherwise that change would vanish silently).
+fn is_shown(c: &Change) -> bool {
+    c.action != Action::NoOp || !c.not_applied.is_empty()
+}
+
+/// The styles the plan uses; everything else is plain.
+#[derive(Debug, Clone, Copy)]
+enum Style {
+    Green,
+    Yellow,
+    Red,
+    Cyan,
+    Magenta,
+    Bold,
+    BoldYellow,
+}
+
+/// Applies ANSI styles when enabled, so the same code path produces both outputs.
+#[derive(Debug, Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn apply(self, style: Style, text: &str) -> String {
+        if !self.0 || text.is_empty() {
+            return text.to_string();
+        }
+        let code = match style {
+            Style::Green => "32",
+            Style::Yellow => "33",
+            Style::Red => "31",
+            Style::Cyan => "36",
+            Style::Magenta => "35",
+            Style::Bold => "1",
+            Style::BoldYellow => "1;33",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+}
+
+/// One attribute (or map element) line before alignment: its symbol, key, value lines
+/// (the first continues the key line) and an optional trailing comment.
+struct Entry {
+    sym: char,
+    key: String,
+    body: Vec<String>,
+    comment: Option<(Style, &'static str)>,
+}
+
+struct Renderer {
+    paint: Paint,
+}
+
+fn pad(n: usize) -> String {
+    " ".repeat(n)
+}
+
+impl Renderer {
+    /// A one-character symbol, coloured by meaning; a blank stays blank.
+    fn sym(&self, c: char) -> String {
+        let style = match c {
+            '+' => Style::Green,
+            '~' => Style::Yellow,
+            '-' => Style::Red,
+            '!' => Style::Magenta,
+            _ => return c.to_string(),
+        };
+        self.paint.apply(style, &c.to_string())
+    }
+
+    /// The resource-line symbol, right-aligned in three columns like Terraform's
+    /// `DiffActionSymbol`, so that `resource` starts in the same column for every action.
+    fn action_symbol(&self, a: Action) -> String {
+        match a {
+            Action::Create => format!("  {}", self.sym('+')),
+            Action::Update => format!("  {}", self.sym('~')),
+            Action::Replace => format!("{}/{}", self.sym('-'), self.sym('+')),
+            Action::Delete => format!("  {}", self.sym('-')),
+            Action::Retain => format!("  {}", self.sym('!')),
+            Action::NoOp => "   ".to_string(),
+        }
+    }
+
+    fn legend(&self, shown: &[&Change]) -> Vec<String> {
+        let mut lines =
+            vec!["Resource actions are indicated with the following symbols:".to_string()];
+        let entries = [
+            (Action::Create, "create"),
+            (Action::Update, "update in-place"),
+            (Action::Delete, "destroy"),
+            (Action::Replace, "destroy and then create replacement"),
+            (
+                Action::Retain,
+                "retain (left in the cloud, no longer managed; manual cleanup required)",
+            ),
+        ];
+        for (action, words) in entries {
+            if shown.iter().any(|c| c.action == action) {
+                lines.push(format!("{} {words}", self.action_symbol(action)));
+            }
+        }
+        lines
+    }
+
+    fn comment(&self, text: &str) -> String {
+        self.paint.apply(Style::Cyan, &format!("  # {text}"))
+    }
+
+    fn block(&self, sources: &SourceMap, c: &Change) -> Vec<String> {
+        let what = match c.action {
+            Action::Create => "will be created",
+            Action::Update => "will be updated in-place",
+            Action::Replace => "must be replaced",
+            Action::Delete => "will be destroyed",
+            Action::Retain => {
+                "will be retained (the controller leaves it behind; manual cleanup required)"
+            }
+            Action::NoOp => "has manifest changes the controller will not apply",
+        };
+        let mut lines = vec![self.comment(&format!("{} {what}", c.address))];
+        // Terraform's "(because …)": every removal says what caused it, not only the
+        // destructive ones, so that a reader can check the plan against their edit.
+        if c.destructive || matches!(c.action, Action::Delete | Action::Replace | Action::Retain) {
+            let mut reasons = c.reasons.iter();
+            if let Some(first) = reasons.next() {
+                lines.push(self.comment(&format!("(because {first})")));
+            }
+            // A retain's further reasons say why it is left behind and what to do.
+            if c.action == Action::Retain {
+                lines.extend(reasons.map(|r| self.comment(r)));
+            }
+        }
+        if let Some(span) = c.provenance.first() {
+            let (file, line, col) = sources.location(*span);
+            lines.push(self.comment(&format!("from {file}:{line}:{col}")));
+        }
+        let title = format!(
+            "{} resource {} {}",
+            self.action_symbol(c.action),
+            quote(c.kind.as_str()),
+            quote(c.name.as_deref().unwrap_or(&c.address))
+        );
+        let (entries, hidden) = self.attributes(c);
+        if entries.is_empty() && hidden == 0 {
+            lines.push(format!("{title} {{}}"));
+            return lines;
+        }
+        lines.push(format!("{title} {{"));
+        self.emit_keyed(entries, 6, hidden, "attribute", &mut lines);
+        lines.push("    }".to_string());
+        lines
+    }
+
+    /// The attribute lines of a block and the number of unchanged ones hidden.
+    fn attributes(&self, c: &Change) -> (Vec<Entry>, usize) {
+        let empty = IndexMap::new();
+        let before = c.before.as_ref().unwrap_or(&empty);
+        let after = c.after.as_ref().unwrap_or(&empty);
+        let entry = |sym: char, key: &str, body: Vec<String>| Entry {
+            sym,
+            key: key_text(key),
+            body,
+            comment: None,
+        };
+        match c.action {
+            Action::Create => {
+                let entries = after
+                    .iter()
+                    .map(|(k, v)| entry('+', k, self.value(v, '+', 6)))
+                    .collect();
+                (entries, 0)
+            }
+            Action::Delete => {
+                let entries = before
+                    .iter()
+                    .map(|(k, v)| entry('-', k, to_null(self.value(v, '-', 6))))
+                    .collect();
+                (entries, 0)
+            }
+            // Nothing changes in the cloud: the values are shown plainly, for cleanup.
+            Action::Retain => {
+                let entries = before
+                    .iter()
+                    .map(|(k, v)| entry(' ', k, self.value(v, ' ', 6)))
+                    .collect();
+                (entries, 0)
+            }
+            Action::Update | Action::Replace | Action::NoOp => {
+                let mut entries = Vec::new();
+                let mut hidden = 0;
+                let keys = after
+                    .keys()
+                    .chain(before.keys().filter(|k| !after.contains_key(*k)));
+                for k in keys {
+                    let mut e = match (before.get(k), after.get(k)) {
+                        (Some(b), Some(a)) if b == a => {
+                            let kept = c.not_applied.contains(k);
+                            if !kept && !IDENTIFYING.contains(&k.as_str()) {
+                                hidden += 1;
+                                continue;
+                            }
+                            let mut e = entry(' ', k, self.value(a, ' ', 6));
+                            if kept {
+                                e.comment =
+                                    Some((Style::Yellow, "# (not applied by the controller)"));
+                            }
+                            e
+                        }
+                        (Some(b), Some(a)) => entry('~', k, self.diff(b, a, 6)),
+                        (None, Some(a)) => entry('+', k, self.value(a, '+', 6)),
+                        (Some(b), None) => entry('-', k, to_null(self.value(b, '-', 6))),
+                        (None, None) => continue,
+                    };
+                    if c.replace_paths.contains(k) {
+                        e.comment = Some((Style::Red, "# forces replacement"));
+                    }
+                    entries.push(e);
+                }
+                (entries, hidden)
+            }
+        }
+    }
+
+    /// Keyed lines with `=` aligned over the lines shown, as `terraform fmt` aligns, then
+    /// the hidden count. `indent` is the column of the symbols.
+    fn emit_keyed(
+        &self,
+        entries: Vec<Entry>,
+        indent: usize,
+        hidden: usize,
+        noun: &str,
+        out: &mut Vec<String>,
+    ) {
+        let width = entries
+            .iter()
+            .map(|e| e.key.chars().count())
+            .max()
+            .unwrap_or(0);
+        for e in entries {
+            let mut body = e.body.into_iter();
+            let first = body.next().unwrap_or_default();
+            let mut line = format!(
+                "{}{} {:<width$} = {first}",
+                pad(indent),
+                self.sym(e.sym),
+                e.key
+            );
+            if let Some((style, text)) = e.comment {
+                line.push(' ');
+                line.push_str(&self.paint.apply(style, text));
+            }
+            out.push(line);
+            out.extend(body);
+        }
+        if hidden > 0 {
+            out.push(format!(
+                "{}# ({hidden} unchanged {noun}{} hidden)",
+                pad(indent + 2),
+                if hidden == 1 { "" } else { "s" }
+            ));
+        }
+    }
+
+    /// A whole value whose every part has the symbol `sym` (created, destroyed or kept).
+    /// The first line continues the line of its key; nested lines are complete, children at
+    /// `indent + 4`, the closing bracket at `indent + 2` (under the key).
+    fn value(&self, v: &Value, sym: char, indent: usize) -> Vec<String> {
+        match v {
+            Value::List(items) if !items.is_empty() => {
+                let mut lines = vec!["[".to_string()];
+                for item in items {
+                    let body = self.value(item, sym, indent + 4);
+                    self.emit_item(sym, body, indent + 4, &mut lines);
+                }
+                lines.push(format!("{}]", pad(indent + 2)));
+                lines
+            }
+            Value::Map(m) if !m.is_empty() => {
+                let entries = m
+                    .iter()
+                    .map(|(k, v)| Entry {
+                        sym,
+                        key: key_text(k),
+                        body: self.value(v, sym, indent + 4),
+                        comment: None,
+                    })
+                    .collect();
+                let mut lines = vec!["{".to_string()];
+                self.emit_keyed(entries, indent + 4, 0, "element", &mut lines);
+                lines.push(format!("{}}}", pad(indent + 2)));
+                lines
+            }
+            other => vec![scalar(other)],
+        }
+    }
+
+    /// One list item line (`+ "a",`); the comma follows a nested item's closing bracket.
+    fn emit_item(&self, sym: char, body: Vec<String>, indent: usize, out: &mut Vec<String>) {
+        let n = body.len();
+        for (i, l) in body.into_iter().enumerate() {
+            let l = if i + 1 == n { format!("{l},") } else { l };
+            if i == 0 {
+                out.push(format!("{}{} {l}", pad(indent), self.sym(sym)));
+            } else {
+                out.push(l);
+            }
+        }
+    }
+
+    /// The change from `b` to `a` (which differ): maps element by element, lists by a
+    /// longest common subsequence (unchanged parts hidden and counted, as Terraform does),
+    /// anything else as `old -> new`.
+    fn diff(&self, b: &Value, a: &Value, indent: usize) -> Vec<String> {
+        match (b, a) {
+            (Value::Map(bm), Value::Map(am)) if !bm.is_empty() && !am.is_empty() => {
+                let mut entries = Vec::new();
+                let mut hidden = 0;
+                let keys = am.keys().chain(bm.keys().filter(|k| !am.contains_key(*k)));
+                for k in keys {
+                    let (sym, body) = match (bm.get(k), am.get(k)) {
+                        (Some(x), Some(y)) if x == y => {
+                            hidden += 1;
+                            continue;
+                        }
+                        (Some(x), Some(y)) => ('~', self.diff(x, y, indent + 4)),
+                        (None, Some(y)) => ('+', self.value(y, '+', indent + 4)),
+                        (Some(x), None) => ('-', to_null(self.value(x, '-', indent + 4))),
+                        (None, None) => continue,
+                    };
+                    entries.push(Entry {
+                        sym,
+                        key: key_text(k),
+                        body,
+                        comment: None,
+                    });
+                }
+                let mut lines = vec!["{".to_string()];
+                self.emit_keyed(entries, indent + 4, hidden, "element", &mut lines);
+                lines.push(format!("{}}}", pad(indent + 2)));
+                lines
+            }
+            (Value::List(bl), Value::List(al)) if !bl.is_empty() && !al.is_empty() => {
+                let mut lines = vec!["[".to_string()];
+                let mut hidden = 0;
+                for op in lcs(bl, al) {
+                    match op {
+                        ListOp::Keep => hidden += 1,
+                        ListOp::Remove(v) => {
+                            let body = self.value(v, '-', indent + 4);
+                            self.emit_item('-', body, indent + 4, &mut lines);
+                        }
+                        ListOp::Add(v) => {
+                            let body = self.value(v, '+', indent + 4);
+                            self.emit_item('+', body, indent + 4, &mut lines);
+                        }
+                    }
+                }
+                if hidden > 0 {
+                    lines.push(format!(
+                        "{}# ({hidden} unchanged element{} hidden)",
+                        pad(indent + 6),
+                        if hidden == 1 { "" } else { "s" }
+                    ));
+                }
+                lines.push(format!("{}]", pad(indent + 2)));
+                lines
+            }
+            _ => {
+                let mut lines = self.value(b, '-', indent);
+                let mut new = self.value(a, '+', indent).into_iter();
+                if let (Some(last), Some(first)) = (lines.last_mut(), new.next()) {
+                    last.push_str(" -> ");
+                    last.push_str(&first);
+                }
+                lines.extend(new);
+                lines
+            }
+        }
+    }
+
+    /// `Warning: <address> (<name>) will be destroyed`, then the cause (every reason of the
+    /// change: providers put the manifest change and their way out there), where it comes
+    /// from, and a generic help line.
+    fn warning(&self, sources: &SourceMap, c: &Change, width: usize) -> Vec<String> {
+        let name = c
+            .name
+            .as_ref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        let what = match c.action {
+            Action::Replace => "will be destroyed and created again",
+            _ => "will be destroyed",
+        };
+        let mut lines = vec![
+            format!(
+                "{} {}{name} {what}",
+                self.paint.apply(Style::BoldYellow, "Warning:"),
+                self.paint.apply(Style::Bold, &c.address)
+            ),
+            String::new(),
+        ];
+        let mut reasons = c.reasons.iter();
+        if let Some(first) = reasons.next() {
+            lines.extend(wrap("Cause: ", first, width));
+            for r in reasons {
+                lines.extend(wrap("       ", r, width));
+            }
+        }
+        if let Some(span) = c.provenance.first() {
+            let (file, line, col) = sources.location(*span);
+            lines.extend(wrap("From:  ", &format!("{file}:{line}:{col}"), width));
+        }
+        let help = if c.action == Action::Replace && !c.replace_paths.is_empty() {
+            let paths: Vec<String> = c.replace_paths.iter().map(|p| format!("`{p}`")).collect();
+            format!(
+                "to keep the existing object, leave {} at the prior value; a replacement is a \
+                 new object with a new id",
+                paths.join(", ")
+            )
+        } else {
+            "to keep it, revert the manifest change above before the controller reconciles; a \
+             deleted object cannot be restored, and one created again gets a new id"
+                .to_string()
+        };
+        lines.extend(wrap("Help:  ", &help, width));
+        lines
+    }
+}
+
+/// Appends Terraform's `-> null` to the last line of a removed value.
+fn to_null(mut lines: Vec<String>) -> Vec<String> {
+    if let Some(last) = lines.last_mut() {
+        last.push_str(" -> null");
+    }
+    lines
+}
+
+/// A scalar as Terraform prints it; collections reaching here are empty.
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Unknown => "(known after apply)".to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(n) => n.to_string(),
+        Value::String(s) => quote(s),
+        Value::List(_) => "[]".to_string(),
+        Value::Map(_) => "{}".to_string(),
+    }
+}
+
+/// A double-quoted string with HCL's escapes, so that control characters in a manifest
+/// cannot break the layout of the plan.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A key bare when it is an identifier, quoted otherwise (`"service.beta/x"`).
+fn key_text(k: &str) -> String {
+    let mut chars = k.chars();
+    let ident = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ident { k.to_string() } else { quote(k) }
+}
+
+enum ListOp<'a> {
+    Keep,
+    Remove(&'a Value),
+    Add(&'a Value),
+}
+
+/// The edit script from `b` to `a` through a longest common subsequence; removals before
+/// additions at each point, so a changed element reads as `- old` then `+ new`. Lists of
+/// load-balancer attributes are short, so the quadratic table is fine.
+fn lcs<'a>(b: &'a [Value], a: &'a [Value]) -> Vec<ListOp<'a>> {
+    let (n, m) = (b.len(), a.len());
+    let mut t = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            t[i][j] = if b[i] == a[j] {
+                t[i + 1][j + 1] + 1
+            } else {
+                t[i + 1][j].max(t[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut ops = Vec::with_capacity(n + m);
+    while i < n || j < m {
+        if i < n && j < m && b[i] == a[j] {
+            ops.push(ListOp::Keep);
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || t[i + 1][j] >= t[i][j + 1]) {
+            ops.push(ListOp::Remove(&b[i]));
+            i += 1;
+        } else {
+            ops.push(ListOp::Add(&a[j]));
+            j += 1;
+        }
+    }
+    ops
+}
+
+/// Greedy word wrap with a two-space margin and `label` as a hanging indent. Words are never
+/// broken: an address longer than the line stays whole and copyable.
+fn wrap(label: &str, text: &str, width: usize) -> Vec<String> {
+    let indent = 2 + label.chars().count();
+    let room = width.saturating_sub(indent).max(20);
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > room {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    lines.push(current);
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("  {label}{l}")
+            } else {
+                format!("{}{l}", pad(indent))
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
