@@ -106,18 +106,24 @@ fn id_without_managed_by_user(service: &ServiceIr, s: &PoolSettings) -> Option<D
     if s.managed_by_user {
         return None;
     }
-    let on = if id.origin == crate::ir::Origin::PoolService {
-        format!("PoolService `{}`", s.poolservice_name)
+    // A Service-level id is one mistake for every pool; a PoolService one concerns its pool.
+    let (on, scope) = if id.origin == crate::ir::Origin::PoolService {
+        (
+            format!("PoolService `{}`", s.poolservice_name),
+            format!("pool `{}`", s.pool.name()),
+        )
     } else {
-        format!("Service `{}`", svc_name(service))
+        (
+            format!("Service `{}`", svc_name(service)),
+            "any pool".to_string(),
+        )
     };
     Some(
         Diagnostic::error(
             codes::ID_WITHOUT_MANAGED_BY_USER,
             format!(
-                "ELB id `{}` on {on} without `managed-by-user: \"true\"`: the ECM refuses it and builds nothing for pool `{}`",
-                id.value,
-                s.pool.name()
+                "ELB id `{}` on {on} without `managed-by-user: \"true\"`: the ECM refuses it and builds nothing for {scope}",
+                id.value
             ),
         )
         .with_primary(id.entry.value.span, "an existing ELB id")
