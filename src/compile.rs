@@ -5,13 +5,13 @@ use std::path::Path;
 
 use crate::check;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::manifest::{Manifest, decode::Ctx, decode_documents};
 use crate::model::{Model, Value};
 use crate::plan::{Change, Plan, PlanDocument, ServiceOutputs, State, StateError, Summary};
 use crate::providers::alibaba_edge::{self, causes::ElbCauses};
-use crate::topology;
-use crate::manifest::{Manifest, decode::Ctx, decode_documents};
 use crate::source::load::{Loaded, add_text};
 use crate::source::{LoadOptions, SourceMap, load_inputs};
+use crate::topology;
 
 /// The result of reading and checking a set of inputs.
 #[derive(Debug)]
@@ -84,7 +84,8 @@ impl PlanRun {
             prior_state: None,
         };
         let plan = self.plan.as_ref().unwrap_or(&empty);
-        PlanDocument::build(&self.sources, plan, &self.diagnostics).with_outputs(self.outputs.clone())
+        PlanDocument::build(&self.sources, plan, &self.diagnostics)
+            .with_outputs(self.outputs.clone())
     }
 }
 
@@ -150,10 +151,15 @@ fn plan_manifests(
     let prior = match state.as_ref().map(State::to_model).transpose() {
         Ok(m) => m.unwrap_or_default(),
         Err(e) => {
-            diags.push(StateError::Invalid {
-                path: state_path.map(|p| p.display().to_string()).unwrap_or_default(),
-                source: e,
-            }.to_diagnostic());
+            diags.push(
+                StateError::Invalid {
+                    path: state_path
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    source: e,
+                }
+                .to_diagnostic(),
+            );
             return (None, desired, BTreeMap::new());
         }
     };
@@ -171,7 +177,11 @@ fn plan_manifests(
         Some(s) => plan.against(s),
         None => plan,
     };
-    let after: HashMap<&str, &Change> = plan.changes.iter().map(|c| (c.address.as_str(), c)).collect();
+    let after: HashMap<&str, &Change> = plan
+        .changes
+        .iter()
+        .map(|c| (c.address.as_str(), c))
+        .collect();
     let address_of = |address: &str, attr: &str| -> Option<String> {
         match after.get(address)?.after.as_ref()?.get(attr)? {
             Value::String(s) => Some(s.clone()),

@@ -71,7 +71,11 @@ fn plans_match_goldens() {
     for ex in EXAMPLES {
         let (json, code) = plan(ex, None, false);
         assert_eq!(code, 0, "{ex}: plan must succeed:\n{json}");
-        check_golden(&Path::new("golden").join(ex).join("plan.json"), &json, &mut failures);
+        check_golden(
+            &Path::new("golden").join(ex).join("plan.json"),
+            &json,
+            &mut failures,
+        );
         let (json, code) = plan(ex, Some("relabelled.state"), false);
         assert_eq!(code, 0, "{ex}: relabelled plan must succeed:\n{json}");
         check_golden(
@@ -129,11 +133,18 @@ fn seed_000_option_a_counts_and_names() {
             .find(|c| c.address == format!("listener.default/cube-svc/{pool}/tcp-80"))
             .expect("one listener per Service port");
         // No nodePort is written: the listener port is known after apply.
-        assert!(listener.after_unknown.contains(&"listener_port".to_string()));
+        assert!(
+            listener
+                .after_unknown
+                .contains(&"listener_port".to_string())
+        );
         let backends = d
             .resource_changes
             .iter()
-            .filter(|c| c.address.starts_with(&format!("backend.default/cube-svc/{pool}/")))
+            .filter(|c| {
+                c.address
+                    .starts_with(&format!("backend.default/cube-svc/{pool}/"))
+            })
             .count();
         assert_eq!(backends, 2, "{pool}: the DaemonSet runs on both nodes");
     }
@@ -154,7 +165,10 @@ fn seed_000_option_b_uses_the_users_elbs() {
     let noop = addresses(&d, "no-op");
     assert_eq!(
         noop,
-        ["elb.default/cube-svc/np-chengdu", "elb.default/cube-svc/np-heifei"]
+        [
+            "elb.default/cube-svc/np-chengdu",
+            "elb.default/cube-svc/np-heifei"
+        ]
     );
     assert_eq!(d.summary.add, 10);
     let sg = d
@@ -163,7 +177,10 @@ fn seed_000_option_b_uses_the_users_elbs() {
         .find(|c| c.address == "server_group.default/cube-svc/np-heifei")
         .expect("server group on the user's ELB");
     assert_eq!(
-        sg.after.as_ref().and_then(|a| a.get("load_balancer_id")).map(|v| v.to_string()),
+        sg.after
+            .as_ref()
+            .and_then(|a| a.get("load_balancer_id"))
+            .map(|v| v.to_string()),
         Some("\"lb-5s9k2m7q1x4c8v0b3n6zhefei\"".to_string())
     );
 }
@@ -176,7 +193,10 @@ fn relabelled_pool_deletes_its_elb_and_eip() {
     let (json, code) = plan("edge-elb-auto", Some("relabelled.state"), true);
     assert_eq!(code, 2, "changes with --detailed-exitcode");
     let d = doc(&json);
-    for a in ["elb.default/cube-svc/np-wuhan", "eip.default/cube-svc/np-wuhan"] {
+    for a in [
+        "elb.default/cube-svc/np-wuhan",
+        "eip.default/cube-svc/np-wuhan",
+    ] {
         let c = d
             .resource_changes
             .iter()
@@ -212,9 +232,14 @@ fn relabelled_self_managed_pool_is_retained() {
             .iter()
             .filter(|c| c.actions == ["retain"])
             .all(|c| !c.destructive
-                && c.reasons.iter().any(|r| r.contains("manual cleanup required")))
+                && c.reasons
+                    .iter()
+                    .any(|r| r.contains("manual cleanup required")))
     );
-    assert_eq!(addresses(&d, "delete"), ["pool_service.default/cube-svc-np-wuhan"]);
+    assert_eq!(
+        addresses(&d, "delete"),
+        ["pool_service.default/cube-svc-np-wuhan"]
+    );
 }
 
 #[test]

@@ -14,11 +14,13 @@ use std::collections::BTreeMap;
 use crate::annotations::grammar::lists::{parse_backend_weights, parse_proto_ports};
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::Diagnostics;
-use crate::ir::{Cluster, EffectiveAnnotations, EffectiveValue, LbClass, Protocol, Route, ServiceIr};
+use crate::ir::Obj;
+use crate::ir::{
+    Cluster, EffectiveAnnotations, EffectiveValue, LbClass, Protocol, Route, ServiceIr,
+};
 use crate::manifest::nodepool::{self, NodePool};
 use crate::manifest::poolservice::LOADBALANCER_ID_ANNOTATION;
 use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePolicy, Value};
-use crate::ir::Obj;
 use crate::source::Span;
 use crate::topology::{Backends, PoolMatch, Resolved};
 
@@ -184,7 +186,11 @@ fn build_pool<'m>(
         e.map_or(Value::Unknown, |e| Value::from(e.value.value.as_str()))
     };
 
-    let ps_address = format!("pool_service.{}/{}", service.namespace(), s.poolservice_name);
+    let ps_address = format!(
+        "pool_service.{}/{}",
+        service.namespace(),
+        s.poolservice_name
+    );
     let selector_text = service
         .obj
         .manifest
@@ -195,11 +201,19 @@ fn build_pool<'m>(
         origin(
             Resource::new(&ps_address, Kind::PoolService, P)
                 .with_name(&s.poolservice_name)
-                .with_attr("namespace", service.namespace(), UpdatePolicy::ForcesReplacement)
+                .with_attr(
+                    "namespace",
+                    service.namespace(),
+                    UpdatePolicy::ForcesReplacement,
+                )
                 .with_attr("service", service.name(), UpdatePolicy::ForcesReplacement)
                 .with_attr("node_pool", pool_name, UpdatePolicy::ForcesReplacement)
                 .with_attr("selector", selector_text, UpdatePolicy::InPlace)
-                .with_attr("load_balancer_class", crate::ir::ELB_CLASS, UpdatePolicy::InPlace)
+                .with_attr(
+                    "load_balancer_class",
+                    crate::ir::ELB_CLASS,
+                    UpdatePolicy::InPlace,
+                )
                 .with_attr("managed_by_user", s.managed_by_user, UpdatePolicy::InPlace),
         )
         .with_provenance(selector_span),
@@ -223,7 +237,11 @@ fn build_pool<'m>(
                 Resource::new(&elb_address, Kind::LoadBalancer, P)
                     .with_owner(Owner::User)
                     .with_attr("id", id.value, UpdatePolicy::NotAppliedByController)
-                    .with_attr("region_id", text(nodepool::ens_region_id(meta)), UpdatePolicy::NotAppliedByController)
+                    .with_attr(
+                        "region_id",
+                        text(nodepool::ens_region_id(meta)),
+                        UpdatePolicy::NotAppliedByController,
+                    )
                     .with_attr("address", Value::Unknown, UpdatePolicy::Computed)
                     .depends_on(&ps_address),
             )
@@ -234,7 +252,11 @@ fn build_pool<'m>(
             eip: None,
             elb: elb_address.clone(),
         });
-        (elb_address.clone(), Some(self_managed_retain()), Value::from(id.value))
+        (
+            elb_address.clone(),
+            Some(self_managed_retain()),
+            Value::from(id.value),
+        )
     } else {
         if s.lb_id.is_some() {
             // An id without managed-by-user: ECM refuses the PoolService (rules, case 51).
@@ -282,7 +304,11 @@ fn build_pool<'m>(
                     ann_str("eip-internet-charge-type", "95BandwidthByMonth"),
                     na,
                 )
-                .with_attr("instance_charge_type", ann_str("eip-instance-charge-type", "PostPaid"), na);
+                .with_attr(
+                    "instance_charge_type",
+                    ann_str("eip-instance-charge-type", "PostPaid"),
+                    na,
+                );
             if let Some(isp) = ann.get(&key("eip-isp")) {
                 eip = eip.with_attr("isp", isp.value, na);
             }
@@ -294,9 +320,17 @@ fn build_pool<'m>(
             let binding = format!("eip_binding.{stem}");
             out.resources.push(origin(
                 Resource::new(&binding, Kind::EipBinding, P)
-                    .with_attr("instance_type", "SlbInstance", UpdatePolicy::ForcesReplacement)
+                    .with_attr(
+                        "instance_type",
+                        "SlbInstance",
+                        UpdatePolicy::ForcesReplacement,
+                    )
                     .with_attr("eip", eip_address.as_str(), UpdatePolicy::ForcesReplacement)
-                    .with_attr("load_balancer", elb_address.as_str(), UpdatePolicy::ForcesReplacement)
+                    .with_attr(
+                        "load_balancer",
+                        elb_address.as_str(),
+                        UpdatePolicy::ForcesReplacement,
+                    )
                     .depends_on(&elb_address)
                     .depends_on(&eip_address),
             ));
@@ -389,7 +423,15 @@ fn build_pool<'m>(
     let sg_address = format!("server_group.{stem}");
     out.resources.push(with_retain(origin(
         Resource::new(&sg_address, Kind::ServerGroup, P)
-            .with_attr("load_balancer_id", lb_id.clone(), if lb_id == Value::Unknown { UpdatePolicy::Computed } else { UpdatePolicy::ForcesReplacement })
+            .with_attr(
+                "load_balancer_id",
+                lb_id.clone(),
+                if lb_id == Value::Unknown {
+                    UpdatePolicy::Computed
+                } else {
+                    UpdatePolicy::ForcesReplacement
+                },
+            )
             .with_attr("backend_port", "0", UpdatePolicy::InPlace)
             .depends_on(&parent),
     )));
@@ -398,7 +440,12 @@ fn build_pool<'m>(
         .and_then(|v| parse_backend_weights(v.value).ok())
         .unwrap_or_default();
     let weight_of = |node: &str| -> i64 {
-        let find = |n: &str| weights.iter().find(|w| w.node.value == n).map(|w| i64::from(w.weight.value));
+        let find = |n: &str| {
+            weights
+                .iter()
+                .find(|w| w.node.value == n)
+                .map(|w| i64::from(w.weight.value))
+        };
         find(node).or_else(|| find("base")).unwrap_or(100)
     };
     match &m.backends {
@@ -416,15 +463,25 @@ fn build_pool<'m>(
                             .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
                     })
                     .map_or(Value::Unknown, Value::from);
-                let span = node.manifest.meta.name.as_ref().map_or(node.manifest.span, |n| n.span);
+                let span = node
+                    .manifest
+                    .meta
+                    .name
+                    .as_ref()
+                    .map_or(node.manifest.span, |n| n.span);
                 let r = Resource::new(format!("backend.{stem}/{}", node.name()), Kind::Backend, P)
                     .with_attr("server_id", instance, UpdatePolicy::ForcesReplacement)
                     .with_attr("type", "ens", UpdatePolicy::ForcesReplacement)
                     .with_attr("port", "0", UpdatePolicy::InPlace)
                     .with_attr("weight", weight_of(node.name()), UpdatePolicy::InPlace)
-                    .with_attr("ip", b.address.map_or(Value::Unknown, Value::from), UpdatePolicy::Computed)
+                    .with_attr(
+                        "ip",
+                        b.address.map_or(Value::Unknown, Value::from),
+                        UpdatePolicy::Computed,
+                    )
                     .depends_on(&sg_address);
-                out.resources.push(with_retain(origin(r).with_provenance(span)));
+                out.resources
+                    .push(with_retain(origin(r).with_provenance(span)));
             }
         }
         Backends::Unknown { reason, workload } => {
@@ -475,7 +532,11 @@ fn listener(
         )),
         None => Value::Unknown,
     };
-    let (timeout, interval) = if proto == Protocol::Udp { (10, 5) } else { (5, 2) };
+    let (timeout, interval) = if proto == Protocol::Udp {
+        (10, 5)
+    } else {
+        (5, 2)
+    };
     let mut r = Resource::new(address, Kind::Listener, P)
         .with_attr("protocol", p.as_str(), UpdatePolicy::ForcesReplacement)
         .with_attr("listener_port", port_value, port_policy);
@@ -484,18 +545,34 @@ fn listener(
     }
     r = r
         .with_attr("description", description, UpdatePolicy::Computed)
-        .with_attr("scheduler", ann.get(&key("scheduler")).map_or("wrr", |v| v.value), tuning)
+        .with_attr(
+            "scheduler",
+            ann.get(&key("scheduler")).map_or("wrr", |v| v.value),
+            tuning,
+        )
         .with_attr("healthy_threshold", int("healthy-threshold", 3), tuning)
         .with_attr("unhealthy_threshold", int("unhealthy-threshold", 3), tuning)
-        .with_attr("health_check_connect_timeout", int("health-check-connect-timeout", timeout), tuning)
-        .with_attr("health_check_interval", int("health-check-interval", interval), tuning);
+        .with_attr(
+            "health_check_connect_timeout",
+            int("health-check-connect-timeout", timeout),
+            tuning,
+        )
+        .with_attr(
+            "health_check_interval",
+            int("health-check-interval", interval),
+            tuning,
+        );
     if let Some(v) = ann.get(&key("health-check-connect-port")) {
         r = r.with_attr("health_check_connect_port", Value::from(v.value), tuning);
     }
     if proto == Protocol::Tcp {
         r = r
             .with_attr("persistence_timeout", int("persistence-timeout", 0), tuning)
-            .with_attr("established_timeout", int("established-timeout", 900), tuning);
+            .with_attr(
+                "established_timeout",
+                int("established-timeout", 900),
+                tuning,
+            );
     }
     r
 }

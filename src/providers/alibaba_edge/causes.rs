@@ -55,13 +55,24 @@ impl ElbCauses {
                 let ports = s
                     .ports
                     .iter()
-                    .map(|p| format!("{}-{}", p.protocol.value.as_str().to_ascii_lowercase(), p.number))
+                    .map(|p| {
+                        format!(
+                            "{}-{}",
+                            p.protocol.value.as_str().to_ascii_lowercase(),
+                            p.number
+                        )
+                    })
                     .collect();
                 c.services.insert(
                     (s.namespace().to_string(), s.name().to_string()),
                     ServiceFacts {
                         type_: s.type_.value,
-                        selector: s.obj.manifest.meta.annotation(NODEPOOL_SELECTOR).map(str::to_string),
+                        selector: s
+                            .obj
+                            .manifest
+                            .meta
+                            .annotation(NODEPOOL_SELECTOR)
+                            .map(str::to_string),
                         fans_out: matches!(s.route, Route::PoolServices { .. }),
                         ports,
                     },
@@ -85,7 +96,8 @@ impl ElbCauses {
                 let s = &r.cluster.services[st.service];
                 for m in &st.matches {
                     let pool = r.cluster.node_pools[m.pool.0 as usize].name();
-                    c.matched.insert((s.namespace().into(), s.name().into(), pool.into()));
+                    c.matched
+                        .insert((s.namespace().into(), s.name().into(), pool.into()));
                     c.pool_services.insert(
                         format!("pool_service.{}/{}", s.namespace(), m.poolservice_name),
                         (s.namespace().into(), s.name().into(), pool.into()),
@@ -98,7 +110,9 @@ impl ElbCauses {
                 Some(Value::String(s)) => Some(s.clone()),
                 _ => None,
             };
-            if let (Some(ns), Some(svc), Some(pool)) = (text("namespace"), text("service"), text("node_pool")) {
+            if let (Some(ns), Some(svc), Some(pool)) =
+                (text("namespace"), text("service"), text("node_pool"))
+            {
                 let k = (ns, svc, pool);
                 if let Some(sel) = text("selector") {
                     c.prior_selectors.insert(k.clone(), sel);
@@ -113,7 +127,13 @@ impl ElbCauses {
     fn parse(&self, address: &str) -> Option<(String, String, String, String, String)> {
         let (kind, rest) = address.split_once('.')?;
         if let Some((ns, svc, pool)) = self.pool_services.get(address) {
-            return Some((kind.into(), ns.clone(), svc.clone(), pool.clone(), String::new()));
+            return Some((
+                kind.into(),
+                ns.clone(),
+                svc.clone(),
+                pool.clone(),
+                String::new(),
+            ));
         }
         let mut parts = rest.splitn(4, '/');
         let ns = parts.next()?;
@@ -162,9 +182,9 @@ impl Causes for ElbCauses {
             });
         }
         match kind.as_str() {
-            "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => Some(format!(
-                "port {tail} was removed from spec.ports of Service {ns}/{svc}"
-            )),
+            "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => Some(
+                format!("port {tail} was removed from spec.ports of Service {ns}/{svc}"),
+            ),
             "backend" => Some(format!(
                 "node {tail} no longer serves Service {ns}/{svc} in pool {pool}"
             )),

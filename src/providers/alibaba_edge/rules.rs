@@ -152,13 +152,15 @@ fn shared_elb(pairs: &[Pair]) -> Vec<Diagnostic> {
             continue;
         }
         let Some(bad) = users.iter().find(|p| {
-            !p.settings.managed_by_user
-                || p.service.traffic_policy.value != TrafficPolicy::Cluster
+            !p.settings.managed_by_user || p.service.traffic_policy.value != TrafficPolicy::Cluster
         }) else {
             continue;
         };
         let why = if bad.settings.managed_by_user {
-            format!("`{}` uses externalTrafficPolicy Local", svc_name(bad.service))
+            format!(
+                "`{}` uses externalTrafficPolicy Local",
+                svc_name(bad.service)
+            )
         } else {
             format!("`{}` is not self-managed", svc_name(bad.service))
         };
@@ -172,7 +174,10 @@ fn shared_elb(pairs: &[Pair]) -> Vec<Diagnostic> {
         .with_help("give each Service its own ELB, or make all of them self-managed (`managed-by-user: \"true\"`) with `externalTrafficPolicy: Cluster` (seed 000, usage notes)");
         let mut first = true;
         for p in &users {
-            let span = p.settings.lb_id.map_or(name_span(p.service), |v| v.entry.value.span);
+            let span = p
+                .settings
+                .lb_id
+                .map_or(name_span(p.service), |v| v.entry.value.span);
             let msg = format!("`{}` uses `{id}`", svc_name(p.service));
             d = if first {
                 d.with_primary(span, msg)
@@ -270,7 +275,10 @@ fn waits_for_id(service: &ServiceIr, s: &PoolSettings) -> Option<Diagnostic> {
             codes::WAITS_FOR_ID,
             format!("pool {pool} waits for an ELB id: nothing is exposed in region {region}"),
         )
-        .with_primary(name_span(service), format!("self-managed Service `{}`", svc_name(service)))
+        .with_primary(
+            name_span(service),
+            format!("self-managed Service `{}`", svc_name(service)),
+        )
         .with_help(format!(
             "kubectl annotate ps {} -n {} {}=lb-xxx (seed 000, Option B step 4)",
             s.poolservice_name,

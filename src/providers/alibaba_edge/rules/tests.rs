@@ -3,11 +3,11 @@
 
 use crate::compile::{Compilation, validate_text};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::manifest::profile::DEFAULT_CLUSTER_ID;
 use crate::model::{DeletePolicy, Kind, Model, Owner, UpdatePolicy, Value};
 use crate::plan::{Action, Causes, NoCauses, diff};
 use crate::providers::alibaba_edge::build::{Built, build};
 use crate::providers::alibaba_edge::causes::ElbCauses;
-use crate::manifest::profile::DEFAULT_CLUSTER_ID;
 use crate::topology::lower_and_resolve;
 
 const ENS: &str = "  annotations:\n    alibabacloud.com/ens-network-id: n-1\n    alibabacloud.com/ens-region-id: cn-hefei-cmcc-2\n    alibabacloud.com/ens-vswitch-id: vsw-1,vsw-2\n";
@@ -84,10 +84,16 @@ fn case_48_auto_managed_resources() {
     // Two pools with one serving node each: 7 resources per pool.
     assert_eq!(b.resources.len(), 14, "{:?}", addresses(&b));
     let elb = find(&b, "elb.default/cube-svc/np-a");
-    assert_eq!(elb.name.as_deref(), Some(format!("k8s/cube-svc/default/np-a/{DEFAULT_CLUSTER_ID}").as_str()));
+    assert_eq!(
+        elb.name.as_deref(),
+        Some(format!("k8s/cube-svc/default/np-a/{DEFAULT_CLUSTER_ID}").as_str())
+    );
     assert_eq!(elb.attrs["spec"].value, Value::from("elb.s2.medium"));
     assert_eq!(elb.attrs["vswitch_id"].value, Value::from("vsw-1"));
-    assert_eq!(elb.attrs["spec"].policy, UpdatePolicy::NotAppliedByController);
+    assert_eq!(
+        elb.attrs["spec"].policy,
+        UpdatePolicy::NotAppliedByController
+    );
     let eip = find(&b, "eip.default/cube-svc/np-a");
     assert_eq!(eip.attrs["bandwidth"].value, Value::Int(5));
     assert_eq!(eip.attrs["bandwidth"].policy, UpdatePolicy::InPlace);
@@ -95,7 +101,9 @@ fn case_48_auto_managed_resources() {
     assert_eq!(l.attrs["listener_port"].value, Value::Int(30081));
     assert_eq!(
         l.attrs["description"].value,
-        Value::from(format!("k8s/30081/tcp/cube-svc/default/{DEFAULT_CLUSTER_ID}"))
+        Value::from(format!(
+            "k8s/30081/tcp/cube-svc/default/{DEFAULT_CLUSTER_ID}"
+        ))
     );
     assert_eq!(l.depends_on, ["eip_binding.default/cube-svc/np-a"]);
     let be = find(&b, "backend.default/cube-svc/np-a/n1");
@@ -121,7 +129,8 @@ fn case_49_intranet_has_no_eip() {
 /// rest is retained on removal.
 #[test]
 fn case_50_self_managed_waits_then_uses_the_id() {
-    let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n";
+    let ann =
+        "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n";
     let ps = "---\napiVersion: network.openyurt.io/v1alpha1\nkind: PoolService\nmetadata:\n  name: cube-svc-np-a\n  annotations:\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-a\n";
     let (b, d) = run(&compile(&format!(
         "{}{ps}",
@@ -129,8 +138,9 @@ fn case_50_self_managed_waits_then_uses_the_id() {
     )));
     assert_eq!(codes(&d), ["LBP7008"]);
     assert!(
-        d[0].message
-            .contains("pool np-b waits for an ELB id: nothing is exposed in region cn-hefei-cmcc-2")
+        d[0].message.contains(
+            "pool np-b waits for an ELB id: nothing is exposed in region cn-hefei-cmcc-2"
+        )
     );
     assert!(addresses(&b).iter().all(|a| !a.contains("np-b/")));
     let elb = find(&b, "elb.default/cube-svc/np-a");
@@ -147,8 +157,14 @@ fn case_50_self_managed_waits_then_uses_the_id() {
 #[test]
 fn case_51_id_without_managed_by_user() {
     let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-x\n";
-    let (b, d) = run(&compile(&cluster(&service("cube-svc", ann, "Cluster", PORT))));
-    assert_eq!(codes(&d), ["LBP7001"], "one finding for the Service, not one per pool");
+    let (b, d) = run(&compile(&cluster(&service(
+        "cube-svc", ann, "Cluster", PORT,
+    ))));
+    assert_eq!(
+        codes(&d),
+        ["LBP7001"],
+        "one finding for the Service, not one per pool"
+    );
     assert!(addresses(&b).iter().all(|a| a.starts_with("pool_service")));
 }
 
@@ -158,15 +174,20 @@ fn case_52_force_override_with_local() {
     let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-x\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-force-override-listeners: \"true\"\n";
     let (_, d) = run(&compile(&cluster(&service("cube-svc", ann, "Local", PORT))));
     assert_eq!(codes(&d), ["LBP7007"]);
-    let (_, d) = run(&compile(&cluster(&service("cube-svc", ann, "Cluster", PORT))));
+    let (_, d) = run(&compile(&cluster(&service(
+        "cube-svc", ann, "Cluster", PORT,
+    ))));
     assert!(d.is_empty(), "{d:?}");
 }
 
 /// Reference §8 case 53: persistence-timeout with Cluster.
 #[test]
 fn case_53_persistence_with_cluster() {
-    let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"10\"\n";
-    let (_, d) = run(&compile(&cluster(&service("cube-svc", ann, "Cluster", PORT))));
+    let ann =
+        "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-persistence-timeout: \"10\"\n";
+    let (_, d) = run(&compile(&cluster(&service(
+        "cube-svc", ann, "Cluster", PORT,
+    ))));
     assert_eq!(codes(&d), ["LBP7004"]);
     let (_, d) = run(&compile(&cluster(&service("cube-svc", ann, "Local", PORT))));
     assert!(d.is_empty(), "{d:?}");
@@ -216,7 +237,10 @@ fn long_names_are_cut_and_collisions_reported() {
     let c = codes(&d);
     assert!(c.contains(&"LBP7006"), "{c:?}");
     assert!(c.contains(&"LBP7005"), "{c:?}");
-    let cut = d.iter().find(|d| d.code == "LBP7006").map(|d| d.message.clone());
+    let cut = d
+        .iter()
+        .find(|d| d.code == "LBP7006")
+        .map(|d| d.message.clone());
     assert!(cut.is_some_and(|m| m.contains(&format!("`k8s/{long}"))));
 }
 
@@ -291,12 +315,25 @@ fn deletion_causes_name_the_manifest_change() {
     // Pool relabelled.
     let relabelled = base.replacen("k8s-svc: cube}", "k8s-svc: other}", 1);
     let ch = replan(&base, &relabelled);
-    let elb = ch.iter().find(|c| c.0 == "elb.default/cube-svc/np-a").expect("elb");
+    let elb = ch
+        .iter()
+        .find(|c| c.0 == "elb.default/cube-svc/np-a")
+        .expect("elb");
     assert_eq!((elb.1, elb.2), (Action::Delete, true));
-    assert!(elb.3.contains("NodePool np-a no longer matches selector `k8s-svc=cube` (labels now {k8s-svc=other})"), "{}", elb.3);
+    assert!(
+        elb.3.contains(
+            "NodePool np-a no longer matches selector `k8s-svc=cube` (labels now {k8s-svc=other})"
+        ),
+        "{}",
+        elb.3
+    );
     // Selector changed.
     let narrowed = base.replace("\"k8s-svc=cube\"", "\"k8s-svc=cube,zone=b\"");
-    let narrowed = narrowed.replacen("name: np-b\n  labels: {k8s-svc: cube}", "name: np-b\n  labels: {k8s-svc: cube, zone: b}", 1);
+    let narrowed = narrowed.replacen(
+        "name: np-b\n  labels: {k8s-svc: cube}",
+        "name: np-b\n  labels: {k8s-svc: cube, zone: b}",
+        1,
+    );
     let ch = replan(&base, &narrowed);
     assert!(
         reason_of(&ch, "eip.default/cube-svc/np-a")
@@ -305,7 +342,10 @@ fn deletion_causes_name_the_manifest_change() {
     // Pool deleted.
     let gone = base.replacen(&pool("np-a", "k8s-svc: cube"), "", 1);
     let ch = replan(&base, &gone);
-    assert_eq!(reason_of(&ch, "elb.default/cube-svc/np-a"), "NodePool np-a is gone");
+    assert_eq!(
+        reason_of(&ch, "elb.default/cube-svc/np-a"),
+        "NodePool np-a is gone"
+    );
     // Service type changed, Service deleted.
     let clusterip = base.replace("type: LoadBalancer", "type: ClusterIP");
     let ch = replan(&base, &clusterip);
@@ -342,7 +382,10 @@ fn update_policy_follows_the_seed_table() {
         PORT,
     ));
     let ch = replan(&base, &changed);
-    let eip = ch.iter().find(|c| c.0 == "eip.default/cube-svc/np-a").expect("eip");
+    let eip = ch
+        .iter()
+        .find(|c| c.0 == "eip.default/cube-svc/np-a")
+        .expect("eip");
     assert_eq!(eip.1, Action::Update);
     assert!(ch.iter().all(|c| !c.0.starts_with("elb.")), "{ch:?}");
 }
