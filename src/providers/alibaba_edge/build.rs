@@ -118,7 +118,7 @@ pub struct IngressSource {
     pub elb: String,
 }
 
-/// The desired resources of every ELB Service, the rule findings, and the ingress sources.
+/// The desired resources of every ELB Service and where each Service's addresses come from.
 #[derive(Debug, Default)]
 pub struct Built {
     pub resources: Vec<Resource>,
@@ -514,6 +514,9 @@ fn listener(
     tuning: UpdatePolicy,
 ) -> Resource {
     let p = proto.as_str().to_ascii_lowercase();
+    // Ranges are the catalogue's business (the check stage already reported a bad value);
+    // here a value that does not parse falls back to the ECM default, as the plan must
+    // still say what the other attributes will be.
     let int = |suffix: &str, default: i64| -> i64 {
         ann.get(&key(suffix))
             .and_then(|v| parse_int(v.value, i64::MIN, i64::MAX).ok())
