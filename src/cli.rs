@@ -1,7 +1,9 @@
 //! The command line. Parses arguments, calls `compile` and `render`, maps results to exit
-//! codes: 0 clean, 1 errors found, 2 usage or I/O failure.
+//! codes: 0 clean, 1 errors found, 2 usage or I/O failure (`plan --detailed-exitcode`: 2
+//! also means "the plan changes something", as Terraform's).
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -33,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Check manifests and report every problem, with a code, a location and a fix.
     Validate(ValidateArgs),
+    /// Plan the cloud resources the manifests make the controllers create, change or delete.
+    Plan(PlanArgs),
     /// List the annotations lbplan knows (every provider), or describe the matching ones.
     Annotations {
         /// Show only keys containing this text (e.g. `elb.`, `zone-maps`, `listen-ports`).
@@ -63,6 +67,42 @@ pub struct ValidateArgs {
     #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
 }
+
+#[derive(Debug, clap::Args)]
+pub struct PlanArgs {
+    /// Files or folders (searched recursively for *.yaml, *.yml, *.json); `-` reads stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// The state the executor wrote after its last apply; a missing file means empty.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Json)]
+    pub format: PlanFormat,
+    /// Also write the plan JSON (SPEC §7) to this file, for the executor.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when nothing changes, 2 when something does, 1 on errors (Terraform's
+    /// `-detailed-exitcode`).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// A ClusterProfile file (SPEC §1), read as one more input.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<String>,
+    /// Refuse any single input larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+/// Output formats of `plan`. The text renderer lands separately and adds `text` here.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PlanFormat {
+    /// The plan contract of SPEC §7.
+    Json,
+}
+
+/// Exit status of `plan --detailed-exitcode` when the plan changes something.
+pub const EXIT_CHANGES: i32 = 2;
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
@@ -99,6 +139,7 @@ pub fn main() -> i32 {
 pub fn run(command: Command) -> (String, i32) {
     match command {
         Command::Validate(args) => validate(args),
+        Command::Plan(args) => plan(args),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Annotations { filter } => annotations(filter.as_deref()),
     }
@@ -135,6 +176,36 @@ fn validate(args: ValidateArgs) -> (String, i32) {
         EXIT_USAGE
     } else if result.diagnostics.has_errors() {
         EXIT_ERRORS
+    } else {
+        EXIT_OK
+    };
+    (text, code)
+}
+
+fn plan(args: PlanArgs) -> (String, i32) {
+    let opts = LoadOptions {
+        max_file_size: args.max_file_size,
+    };
+    let mut inputs = args.inputs;
+    inputs.extend(args.profile);
+    let run = compile::plan(&inputs, &opts, args.state.as_deref());
+    let text = match args.format {
+        PlanFormat::Json => run.document().to_json(),
+    };
+    if let Some(out) = &args.out
+        && let Err(e) = std::fs::write(out, &text)
+    {
+        return (
+            format!("error: cannot write the plan to {}: {e}\n", out.display()),
+            EXIT_USAGE,
+        );
+    }
+    let code = if run.io_failed {
+        EXIT_USAGE
+    } else if run.diagnostics.has_errors() || run.plan.is_none() {
+        EXIT_ERRORS
+    } else if args.detailed_exitcode && run.plan.as_ref().is_some_and(|p| p.has_changes()) {
+        EXIT_CHANGES
     } else {
         EXIT_OK
     };

@@ -1,10 +1,17 @@
 //! The driver: runs the stages in order. `cli` calls only this and `render`.
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
 use crate::check;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, decode::Ctx, decode_documents};
+use crate::model::{Model, Value};
+use crate::plan::{Change, Plan, PlanDocument, ServiceOutputs, State, StateError, Summary};
+use crate::providers::alibaba_edge::{self, causes::ElbCauses};
 use crate::source::load::{Loaded, add_text};
 use crate::source::{LoadOptions, SourceMap, load_inputs};
+use crate::topology;
 
 /// The result of reading and checking a set of inputs.
 #[derive(Debug)]
@@ -46,4 +53,144 @@ fn finish(loaded: Loaded, mut diags: Diagnostics) -> Compilation {
         diagnostics: diags,
         io_failed: loaded.io_failed,
     }
+}
+
+/// The result of `plan`: the checked inputs, the desired model and the plan against the
+/// prior state.
+#[derive(Debug)]
+pub struct PlanRun {
+    pub sources: SourceMap,
+    /// Every finding: input checks, topology, provider rules, the state file, the model.
+    pub diagnostics: Diagnostics,
+    /// `None` when no plan can be made: an unreadable input or state file, or a model the
+    /// engine refuses (cycles, dangling dependencies, duplicate addresses).
+    pub plan: Option<Plan>,
+    /// The desired resources (empty when the model could not be built).
+    pub model: Model,
+    /// What each Service shows after apply, by `<namespace>/<name>`.
+    pub outputs: BTreeMap<String, ServiceOutputs>,
+    /// An input could not be read (exit status 2).
+    pub io_failed: bool,
+}
+
+impl PlanRun {
+    /// The plan file (SPEC §7). Without a plan it still carries the diagnostics that say
+    /// why, with no resource changes.
+    pub fn document(&self) -> PlanDocument {
+        let empty = Plan {
+            changes: Vec::new(),
+            warnings: Vec::new(),
+            summary: Summary::default(),
+            prior_state: None,
+        };
+        let plan = self.plan.as_ref().unwrap_or(&empty);
+        PlanDocument::build(&self.sources, plan, &self.diagnostics)
+            .with_outputs(self.outputs.clone())
+    }
+}
+
+/// Validates the inputs, lowers and resolves them, builds the desired model of every
+/// provider (today: ACK Edge ELB) and diffs it against `state` (a missing file, or no
+/// file, is the empty state). Deterministic: the same inputs and state give the same plan.
+pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> PlanRun {
+    let Compilation {
+        sources,
+        manifests,
+        mut diagnostics,
+        io_failed,
+    } = validate(inputs, opts);
+    let mut run = PlanRun {
+        sources: SourceMap::new(),
+        diagnostics: Diagnostics::new(),
+        plan: None,
+        model: Model::new(),
+        outputs: BTreeMap::new(),
+        io_failed,
+    };
+    if !io_failed {
+        let (plan, model, outputs) = plan_manifests(&sources, &manifests, state, &mut diagnostics);
+        run.plan = plan;
+        run.model = model;
+        run.outputs = outputs;
+    }
+    run.sources = sources;
+    run.diagnostics = diagnostics;
+    run
+}
+
+type Planned = (Option<Plan>, Model, BTreeMap<String, ServiceOutputs>);
+
+fn plan_manifests(
+    sources: &SourceMap,
+    manifests: &[Manifest],
+    state_path: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Planned {
+    let nothing = || (None, Model::new(), BTreeMap::new());
+    let resolved = topology::lower_and_resolve(sources, manifests, diags);
+    let built = alibaba_edge::build::build(&resolved, diags);
+    let desired = match Model::from_resources(built.resources) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(crate::plan::codes::DUPLICATE_ADDRESS, e.to_string()).with_help(
+                    "addresses identify resources across runs and must be unique; this is a bug \
+                     in the provider that built the model, please report it with the input",
+                ),
+            );
+            return nothing();
+        }
+    };
+    let state = match state_path.map(State::load).transpose() {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(e.to_diagnostic());
+            return (None, desired, BTreeMap::new());
+        }
+    };
+    let prior = match state.as_ref().map(State::to_model).transpose() {
+        Ok(m) => m.unwrap_or_default(),
+        Err(e) => {
+            diags.push(
+                StateError::Invalid {
+                    path: state_path
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    source: e,
+                }
+                .to_diagnostic(),
+            );
+            return (None, desired, BTreeMap::new());
+        }
+    };
+    let causes = ElbCauses::new(&resolved, &prior);
+    let plan = match crate::plan::diff(&prior, &desired, &causes) {
+        Ok(p) => p,
+        Err(ds) => {
+            for d in ds {
+                diags.push(d);
+            }
+            return (None, desired, BTreeMap::new());
+        }
+    };
+    let plan = match &state {
+        Some(s) => plan.against(s),
+        None => plan,
+    };
+    let after: HashMap<&str, &Change> = plan
+        .changes
+        .iter()
+        .map(|c| (c.address.as_str(), c))
+        .collect();
+    let address_of = |address: &str, attr: &str| -> Option<String> {
+        match after.get(address)?.after.as_ref()?.get(attr)? {
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        }
+    };
+    let outputs = alibaba_edge::build::external_ips(&built.ingress, address_of)
+        .into_iter()
+        .map(|(k, external_ip)| (k, ServiceOutputs { external_ip }))
+        .collect();
+    (Some(plan), desired, outputs)
 }

@@ -1,9 +1,11 @@
 //! The plan file: SPEC §7's JSON contract, read back by the executor.
 //!
 //! Field names and spellings of SPEC §7 are public; fields this module adds beyond the
-//! SPEC (`prior_state`, `owner`, `delete_policy`, `replace_paths`, `not_applied`) are
+//! SPEC (`prior_state`, `owner`, `delete_policy`, `replace_paths`, `not_applied`, `outputs`) are
 //! extensions that readers may ignore. Determinism: every list is in plan order or sorted,
 //! every map keeps insertion order, so the same input serialises byte for byte the same.
+
+use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -129,6 +131,17 @@ pub struct PlanDocument {
     pub resource_changes: Vec<ResourceChange>,
     pub diagnostics: Vec<DiagnosticRecord>,
     pub summary: Summary,
+    /// Extension: what each Service will show after apply, by `<namespace>/<name>`
+    /// (the EXTERNAL-IP column of `kubectl get svc`). Absent when no provider reports it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub outputs: BTreeMap<String, ServiceOutputs>,
+}
+
+/// The outputs of one Service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceOutputs {
+    /// One address per region, sorted; `(known after apply)` until the cloud assigns it.
+    pub external_ip: Vec<String>,
 }
 
 /// Why a plan file cannot be used.
@@ -162,7 +175,14 @@ impl PlanDocument {
                 .map(|d| DiagnosticRecord::from_diagnostic(sources, d))
                 .collect(),
             summary: plan.summary,
+            outputs: BTreeMap::new(),
         }
+    }
+
+    /// Adds the Services' outputs (providers compute them from the plan).
+    pub fn with_outputs(mut self, outputs: BTreeMap<String, ServiceOutputs>) -> Self {
+        self.outputs = outputs;
+        self
     }
 
     /// Pretty JSON with a final newline: the bytes of `--format json` and `--out`.

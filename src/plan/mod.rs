@@ -21,7 +21,9 @@
 mod contract;
 mod state;
 
-pub use contract::{PlanDocument, PlanFileError, PriorState, ResourceChange, SourceRef};
+pub use contract::{
+    PlanDocument, PlanFileError, PriorState, ResourceChange, ServiceOutputs, SourceRef,
+};
 pub use state::{State, StateError, StateResource};
 
 use indexmap::IndexMap;

@@ -3,10 +3,12 @@
 //! Codes are public contract: CI systems filter on them, so a code is never reused for a
 //! different finding. Ranges: `LBP1xxx` input and decoding errors, `LBP2xxx` semantic
 //! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP50xx` plan
-//! findings, `LBP60xx` findings of the `ir` and `topology` stages (reported when a plan is built).
+//! findings, `LBP60xx` findings of the `ir` and `topology` stages (reported when a plan is built),
+//! `LBP70xx` findings of the ACK Edge ELB provider.
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
 mod annotations;
+mod elb;
 mod input;
 mod kube;
 mod manifest;
@@ -32,6 +34,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(annotations::CODES)
         .chain(plan::CODES)
         .chain(topology::CODES)
+        .chain(elb::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

@@ -5,3 +5,6 @@
 //! once in `alibaba_clb` with `Controller::Elb` among their readers.
 
 pub mod annotations;
+pub mod build;
+pub mod causes;
+pub mod rules;

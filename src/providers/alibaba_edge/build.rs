@@ -1,0 +1,604 @@
+//! The ECM ELB model builder: one (Service, NodePool) match → PoolService, ELB, EIP,
+//! binding, listeners, server group and backends (SPEC §3, reference §6).
+//!
+//! Addresses are built from names the user wrote (namespace, Service, pool, node, Service
+//! port), never from cloud ids or input order, so a later run with a live snapshot pairs
+//! with the state an earlier run planned. Every attribute carries the update policy of the
+//! seed 000 "ELB update policy" table: ELB and most EIP attributes are set at creation only
+//! (`NotAppliedByController`), EIP bandwidth is `InPlace`, listener port and protocol force
+//! a replacement (ECM diffs listeners by `proto:port`), and listener tuning is applied to
+//! existing listeners only with `force-override-listeners` (reference §6.4).
+
+use std::collections::BTreeMap;
+
+use crate::annotations::grammar::lists::{parse_backend_weights, parse_proto_ports};
+use crate::annotations::grammar::scalar::parse_int;
+use crate::diag::Diagnostics;
+use crate::ir::Obj;
+use crate::ir::{
+    Cluster, EffectiveAnnotations, EffectiveValue, LbClass, Protocol, Route, ServiceIr,
+};
+use crate::manifest::nodepool::{self, NodePool};
+use crate::manifest::poolservice::LOADBALANCER_ID_ANNOTATION;
+use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePolicy, Value};
+use crate::source::Span;
+use crate::topology::{Backends, PoolMatch, Resolved};
+
+use super::rules;
+
+/// Cloud-side names are cut to this many characters (reference §6.3).
+pub const NAME_LIMIT: usize = 80;
+/// What a plan shows for a value the cloud assigns.
+pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+
+const P: ProviderKind = ProviderKind::AlibabaElb;
+
+/// `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-<suffix>`.
+pub(crate) fn key(suffix: &str) -> String {
+    format!("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-{suffix}")
+}
+
+/// Go's `strconv.ParseBool` true spellings: ECM parses `managed-by-user` and
+/// `force-override-listeners` with it (reference §6.2).
+fn go_true(v: &str) -> bool {
+    matches!(v, "1" | "t" | "T" | "true" | "TRUE" | "True")
+}
+
+/// Node label carrying the ENS instance id (reference §6.5).
+const ENS_INSTANCE_LABEL: &str = "alibabacloud.com/ens-instance-id";
+
+/// What ECM reads for one (Service, pool) pair, decided once for the builder and the rules.
+#[derive(Debug, Clone)]
+pub struct PoolSettings<'m> {
+    pub pool: Obj<'m, NodePool>,
+    /// `<svc>-<pool>`.
+    pub poolservice_name: String,
+    pub managed_by_user: bool,
+    /// The effective `…-loadbalancer-id`, from the PoolService or the Service.
+    pub lb_id: Option<EffectiveValue<'m>>,
+    pub force_override: Option<EffectiveValue<'m>>,
+    /// `k8s/<svc>/<ns>/<pool>/<clusterId>`, uncut (the EIP description).
+    pub named_key: String,
+    /// The ELB and EIP name: `named_key` cut to [`NAME_LIMIT`] characters.
+    pub name: String,
+    pub internet: bool,
+    pub region: Option<&'m str>,
+    pub annotations: EffectiveAnnotations<'m>,
+}
+
+impl<'m> PoolSettings<'m> {
+    pub fn new(cluster: &Cluster<'m>, service: &ServiceIr<'m>, m: &PoolMatch<'m>) -> Self {
+        let ann = &m.annotations;
+        let pool = cluster.node_pools[m.pool.0 as usize];
+        let named_key = format!(
+            "k8s/{}/{}/{}/{}",
+            service.name(),
+            service.namespace(),
+            pool.name(),
+            cluster.cluster_id
+        );
+        let name: String = named_key.chars().take(NAME_LIMIT).collect();
+        PoolSettings {
+            pool,
+            poolservice_name: m.poolservice_name.clone(),
+            managed_by_user: ann
+                .get(&key("managed-by-user"))
+                .is_some_and(|v| go_true(v.value)),
+            lb_id: ann
+                .get(LOADBALANCER_ID_ANNOTATION)
+                .filter(|v| !v.value.trim().is_empty()),
+            force_override: ann
+                .get(&key("force-override-listeners"))
+                .filter(|v| go_true(v.value)),
+            named_key,
+            name,
+            // ECM compares the lower-case value exactly (reference §6.2).
+            internet: ann
+                .get(&key("address-type"))
+                .is_none_or(|v| v.value != "intranet"),
+            region: nodepool::ens_region_id(&pool.manifest.meta).map(|e| e.value.value.as_str()),
+            annotations: m.annotations,
+        }
+    }
+
+    /// The effective `…-loadbalancer-<suffix>` value.
+    pub fn ann(&self, suffix: &str) -> Option<EffectiveValue<'m>> {
+        self.annotations.get(&key(suffix))
+    }
+}
+
+/// Where one pool's external address will come from (the Service's EXTERNAL-IP column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressSource {
+    /// `<namespace>/<service>`.
+    pub service: String,
+    /// The EIP address attribute (`eip.…`, `ip_address`) when an EIP is bound.
+    pub eip: Option<String>,
+    /// The ELB resource whose `address` is the ingress otherwise.
+    pub elb: String,
+}
+
+/// The desired resources of every ELB Service and where each Service's addresses come from.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub resources: Vec<Resource>,
+    pub ingress: Vec<IngressSource>,
+}
+
+/// Builds the model resources for every Service routed to PoolServices with class
+/// `alibabacloud.com/elb`, running the ELB rules on the way (their findings go to `diags`).
+pub fn build(resolved: &[Resolved], diags: &mut Diagnostics) -> Built {
+    let mut out = Built::default();
+    for r in resolved {
+        rules::check_cluster(r, diags);
+        for st in &r.topology.services {
+            let service = &r.cluster.services[st.service];
+            let Route::PoolServices {
+                class: LbClass::Elb,
+                annotation_span,
+                ..
+            } = &service.route
+            else {
+                continue;
+            };
+            for m in &st.matches {
+                let s = PoolSettings::new(&r.cluster, service, m);
+                build_pool(&r.cluster, service, *annotation_span, m, &s, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// `<ns>/<svc>/<pool>`: the address stem of every resource of one PoolService.
+fn stem(service: &ServiceIr, pool: &str) -> String {
+    format!("{}/{}/{}", service.namespace(), service.name(), pool)
+}
+
+fn build_pool<'m>(
+    cluster: &Cluster<'m>,
+    service: &ServiceIr<'m>,
+    selector_span: Span,
+    m: &PoolMatch<'m>,
+    s: &PoolSettings<'m>,
+    out: &mut Built,
+) {
+    let ann = &m.annotations;
+    let pool_name = s.pool.name();
+    let pool_span = s
+        .pool
+        .manifest
+        .meta
+        .name
+        .as_ref()
+        .map_or(s.pool.manifest.span, |n| n.span);
+    let svc_span = service
+        .obj
+        .manifest
+        .meta
+        .name
+        .as_ref()
+        .map_or(service.obj.manifest.span, |n| n.span);
+    let origin = |r: Resource| r.with_provenance(svc_span).with_provenance(pool_span);
+    let stem = stem(service, pool_name);
+    let meta = &s.pool.manifest.meta;
+    let text = |e: Option<&crate::manifest::decode::StringEntry>| {
+        e.map_or(Value::Unknown, |e| Value::from(e.value.value.as_str()))
+    };
+
+    let ps_address = format!(
+        "pool_service.{}/{}",
+        service.namespace(),
+        s.poolservice_name
+    );
+    let selector_text = service
+        .obj
+        .manifest
+        .meta
+        .annotation(crate::ir::NODEPOOL_SELECTOR)
+        .unwrap_or("");
+    out.resources.push(
+        origin(
+            Resource::new(&ps_address, Kind::PoolService, P)
+                .with_name(&s.poolservice_name)
+                .with_attr(
+                    "namespace",
+                    service.namespace(),
+                    UpdatePolicy::ForcesReplacement,
+                )
+                .with_attr("service", service.name(), UpdatePolicy::ForcesReplacement)
+                .with_attr("node_pool", pool_name, UpdatePolicy::ForcesReplacement)
+                .with_attr("selector", selector_text, UpdatePolicy::InPlace)
+                .with_attr(
+                    "load_balancer_class",
+                    crate::ir::ELB_CLASS,
+                    UpdatePolicy::InPlace,
+                )
+                .with_attr("managed_by_user", s.managed_by_user, UpdatePolicy::InPlace),
+        )
+        .with_provenance(selector_span),
+    );
+
+    // The ELB (created, or the user's), and what listeners hang off.
+    let elb_address = format!("elb.{stem}");
+    let self_managed_retain = || DeletePolicy::Retain {
+        reason: format!(
+            "self-managed ELB: the controller leaves this behind when pool {pool_name} stops \
+             matching; manual cleanup required"
+        ),
+    };
+    let (parent, retain, lb_id) = if s.managed_by_user {
+        let Some(id) = s.lb_id else {
+            // Reported by the rules (the pool waits for an id); nothing else is built.
+            return;
+        };
+        out.resources.push(
+            origin(
+                Resource::new(&elb_address, Kind::LoadBalancer, P)
+                    .with_owner(Owner::User)
+                    .with_attr("id", id.value, UpdatePolicy::NotAppliedByController)
+                    .with_attr(
+                        "region_id",
+                        text(nodepool::ens_region_id(meta)),
+                        UpdatePolicy::NotAppliedByController,
+                    )
+                    .with_attr("address", Value::Unknown, UpdatePolicy::Computed)
+                    .depends_on(&ps_address),
+            )
+            .with_provenance(id.entry.value.span),
+        );
+        out.ingress.push(IngressSource {
+            service: format!("{}/{}", service.namespace(), service.name()),
+            eip: None,
+            elb: elb_address.clone(),
+        });
+        (
+            elb_address.clone(),
+            Some(self_managed_retain()),
+            Value::from(id.value),
+        )
+    } else {
+        if s.lb_id.is_some() {
+            // An id without managed-by-user: ECM refuses the PoolService (rules, case 51).
+            return;
+        }
+        let ann_str = |suffix: &str, default: &str| -> Value {
+            Value::from(ann.get(&key(suffix)).map_or(default, |v| v.value))
+        };
+        let vswitch = match ann.get(&key("vswitch-id")) {
+            Some(v) => Value::from(v.value),
+            None => nodepool::ens_vswitch_id(meta)
+                .and_then(nodepool::first_vswitch)
+                .map_or(Value::Unknown, Value::from),
+        };
+        let na = UpdatePolicy::NotAppliedByController;
+        out.resources.push(origin(
+            Resource::new(&elb_address, Kind::LoadBalancer, P)
+                .with_name(&s.name)
+                .with_attr("name", s.name.as_str(), na)
+                .with_attr("region_id", text(nodepool::ens_region_id(meta)), na)
+                .with_attr("network_id", text(nodepool::ens_network_id(meta)), na)
+                .with_attr("vswitch_id", vswitch, na)
+                .with_attr("spec", ann_str("spec", "elb.s2.medium"), na)
+                .with_attr("pay_type", ann_str("pay-type", "PostPaid"), na)
+                .with_attr("id", Value::Unknown, UpdatePolicy::Computed)
+                .with_attr("address", Value::Unknown, UpdatePolicy::Computed)
+                .depends_on(&ps_address),
+        ));
+        let mut parent = elb_address.clone();
+        let mut eip_attr = None;
+        if s.internet {
+            let eip_address = format!("eip.{stem}");
+            let bandwidth = ann
+                .get(&key("eip-bandwidth"))
+                .and_then(|v| parse_int(v.value, 1, 10_000).ok())
+                .unwrap_or(5);
+            let mut eip = Resource::new(&eip_address, Kind::Eip, P)
+                .with_name(&s.name)
+                .with_attr("name", s.name.as_str(), na)
+                .with_attr("description", s.named_key.as_str(), na)
+                .with_attr("region_id", text(nodepool::ens_region_id(meta)), na)
+                .with_attr("bandwidth", bandwidth, UpdatePolicy::InPlace)
+                .with_attr(
+                    "internet_charge_type",
+                    ann_str("eip-internet-charge-type", "95BandwidthByMonth"),
+                    na,
+                )
+                .with_attr(
+                    "instance_charge_type",
+                    ann_str("eip-instance-charge-type", "PostPaid"),
+                    na,
+                );
+            if let Some(isp) = ann.get(&key("eip-isp")) {
+                eip = eip.with_attr("isp", isp.value, na);
+            }
+            eip = eip
+                .with_attr("id", Value::Unknown, UpdatePolicy::Computed)
+                .with_attr("ip_address", Value::Unknown, UpdatePolicy::Computed)
+                .depends_on(&elb_address);
+            out.resources.push(origin(eip));
+            let binding = format!("eip_binding.{stem}");
+            out.resources.push(origin(
+                Resource::new(&binding, Kind::EipBinding, P)
+                    .with_attr(
+                        "instance_type",
+                        "SlbInstance",
+                        UpdatePolicy::ForcesReplacement,
+                    )
+                    .with_attr("eip", eip_address.as_str(), UpdatePolicy::ForcesReplacement)
+                    .with_attr(
+                        "load_balancer",
+                        elb_address.as_str(),
+                        UpdatePolicy::ForcesReplacement,
+                    )
+                    .depends_on(&elb_address)
+                    .depends_on(&eip_address),
+            ));
+            parent = binding;
+            eip_attr = Some(eip_address);
+        }
+        out.ingress.push(IngressSource {
+            service: format!("{}/{}", service.namespace(), service.name()),
+            eip: eip_attr,
+            elb: elb_address.clone(),
+        });
+        (parent, None, Value::Unknown)
+    };
+    let with_retain = |r: Resource| match &retain {
+        Some(p) => r.with_delete_policy(p.clone()),
+        None => r,
+    };
+
+    // Listeners: one per TCP/UDP Service port on its nodePort, then the extra ones.
+    let tuning = if s.force_override.is_some() {
+        UpdatePolicy::InPlace
+    } else {
+        UpdatePolicy::NotAppliedByController
+    };
+    let mut covered: Vec<(Protocol, i64)> = Vec::new();
+    for port in &service.ports {
+        let proto = port.protocol.value;
+        if proto == Protocol::Sctp {
+            // Rejected by the rules (ECM: "unknown listening protocol sctp").
+            continue;
+        }
+        if let Some(np) = port.node_port {
+            covered.push((proto, np));
+        }
+        let address = format!(
+            "listener.{stem}/{}-{}",
+            proto.as_str().to_ascii_lowercase(),
+            port.number
+        );
+        let listener = listener(
+            &address,
+            proto,
+            port.node_port,
+            Some(port.number),
+            service,
+            cluster.cluster_id,
+            ann,
+            tuning,
+        )
+        .depends_on(&parent)
+        .with_provenance(port.port.span);
+        out.resources.push(with_retain(origin(listener)));
+    }
+    if let Some(pp) = ann.get(&key("protocol-port"))
+        && let Ok(extra) = parse_proto_ports(pp.value, &["http", "https", "tcp", "udp"], true)
+    {
+        for e in extra {
+            let proto = match e.protocol.value {
+                "tcp" => Protocol::Tcp,
+                "udp" => Protocol::Udp,
+                // ECM creates only TCP and UDP extras (reference §6.2).
+                _ => continue,
+            };
+            let number = i64::from(e.port.value);
+            if covered.contains(&(proto, number)) {
+                continue;
+            }
+            covered.push((proto, number));
+            let address = format!(
+                "listener.{stem}/extra-{}-{number}",
+                proto.as_str().to_ascii_lowercase()
+            );
+            let l = listener(
+                &address,
+                proto,
+                Some(number),
+                None,
+                service,
+                cluster.cluster_id,
+                ann,
+                tuning,
+            )
+            .depends_on(&parent)
+            .with_provenance(pp.entry.value.span);
+            out.resources.push(with_retain(origin(l)));
+        }
+    }
+
+    // One server group per ELB, and its backends.
+    let sg_address = format!("server_group.{stem}");
+    out.resources.push(with_retain(origin(
+        Resource::new(&sg_address, Kind::ServerGroup, P)
+            .with_attr(
+                "load_balancer_id",
+                lb_id.clone(),
+                if lb_id == Value::Unknown {
+                    UpdatePolicy::Computed
+                } else {
+                    UpdatePolicy::ForcesReplacement
+                },
+            )
+            .with_attr("backend_port", "0", UpdatePolicy::InPlace)
+            .depends_on(&parent),
+    )));
+    let weights = ann
+        .get(&key("backend-weight"))
+        .and_then(|v| parse_backend_weights(v.value).ok())
+        .unwrap_or_default();
+    let weight_of = |node: &str| -> i64 {
+        let find = |n: &str| {
+            weights
+                .iter()
+                .find(|w| w.node.value == n)
+                .map(|w| i64::from(w.weight.value))
+        };
+        find(node).or_else(|| find("base")).unwrap_or(100)
+    };
+    match &m.backends {
+        Backends::Known(nodes) => {
+            for b in nodes {
+                let node = cluster.nodes[b.node.0 as usize];
+                let instance = node
+                    .labels()
+                    .get(ENS_INSTANCE_LABEL)
+                    .map(|e| e.value.value.as_str())
+                    .or_else(|| {
+                        node.object
+                            .provider_id
+                            .as_ref()
+                            .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
+                    })
+                    .map_or(Value::Unknown, Value::from);
+                let span = node
+                    .manifest
+                    .meta
+                    .name
+                    .as_ref()
+                    .map_or(node.manifest.span, |n| n.span);
+                let r = Resource::new(format!("backend.{stem}/{}", node.name()), Kind::Backend, P)
+                    .with_attr("server_id", instance, UpdatePolicy::ForcesReplacement)
+                    .with_attr("type", "ens", UpdatePolicy::ForcesReplacement)
+                    .with_attr("port", "0", UpdatePolicy::InPlace)
+                    .with_attr("weight", weight_of(node.name()), UpdatePolicy::InPlace)
+                    .with_attr(
+                        "ip",
+                        b.address.map_or(Value::Unknown, Value::from),
+                        UpdatePolicy::Computed,
+                    )
+                    .depends_on(&sg_address);
+                out.resources
+                    .push(with_retain(origin(r).with_provenance(span)));
+            }
+        }
+        Backends::Unknown { reason, workload } => {
+            let mut r = Resource::new(format!("backend.{stem}/*"), Kind::Backend, P)
+                .with_attr("members", Value::Unknown, UpdatePolicy::Computed)
+                .with_attr("type", "ens", UpdatePolicy::ForcesReplacement)
+                .with_attr("port", "0", UpdatePolicy::InPlace)
+                .with_note(format!("the backend nodes are known after apply: {reason}"))
+                .depends_on(&sg_address);
+            if let Some(w) = workload {
+                r = r.with_provenance(w.manifest.span);
+            }
+            out.resources.push(with_retain(origin(r)));
+        }
+    }
+}
+
+/// One listener: port and protocol force a replacement, tuning follows `tuning`
+/// (reference §6.4 defaults: scheduler wrr, thresholds 3/3; TCP HC 5/2, established 900;
+/// UDP HC 10/5).
+#[allow(clippy::too_many_arguments)]
+fn listener(
+    address: &str,
+    proto: Protocol,
+    listen_port: Option<i64>,
+    service_port: Option<i64>,
+    service: &ServiceIr,
+    cluster_id: &str,
+    ann: &EffectiveAnnotations,
+    tuning: UpdatePolicy,
+) -> Resource {
+    let p = proto.as_str().to_ascii_lowercase();
+    // Ranges are the catalogue's business (the check stage already reported a bad value);
+    // here a value that does not parse falls back to the ECM default, as the plan must
+    // still say what the other attributes will be.
+    let int = |suffix: &str, default: i64| -> i64 {
+        ann.get(&key(suffix))
+            .and_then(|v| parse_int(v.value, i64::MIN, i64::MAX).ok())
+            .unwrap_or(default)
+    };
+    let (port_value, port_policy) = match listen_port {
+        Some(n) => (Value::from(n), UpdatePolicy::ForcesReplacement),
+        // The API server assigns the nodePort: known after apply, never a diff by itself.
+        None => (Value::Unknown, UpdatePolicy::Computed),
+    };
+    let description = match listen_port {
+        Some(n) => Value::from(format!(
+            "k8s/{n}/{p}/{}/{}/{cluster_id}",
+            service.name(),
+            service.namespace()
+        )),
+        None => Value::Unknown,
+    };
+    let (timeout, interval) = if proto == Protocol::Udp {
+        (10, 5)
+    } else {
+        (5, 2)
+    };
+    let mut r = Resource::new(address, Kind::Listener, P)
+        .with_attr("protocol", p.as_str(), UpdatePolicy::ForcesReplacement)
+        .with_attr("listener_port", port_value, port_policy);
+    if let Some(sp) = service_port {
+        r = r.with_attr("service_port", sp, UpdatePolicy::InPlace);
+    }
+    r = r
+        .with_attr("description", description, UpdatePolicy::Computed)
+        .with_attr(
+            "scheduler",
+            ann.get(&key("scheduler")).map_or("wrr", |v| v.value),
+            tuning,
+        )
+        .with_attr("healthy_threshold", int("healthy-threshold", 3), tuning)
+        .with_attr("unhealthy_threshold", int("unhealthy-threshold", 3), tuning)
+        .with_attr(
+            "health_check_connect_timeout",
+            int("health-check-connect-timeout", timeout),
+            tuning,
+        )
+        .with_attr(
+            "health_check_interval",
+            int("health-check-interval", interval),
+            tuning,
+        );
+    if let Some(v) = ann.get(&key("health-check-connect-port")) {
+        r = r.with_attr("health_check_connect_port", Value::from(v.value), tuning);
+    }
+    if proto == Protocol::Tcp {
+        r = r
+            .with_attr("persistence_timeout", int("persistence-timeout", 0), tuning)
+            .with_attr(
+                "established_timeout",
+                int("established-timeout", 900),
+                tuning,
+            );
+    }
+    r
+}
+
+/// The Service's EXTERNAL-IP column after apply, per `<namespace>/<service>`: one address
+/// per pool (EIP, else ELB address), sorted, `(known after apply)` where the cloud has not
+/// assigned it yet (SPEC §3, reference §6.6).
+pub fn external_ips(
+    ingress: &[IngressSource],
+    address_of: impl Fn(&str, &str) -> Option<String>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for i in ingress {
+        let ip = match &i.eip {
+            Some(eip) => address_of(eip, "ip_address"),
+            None => address_of(&i.elb, "address"),
+        };
+        out.entry(i.service.clone())
+            .or_default()
+            .push(ip.unwrap_or_else(|| KNOWN_AFTER_APPLY.to_string()));
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}

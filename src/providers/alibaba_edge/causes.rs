@@ -1,0 +1,203 @@
+//! Why an ELB resource appears in or disappears from the plan, in manifest terms.
+//!
+//! Seed 000 warns that deleting the Service, deleting a pool, changing the selector or
+//! relabelling a pool deletes that pool's ELB and EIP. A plan that only said "no longer
+//! produced" would hide which of these edits did it, so [`ElbCauses`] answers with the edit:
+//! it knows the current manifests (owned summaries taken from the resolved clusters) and
+//! the prior model (the selector each PoolService was planned with), and reads the
+//! Service, pool and port out of the address (`<kind>.<ns>/<svc>/<pool>/…`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{NODEPOOL_SELECTOR, Route, ServiceType};
+use crate::model::{Model, Value};
+use crate::plan::Causes;
+use crate::topology::Resolved;
+
+/// What the current manifests say about one Service.
+#[derive(Debug, Clone)]
+struct ServiceFacts {
+    type_: ServiceType,
+    /// The selector annotation as written, if any.
+    selector: Option<String>,
+    /// Routed to PoolServices (selector set, class set).
+    fans_out: bool,
+    /// Ports as `<proto>-<port>` (the listener address suffix).
+    ports: BTreeSet<String>,
+}
+
+/// What the current manifests say about one NodePool.
+#[derive(Debug, Clone)]
+struct PoolFacts {
+    labels: String,
+    deleting: bool,
+}
+
+/// The provider's [`Causes`] for ECM ELB resources.
+#[derive(Debug, Clone, Default)]
+pub struct ElbCauses {
+    services: BTreeMap<(String, String), ServiceFacts>,
+    pools: BTreeMap<String, PoolFacts>,
+    /// (namespace, service, pool) pairs the current selectors match.
+    matched: BTreeSet<(String, String, String)>,
+    /// Selector recorded on each prior PoolService, by (namespace, service, pool).
+    prior_selectors: BTreeMap<(String, String, String), String>,
+    /// Pool-service addresses of the prior and the current model → (namespace, service,
+    /// pool): a PoolService address (`<ns>/<svc>-<pool>`) cannot be split by itself.
+    pool_services: BTreeMap<String, (String, String, String)>,
+}
+
+impl ElbCauses {
+    pub fn new(resolved: &[Resolved], prior: &Model) -> Self {
+        let mut c = ElbCauses::default();
+        for r in resolved {
+            for s in &r.cluster.services {
+                let ports = s
+                    .ports
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}-{}",
+                            p.protocol.value.as_str().to_ascii_lowercase(),
+                            p.number
+                        )
+                    })
+                    .collect();
+                c.services.insert(
+                    (s.namespace().to_string(), s.name().to_string()),
+                    ServiceFacts {
+                        type_: s.type_.value,
+                        selector: s
+                            .obj
+                            .manifest
+                            .meta
+                            .annotation(NODEPOOL_SELECTOR)
+                            .map(str::to_string),
+                        fans_out: matches!(s.route, Route::PoolServices { .. }),
+                        ports,
+                    },
+                );
+            }
+            for p in &r.cluster.node_pools {
+                let labels: Vec<String> = p
+                    .labels()
+                    .values()
+                    .map(|e| format!("{}={}", e.key.value, e.value.value))
+                    .collect();
+                c.pools.insert(
+                    p.name().to_string(),
+                    PoolFacts {
+                        labels: format!("{{{}}}", labels.join(", ")),
+                        deleting: p.manifest.meta.deletion_timestamp.is_some(),
+                    },
+                );
+            }
+            for st in &r.topology.services {
+                let s = &r.cluster.services[st.service];
+                for m in &st.matches {
+                    let pool = r.cluster.node_pools[m.pool.0 as usize].name();
+                    c.matched
+                        .insert((s.namespace().into(), s.name().into(), pool.into()));
+                    c.pool_services.insert(
+                        format!("pool_service.{}/{}", s.namespace(), m.poolservice_name),
+                        (s.namespace().into(), s.name().into(), pool.into()),
+                    );
+                }
+            }
+        }
+        for res in prior.iter() {
+            let text = |k: &str| match res.attrs.get(k).map(|a| &a.value) {
+                Some(Value::String(s)) => Some(s.clone()),
+                _ => None,
+            };
+            if let (Some(ns), Some(svc), Some(pool)) =
+                (text("namespace"), text("service"), text("node_pool"))
+            {
+                let k = (ns, svc, pool);
+                if let Some(sel) = text("selector") {
+                    c.prior_selectors.insert(k.clone(), sel);
+                }
+                c.pool_services.insert(res.address.clone(), k);
+            }
+        }
+        c
+    }
+
+    /// (kind, namespace, service, pool, rest) of an ELB address.
+    fn parse(&self, address: &str) -> Option<(String, String, String, String, String)> {
+        let (kind, rest) = address.split_once('.')?;
+        if let Some((ns, svc, pool)) = self.pool_services.get(address) {
+            return Some((
+                kind.into(),
+                ns.clone(),
+                svc.clone(),
+                pool.clone(),
+                String::new(),
+            ));
+        }
+        let mut parts = rest.splitn(4, '/');
+        let ns = parts.next()?;
+        let svc = parts.next()?;
+        let pool = parts.next()?;
+        let tail = parts.next().unwrap_or("");
+        Some((kind.into(), ns.into(), svc.into(), pool.into(), tail.into()))
+    }
+}
+
+impl Causes for ElbCauses {
+    fn why_absent(&self, address: &str) -> Option<String> {
+        let (kind, ns, svc, pool, tail) = self.parse(address)?;
+        let Some(facts) = self.services.get(&(ns.clone(), svc.clone())) else {
+            return Some(format!("Service {ns}/{svc} was deleted"));
+        };
+        if facts.type_ != ServiceType::LoadBalancer {
+            return Some(format!(
+                "Service {ns}/{svc} is no longer type LoadBalancer (now {})",
+                facts.type_.as_str()
+            ));
+        }
+        if !facts.fans_out {
+            return Some(format!(
+                "Service {ns}/{svc} no longer selects node pools (`{NODEPOOL_SELECTOR}` or `loadBalancerClass` removed)"
+            ));
+        }
+        let Some(p) = self.pools.get(&pool) else {
+            return Some(format!("NodePool {pool} is gone"));
+        };
+        if p.deleting {
+            return Some(format!("NodePool {pool} is being deleted"));
+        }
+        let key = (ns.clone(), svc.clone(), pool.clone());
+        let current = facts.selector.clone().unwrap_or_default();
+        if !self.matched.contains(&key) {
+            return Some(match self.prior_selectors.get(&key) {
+                Some(before) if *before != current => format!(
+                    "the selector of Service {ns}/{svc} changed from `{before}` to `{current}`, which NodePool {pool} (labels {}) does not match",
+                    p.labels
+                ),
+                _ => format!(
+                    "NodePool {pool} no longer matches selector `{current}` (labels now {})",
+                    p.labels
+                ),
+            });
+        }
+        match kind.as_str() {
+            "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => Some(
+                format!("port {tail} was removed from spec.ports of Service {ns}/{svc}"),
+            ),
+            "backend" => Some(format!(
+                "node {tail} no longer serves Service {ns}/{svc} in pool {pool}"
+            )),
+            _ => None,
+        }
+    }
+
+    fn why_present(&self, address: &str) -> Option<String> {
+        let (_, ns, svc, pool, _) = self.parse(address)?;
+        let facts = self.services.get(&(ns.clone(), svc.clone()))?;
+        let selector = facts.selector.as_deref().unwrap_or("");
+        Some(format!(
+            "Service {ns}/{svc} selects NodePool {pool} (selector `{selector}`)"
+        ))
+    }
+}

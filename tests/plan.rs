@@ -1,0 +1,297 @@
+//! `lbplan plan --format json` on the seed 000 scenarios, compared with goldens:
+//!
+//! - `golden/<example>/plan.json`: a first plan (empty state);
+//! - `golden/<example>/plan-relabelled.json`: the plan against
+//!   `examples/<example>/state/relabelled.state`, whose third pool `np-wuhan` has since been
+//!   relabelled out of the selector (seed 000: "Updating the node pool selector or node pool
+//!   labels may also trigger ELB instance deletion").
+//!
+//! `LBPLAN_BLESS=1 cargo test --test plan` rewrites the goldens; review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use lbplan::cli::{self, Command, PlanArgs, PlanFormat};
+use lbplan::plan::PlanDocument;
+use lbplan::source::load::DEFAULT_MAX_FILE_SIZE;
+
+const EXAMPLES: &[&str] = &["edge-elb-auto", "edge-elb-self-managed"];
+
+fn blessing() -> bool {
+    std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+fn root() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::set_current_dir(&root).expect("cd to the crate root");
+    root
+}
+
+fn plan(example: &str, state: Option<&str>, detailed: bool) -> (String, i32) {
+    cli::run(Command::Plan(PlanArgs {
+        inputs: vec![format!("examples/{example}")],
+        state: state.map(|s| PathBuf::from(format!("examples/{example}/state/{s}"))),
+        format: PlanFormat::Json,
+        out: None,
+        detailed_exitcode: detailed,
+        profile: None,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+    }))
+}
+
+fn check_golden(path: &Path, actual: &str, failures: &mut String) {
+    let expected = fs::read_to_string(path).ok();
+    if expected.as_deref() == Some(actual) {
+        return;
+    }
+    if blessing() {
+        fs::write(path, actual).expect("write golden");
+        eprintln!("blessed {}", path.display());
+        return;
+    }
+    match expected {
+        None => failures.push_str(&format!("missing golden {}\n", path.display())),
+        Some(exp) => failures.push_str(
+            &similar::TextDiff::from_lines(&exp, actual)
+                .unified_diff()
+                .context_radius(3)
+                .header(
+                    &format!("{} (golden)", path.display()),
+                    &format!("{} (actual)", path.display()),
+                )
+                .to_string(),
+        ),
+    }
+}
+
+#[test]
+fn plans_match_goldens() {
+    root();
+    let mut failures = String::new();
+    for ex in EXAMPLES {
+        let (json, code) = plan(ex, None, false);
+        assert_eq!(code, 0, "{ex}: plan must succeed:\n{json}");
+        check_golden(
+            &Path::new("golden").join(ex).join("plan.json"),
+            &json,
+            &mut failures,
+        );
+        let (json, code) = plan(ex, Some("relabelled.state"), false);
+        assert_eq!(code, 0, "{ex}: relabelled plan must succeed:\n{json}");
+        check_golden(
+            &Path::new("golden").join(ex).join("plan-relabelled.json"),
+            &json,
+            &mut failures,
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "golden mismatch; review, then rerun with LBPLAN_BLESS=1 to accept:\n{failures}"
+    );
+}
+
+fn doc(json: &str) -> PlanDocument {
+    PlanDocument::from_json(json).expect("the plan reads back")
+}
+
+fn addresses(d: &PlanDocument, action: &str) -> Vec<String> {
+    d.resource_changes
+        .iter()
+        .filter(|c| c.actions == [action])
+        .map(|c| c.address.clone())
+        .collect()
+}
+
+/// Seed 000 Option A: two PoolServices, per pool an ELB and an EIP named
+/// `k8s/cube-svc/default/<pool>/<clusterId>`, the binding, one listener on the nodePort,
+/// one server group and the pool's two nodes as backends; two external IPs.
+#[test]
+fn seed_000_option_a_counts_and_names() {
+    root();
+    let (json, _) = plan("edge-elb-auto", None, false);
+    let d = doc(&json);
+    assert_eq!(d.summary.add, 16);
+    let cid = "c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a";
+    for pool in ["np-heifei", "np-chengdu"] {
+        let ps = format!("pool_service.default/cube-svc-{pool}");
+        assert!(addresses(&d, "create").contains(&ps), "{ps}");
+        for kind in ["elb", "eip"] {
+            let c = d
+                .resource_changes
+                .iter()
+                .find(|c| c.address == format!("{kind}.default/cube-svc/{pool}"))
+                .expect("ELB and EIP per pool");
+            assert_eq!(
+                c.name.as_deref(),
+                Some(format!("k8s/cube-svc/default/{pool}/{cid}").as_str())
+            );
+            assert!(c.after_unknown.contains(&"id".to_string()));
+        }
+        let listener = d
+            .resource_changes
+            .iter()
+            .find(|c| c.address == format!("listener.default/cube-svc/{pool}/tcp-80"))
+            .expect("one listener per Service port");
+        // No nodePort is written: the listener port is known after apply.
+        assert!(
+            listener
+                .after_unknown
+                .contains(&"listener_port".to_string())
+        );
+        let backends = d
+            .resource_changes
+            .iter()
+            .filter(|c| {
+                c.address
+                    .starts_with(&format!("backend.default/cube-svc/{pool}/"))
+            })
+            .count();
+        assert_eq!(backends, 2, "{pool}: the DaemonSet runs on both nodes");
+    }
+    assert_eq!(
+        d.outputs["default/cube-svc"].external_ip,
+        ["(known after apply)", "(known after apply)"]
+    );
+}
+
+/// Seed 000 Option B: PoolServices, no ELB or EIP created; listeners, server groups and
+/// backends on the user's `lb-…` ids, all retained on removal.
+#[test]
+fn seed_000_option_b_uses_the_users_elbs() {
+    root();
+    let (json, _) = plan("edge-elb-self-managed", None, false);
+    let d = doc(&json);
+    assert!(d.resource_changes.iter().all(|c| c.kind.as_str() != "eip"));
+    let noop = addresses(&d, "no-op");
+    assert_eq!(
+        noop,
+        [
+            "elb.default/cube-svc/np-chengdu",
+            "elb.default/cube-svc/np-heifei"
+        ]
+    );
+    assert_eq!(d.summary.add, 10);
+    let sg = d
+        .resource_changes
+        .iter()
+        .find(|c| c.address == "server_group.default/cube-svc/np-heifei")
+        .expect("server group on the user's ELB");
+    assert_eq!(
+        sg.after
+            .as_ref()
+            .and_then(|a| a.get("load_balancer_id"))
+            .map(|v| v.to_string()),
+        Some("\"lb-5s9k2m7q1x4c8v0b3n6zhefei\"".to_string())
+    );
+}
+
+/// Seed 000 warning: relabelling a pool so that it no longer matches deletes that pool's
+/// auto-managed ELB and EIP — destructive, with the relabel as the cause.
+#[test]
+fn relabelled_pool_deletes_its_elb_and_eip() {
+    root();
+    let (json, code) = plan("edge-elb-auto", Some("relabelled.state"), true);
+    assert_eq!(code, 2, "changes with --detailed-exitcode");
+    let d = doc(&json);
+    for a in [
+        "elb.default/cube-svc/np-wuhan",
+        "eip.default/cube-svc/np-wuhan",
+    ] {
+        let c = d
+            .resource_changes
+            .iter()
+            .find(|c| c.address == a)
+            .expect("deleted");
+        assert_eq!(c.actions, ["delete"]);
+        assert!(c.destructive);
+        assert!(
+            c.reasons[0].contains("NodePool np-wuhan no longer matches selector `k8s-svc=cube`"),
+            "{:?}",
+            c.reasons
+        );
+    }
+    assert_eq!(d.summary.destroy, 7);
+    assert_eq!(
+        d.outputs["default/cube-svc"].external_ip,
+        ["144.121.8.67", "39.106.21.43"]
+    );
+}
+
+/// Seed 000 approach table: self-managed ELBs, EIPs, listeners and server groups are
+/// retained, "manual cleanup required".
+#[test]
+fn relabelled_self_managed_pool_is_retained() {
+    root();
+    let (json, _) = plan("edge-elb-self-managed", Some("relabelled.state"), false);
+    let d = doc(&json);
+    let retained = addresses(&d, "retain");
+    assert_eq!(retained.len(), 4, "{retained:?}");
+    assert!(retained.contains(&"elb.default/cube-svc/np-wuhan".to_string()));
+    assert!(
+        d.resource_changes
+            .iter()
+            .filter(|c| c.actions == ["retain"])
+            .all(|c| !c.destructive
+                && c.reasons
+                    .iter()
+                    .any(|r| r.contains("manual cleanup required")))
+    );
+    assert_eq!(
+        addresses(&d, "delete"),
+        ["pool_service.default/cube-svc-np-wuhan"]
+    );
+}
+
+#[test]
+fn plan_json_round_trips_and_is_deterministic() {
+    root();
+    for ex in EXAMPLES {
+        for state in [None, Some("relabelled.state")] {
+            let (a, _) = plan(ex, state, false);
+            let (b, _) = plan(ex, state, false);
+            assert_eq!(a, b, "{ex}: two runs differ");
+            assert_eq!(doc(&a).to_json(), a, "{ex}: JSON does not round-trip");
+        }
+    }
+}
+
+#[test]
+fn no_changes_gives_exit_zero_with_detailed_exitcode() {
+    root();
+    let dir = std::env::temp_dir().join(format!("lbplan-plan-test-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("plan.json");
+    let (json, code) = cli::run(Command::Plan(PlanArgs {
+        inputs: vec!["examples/edge-elb-auto".to_string()],
+        state: None,
+        format: PlanFormat::Json,
+        out: Some(out.clone()),
+        detailed_exitcode: true,
+        profile: None,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+    }));
+    assert_eq!(code, 2, "a first plan creates everything");
+    assert_eq!(fs::read_to_string(&out).expect("--out written"), json);
+    // A state recording exactly the planned resources: nothing left to do.
+    let run = lbplan::compile::plan(
+        &["examples/edge-elb-auto".to_string()],
+        &lbplan::source::LoadOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        },
+        None,
+    );
+    let state = lbplan::plan::State::from_model(&run.model, 1, "test");
+    let state_path = dir.join("state.json");
+    fs::write(&state_path, state.to_json()).expect("write state");
+    let (json, code) = cli::run(Command::Plan(PlanArgs {
+        inputs: vec!["examples/edge-elb-auto".to_string()],
+        state: Some(state_path),
+        format: PlanFormat::Json,
+        out: None,
+        detailed_exitcode: true,
+        profile: None,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+    }));
+    assert_eq!(code, 0, "no changes:\n{json}");
+    let _ = fs::remove_dir_all(&dir);
+}
