@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::compile;
 use crate::diag::codes;
-use crate::render::{diagnostics, sarif};
+use crate::render::{diagnostics, graph, plan_text, sarif};
 use crate::source::LoadOptions;
 use crate::source::load::DEFAULT_MAX_FILE_SIZE;
 
@@ -37,6 +37,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Plan the cloud resources the manifests make the controllers create, change or delete.
     Plan(PlanArgs),
+    /// Draw the resource graph the manifests compile to (dependencies first).
+    Graph(GraphArgs),
     /// List the annotations lbplan knows (every provider), or describe the matching ones.
     Annotations {
         /// Show only keys containing this text (e.g. `elb.`, `zone-maps`, `listen-ports`).
@@ -76,9 +78,12 @@ pub struct PlanArgs {
     /// The state the executor wrote after its last apply; a missing file means empty.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Json)]
+    /// Output format: Terraform-style text, or the plan contract of SPEC §7.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
     /// Also write the plan JSON (SPEC §7) to this file, for the executor.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -94,11 +99,35 @@ pub struct PlanArgs {
     pub max_file_size: u64,
 }
 
-/// Output formats of `plan`. The text renderer lands separately and adds `text` here.
+/// Output formats of `plan`.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum PlanFormat {
+    /// Terraform-style text: symbols, reasons, `Warning:` blocks, the summary line.
+    Text,
     /// The plan contract of SPEC §7.
     Json,
+}
+
+/// Output formats of `graph`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Files or folders (searched recursively for *.yaml, *.yml, *.json); `-` reads stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+    /// A ClusterProfile file (SPEC §1), read as one more input.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<String>,
 }
 
 /// Exit status of `plan --detailed-exitcode` when the plan changes something.
@@ -140,6 +169,7 @@ pub fn run(command: Command) -> (String, i32) {
     match command {
         Command::Validate(args) => validate(args),
         Command::Plan(args) => plan(args),
+        Command::Graph(args) => graph(args),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Annotations { filter } => annotations(filter.as_deref()),
     }
@@ -189,11 +219,14 @@ fn plan(args: PlanArgs) -> (String, i32) {
     let mut inputs = args.inputs;
     inputs.extend(args.profile);
     let run = compile::plan(&inputs, &opts, args.state.as_deref());
+    let json = run.document().to_json();
     let text = match args.format {
-        PlanFormat::Json => run.document().to_json(),
+        PlanFormat::Json => json.clone(),
+        PlanFormat::Text => plan_text(&run, use_color(args.color)),
     };
+    // The file is always the contract: it is what the executor reads.
     if let Some(out) = &args.out
-        && let Err(e) = std::fs::write(out, &text)
+        && let Err(e) = std::fs::write(out, &json)
     {
         return (
             format!("error: cannot write the plan to {}: {e}\n", out.display()),
@@ -210,6 +243,48 @@ fn plan(args: PlanArgs) -> (String, i32) {
         EXIT_OK
     };
     (text, code)
+}
+
+fn plan_text(run: &compile::PlanRun, color: bool) -> String {
+    let human = diagnostics::HumanOptions {
+        color,
+        ..Default::default()
+    };
+    match &run.plan {
+        Some(plan) => {
+            let opts = plan_text::PlanTextOptions {
+                color,
+                width: human.width,
+            };
+            let mut text = plan_text::render(&run.sources, plan, &run.diagnostics, opts);
+            text.push_str(&plan_text::service_outputs(&run.outputs));
+            text
+        }
+        // No plan: the diagnostics say why.
+        None => diagnostics::human(&run.sources, &run.diagnostics, human),
+    }
+}
+
+fn graph(args: GraphArgs) -> (String, i32) {
+    let mut inputs = args.inputs;
+    inputs.extend(args.profile);
+    let run = compile::plan(&inputs, &LoadOptions::default(), None);
+    if run.io_failed || run.diagnostics.has_errors() {
+        let text = diagnostics::human(&run.sources, &run.diagnostics, Default::default());
+        return (
+            text,
+            if run.io_failed {
+                EXIT_USAGE
+            } else {
+                EXIT_ERRORS
+            },
+        );
+    }
+    let text = match args.format {
+        GraphFormat::Dot => graph::dot(&run.model),
+        GraphFormat::Mermaid => graph::mermaid(&run.model),
+    };
+    (text, EXIT_OK)
 }
 
 fn explain(code: Option<&str>) -> (String, i32) {

@@ -1,7 +1,8 @@
 //! `lbplan plan --format json` on the seed 000 scenarios, compared with goldens:
 //!
-//! - `golden/<example>/plan.json`: a first plan (empty state);
-//! - `golden/<example>/plan-relabelled.json`: the plan against
+//! - `golden/<example>/plan.json` and `plan.txt`: a first plan (empty state), as the JSON
+//!   contract and as the Terraform-style text a reviewer reads;
+//! - `golden/<example>/plan-relabelled.json` and `.txt`: the plan against
 //!   `examples/<example>/state/relabelled.state`, whose third pool `np-wuhan` has since been
 //!   relabelled out of the selector (seed 000: "Updating the node pool selector or node pool
 //!   labels may also trigger ELB instance deletion").
@@ -11,7 +12,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use lbplan::cli::{self, Command, PlanArgs, PlanFormat};
+use lbplan::cli::{self, Color, Command, PlanArgs, PlanFormat};
 use lbplan::plan::PlanDocument;
 use lbplan::source::load::DEFAULT_MAX_FILE_SIZE;
 
@@ -28,10 +29,20 @@ fn root() -> PathBuf {
 }
 
 fn plan(example: &str, state: Option<&str>, detailed: bool) -> (String, i32) {
+    plan_as(example, state, detailed, PlanFormat::Json)
+}
+
+fn plan_as(
+    example: &str,
+    state: Option<&str>,
+    detailed: bool,
+    format: PlanFormat,
+) -> (String, i32) {
     cli::run(Command::Plan(PlanArgs {
         inputs: vec![format!("examples/{example}")],
         state: state.map(|s| PathBuf::from(format!("examples/{example}/state/{s}"))),
-        format: PlanFormat::Json,
+        format,
+        color: Color::Never,
         out: None,
         detailed_exitcode: detailed,
         profile: None,
@@ -83,6 +94,18 @@ fn plans_match_goldens() {
             &json,
             &mut failures,
         );
+        for (state, name) in [
+            (None, "plan.txt"),
+            (Some("relabelled.state"), "plan-relabelled.txt"),
+        ] {
+            let (text, code) = plan_as(ex, state, false, PlanFormat::Text);
+            assert_eq!(code, 0, "{ex}: text plan must succeed:\n{text}");
+            check_golden(
+                &Path::new("golden").join(ex).join(name),
+                &text,
+                &mut failures,
+            );
+        }
     }
     assert!(
         failures.is_empty(),
@@ -265,6 +288,7 @@ fn no_changes_gives_exit_zero_with_detailed_exitcode() {
         inputs: vec!["examples/edge-elb-auto".to_string()],
         state: None,
         format: PlanFormat::Json,
+        color: Color::Never,
         out: Some(out.clone()),
         detailed_exitcode: true,
         profile: None,
@@ -287,6 +311,7 @@ fn no_changes_gives_exit_zero_with_detailed_exitcode() {
         inputs: vec!["examples/edge-elb-auto".to_string()],
         state: Some(state_path),
         format: PlanFormat::Json,
+        color: Color::Never,
         out: None,
         detailed_exitcode: true,
         profile: None,
