@@ -320,3 +320,27 @@ fn no_changes_gives_exit_zero_with_detailed_exitcode() {
     assert_eq!(code, 0, "no changes:\n{json}");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// `lbplan graph`: the seed 000 model drawn as DOT and Mermaid, dependencies first.
+#[test]
+fn graph_command_draws_the_resource_graph() {
+    use lbplan::cli::{GraphArgs, GraphFormat};
+    root();
+    let draw = |format| {
+        cli::run(Command::Graph(GraphArgs {
+            inputs: vec!["examples/edge-elb-auto".to_string()],
+            format,
+            profile: None,
+        }))
+    };
+    let (dot, code) = draw(GraphFormat::Dot);
+    assert_eq!(code, 0, "{dot}");
+    assert!(dot.starts_with("digraph"), "{dot}");
+    // 16 resources, and the ELB of each region depends on its PoolService.
+    assert!(dot.matches("label=").count() >= 16, "{dot}");
+    assert!(dot.contains("->"));
+    let (mermaid, code) = draw(GraphFormat::Mermaid);
+    assert_eq!(code, 0);
+    assert!(mermaid.starts_with("flowchart LR"), "{mermaid}");
+    assert!(mermaid.contains("-->"));
+}
