@@ -3,9 +3,10 @@
 //! Nodes, as one YAML stream.
 //!
 //! `parse_decode` times source + manifest only; `parse_decode_lower_topology` adds
-//! `ir::lower` and `topology::resolve`. Their ratio is the price of the middle stages
-//! (design target: the whole plan within 1.5× of parsing). `cargo bench --bench topology`;
-//! CI only builds it (`cargo test --all-targets`).
+//! `ir::lower` and `topology::resolve`; `plan` is the whole `lbplan plan` pipeline (checks,
+//! lowering, topology, the ELB provider's model, the diff against an empty state). The
+//! ratios are the price of each stage over parsing (issue 3 target: plan ≤ 1.5× parse).
+//! `cargo bench --bench topology`; CI only builds it (`cargo test --all-targets`).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -122,6 +123,13 @@ fn bench_topology(c: &mut Criterion) {
     // (services, node pools, nodes)
     for (services, pools, nodes) in [(1_000, 50, 2_000), (10_000, 500, 20_000)] {
         let text = fleet(services, pools, nodes);
+        // For memory measurements of the CLI on the same input:
+        // `LBPLAN_BENCH_DUMP=dir cargo bench --bench topology -- --test`, then
+        // `/usr/bin/time -v lbplan plan dir/fleet-10000.yaml --format json`.
+        if let Some(dir) = std::env::var_os("LBPLAN_BENCH_DUMP") {
+            let path = std::path::Path::new(&dir).join(format!("fleet-{services}.yaml"));
+            std::fs::write(&path, &text).expect("write the fleet dump");
+        }
         // Sanity: a clean fleet where every Service matches pools, or we would time error paths.
         let (loaded, manifests, mut diags) = parse_decode(&text);
         assert!(!diags.has_errors(), "{:?}", diags.sorted().first());
@@ -139,6 +147,14 @@ fn bench_topology(c: &mut Criterion) {
             &text,
             |b, t| b.iter(|| full(black_box(t))),
         );
+        let run = lbplan::compile::plan_text("fleet.yaml", &text);
+        assert!(run.plan.is_some() && !run.diagnostics.has_errors());
+        group.bench_with_input(BenchmarkId::new("plan", &id), &text, |b, t| {
+            b.iter(|| {
+                let run = lbplan::compile::plan_text("fleet.yaml", black_box(t));
+                run.plan.map_or(0, |p| p.changes.len())
+            })
+        });
     }
     group.finish();
 }

@@ -118,6 +118,25 @@ pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> Plan
     run
 }
 
+/// The same for in-memory text with an empty prior state (tests, benchmarks).
+pub fn plan_text(name: &str, text: &str) -> PlanRun {
+    let Compilation {
+        sources,
+        manifests,
+        mut diagnostics,
+        io_failed,
+    } = validate_text(name, text);
+    let (plan, model, outputs) = plan_manifests(&sources, &manifests, None, &mut diagnostics);
+    PlanRun {
+        sources,
+        diagnostics,
+        plan,
+        model,
+        outputs,
+        io_failed,
+    }
+}
+
 type Planned = (Option<Plan>, Model, BTreeMap<String, ServiceOutputs>);
 
 fn plan_manifests(
