@@ -23,19 +23,39 @@ pub struct Compilation {
     pub io_failed: bool,
 }
 
-/// Reads, decodes and checks the inputs named on the command line.
+/// Reads, decodes and checks the inputs named on the command line: every rule, including
+/// those that need the lowered cluster and the provider's model (no NodePool matches, a
+/// pool without ENS annotations, an ELB id without managed-by-user…), so that `validate`
+/// reports every mistake `plan` would.
 pub fn validate(inputs: &[String], opts: &LoadOptions) -> Compilation {
+    with_model_rules(read_and_check(inputs, opts))
+}
+
+/// The same for in-memory text (tests, fuzzing, benchmarks).
+pub fn validate_text(name: &str, text: &str) -> Compilation {
+    with_model_rules(read_and_check_text(name, text))
+}
+
+/// Loading, decoding and the object-level checks, without the later stages.
+fn read_and_check(inputs: &[String], opts: &LoadOptions) -> Compilation {
     let mut diags = Diagnostics::new();
     let loaded = load_inputs(inputs, opts, &mut diags);
     finish(loaded, diags)
 }
 
-/// The same for in-memory text (tests, fuzzing, benchmarks).
-pub fn validate_text(name: &str, text: &str) -> Compilation {
+fn read_and_check_text(name: &str, text: &str) -> Compilation {
     let mut diags = Diagnostics::new();
     let mut loaded = Loaded::default();
     add_text(&mut loaded, name, text.to_string(), &mut diags);
     finish(loaded, diags)
+}
+
+/// Runs the stages after `check` for their diagnostics only (the plan is not wanted).
+fn with_model_rules(mut c: Compilation) -> Compilation {
+    if !c.io_failed {
+        plan_manifests(&c.sources, &c.manifests, None, &mut c.diagnostics);
+    }
+    c
 }
 
 fn finish(loaded: Loaded, mut diags: Diagnostics) -> Compilation {
@@ -98,7 +118,7 @@ pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> Plan
         manifests,
         mut diagnostics,
         io_failed,
-    } = validate(inputs, opts);
+    } = read_and_check(inputs, opts);
     let mut run = PlanRun {
         sources: SourceMap::new(),
         diagnostics: Diagnostics::new(),
@@ -108,7 +128,8 @@ pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> Plan
         io_failed,
     };
     if !io_failed {
-        let (plan, model, outputs) = plan_manifests(&sources, &manifests, state, &mut diagnostics);
+        let (plan, model, outputs) =
+            plan_manifests_with(&sources, &manifests, state, true, &mut diagnostics);
         run.plan = plan;
         run.model = model;
         run.outputs = outputs;
@@ -125,8 +146,9 @@ pub fn plan_text(name: &str, text: &str) -> PlanRun {
         manifests,
         mut diagnostics,
         io_failed,
-    } = validate_text(name, text);
-    let (plan, model, outputs) = plan_manifests(&sources, &manifests, None, &mut diagnostics);
+    } = read_and_check_text(name, text);
+    let (plan, model, outputs) =
+        plan_manifests_with(&sources, &manifests, None, true, &mut diagnostics);
     PlanRun {
         sources,
         diagnostics,
@@ -139,14 +161,66 @@ pub fn plan_text(name: &str, text: &str) -> PlanRun {
 
 type Planned = (Option<Plan>, Model, BTreeMap<String, ServiceOutputs>);
 
+/// Warns about every load balancer the plan leaves out because no provider of this version
+/// builds it, so that an empty plan is never mistaken for "nothing changes".
+fn report_unplanned(
+    resolved: &[topology::Resolved],
+    manifests: &[Manifest],
+    diags: &mut Diagnostics,
+) {
+    use crate::ir::Route;
+    for r in resolved {
+        for svc in &r.cluster.services {
+            let controller = match &svc.route {
+                Route::Clb { .. } => "Alibaba CCM (CLB)",
+                Route::Nlb { .. } => "Alibaba CCM (NLB)",
+                Route::Cce { .. } => "Huawei CCE (ELB)",
+                _ => continue,
+            };
+            diags.push(not_planned(svc.obj.manifest, "Service", controller));
+        }
+    }
+    for m in manifests {
+        if matches!(m.object, crate::manifest::Object::Ingress(_)) {
+            diags.push(not_planned(m, "Ingress", "its Ingress controller (ALB)"));
+        }
+    }
+}
+
+fn not_planned(m: &Manifest, what: &str, controller: &str) -> Diagnostic {
+    Diagnostic::warning(
+        crate::plan::codes::NOT_PLANNED,
+        format!(
+            "{what} `{}/{}` is handled by {controller}, which this version does not plan yet; the plan shows nothing for it",
+            m.meta.namespace(),
+            m.meta.name()
+        ),
+    )
+    .with_primary(m.kind.span, "not in the plan")
+    .with_help("read \"No changes\" as \"no change to the planned load balancers\"; `lbplan validate` still checks these manifests")
+}
+
 fn plan_manifests(
     sources: &SourceMap,
     manifests: &[Manifest],
     state_path: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> Planned {
+    plan_manifests_with(sources, manifests, state_path, false, diags)
+}
+
+fn plan_manifests_with(
+    sources: &SourceMap,
+    manifests: &[Manifest],
+    state_path: Option<&Path>,
+    for_plan: bool,
+    diags: &mut Diagnostics,
+) -> Planned {
     let nothing = || (None, Model::new(), BTreeMap::new());
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
+    if for_plan {
+        report_unplanned(&resolved, manifests, diags);
+    }
     let built = alibaba_edge::build::build(&resolved, diags);
     let desired = match Model::from_resources(built.resources) {
         Ok(m) => m,

@@ -47,6 +47,8 @@ pub mod codes {
     pub const BAD_STATE: &str = "LBP5004";
     /// Two resources were given one address.
     pub const DUPLICATE_ADDRESS: &str = "LBP5005";
+    /// A load balancer this version of lbplan does not plan yet.
+    pub const NOT_PLANNED: &str = "LBP5006";
 }
 
 /// What the plan does with one address.

@@ -76,4 +76,15 @@ region and the Service lacks that region's external IP (seed 000 Option B, refer
 `kubectl annotate ps <svc>-<pool> service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id=lb-xxx`, and \
 include the annotated PoolService in the input.",
     },
+    CodeInfo {
+        code: "LBP7009",
+        title: "PoolServices of a class no controller serves",
+        explanation: "OpenYurt's loadbalancerset controller creates one PoolService per selected NodePool \
+for any LoadBalancer Service that has a `loadBalancerClass` and a \
+`service.openyurt.io/nodepool-labelselector` (reference §1). Only PoolServices of class \
+`alibabacloud.com/elb` are picked up by the edge-controller-manager, which builds the ELB, EIP, \
+listeners and backends. With any other class (usually a typo such as `alibabacloud.com/elbb`) the \
+PoolServices exist and nothing is exposed, without an error anywhere.\n\nFix: set \
+`loadBalancerClass: alibabacloud.com/elb`.",
+    },
 ];

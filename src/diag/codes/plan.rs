@@ -54,4 +54,13 @@ pairing ambiguous, so the model refuses the second one. This comes from the prov
 builds the model (for example two names cut to the same 80 characters without a check), not from \
 a manifest rule, so it is a bug in lbplan.\n\nFix: report it with the input that triggers it.",
     },
+    CodeInfo {
+        code: "LBP5006",
+        title: "load balancer not planned by this version",
+        explanation: "The object is handled by a cloud controller whose resources this version of lbplan \
+does not compile into a plan yet (today `plan` covers ACK Edge ELB: Services with \
+`loadBalancerClass: alibabacloud.com/elb` and a node pool selector). Its manifests are still fully \
+validated, but the plan shows nothing for it, so \"No changes\" must not be read as \"this load \
+balancer will not change\".\n\nNothing to fix in the manifests; `lbplan validate` checks them.",
+    },
 ];

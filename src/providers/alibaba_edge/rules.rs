@@ -35,6 +35,8 @@ pub mod codes {
     pub const FORCE_OVERRIDE_LOCAL: &str = "LBP7007";
     /// Self-managed pool without an ELB id (reference §8 case 50).
     pub const WAITS_FOR_ID: &str = "LBP7008";
+    /// PoolServices of a class no controller serves.
+    pub const FOREIGN_POOL_CLASS: &str = "LBP7009";
 }
 
 /// One (Service, pool) pair as the rules see it.
@@ -48,6 +50,9 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
     let mut pairs = Vec::new();
     for st in &r.topology.services {
         let service = &r.cluster.services[st.service];
+        if let Some(d) = foreign_pool_class(service) {
+            diags.push(d);
+        }
         if !matches!(
             &service.route,
             Route::PoolServices {
@@ -346,3 +351,37 @@ fn name_collisions(pairs: &[Pair]) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests;
+
+/// OpenYurt creates PoolServices for *any* class with a node pool selector (reference §1),
+/// but only `alibabacloud.com/elb` PoolServices get an ELB from the ECM; with another class
+/// (typically a typo) every pool gets a PoolService and nothing is ever exposed.
+fn foreign_pool_class(service: &ServiceIr) -> Option<Diagnostic> {
+    let Route::PoolServices {
+        class: LbClass::Other(class),
+        class_span,
+        ..
+    } = &service.route
+    else {
+        return None;
+    };
+    let elb = "alibabacloud.com/elb";
+    let help = match crate::annotations::suggest(class, [elb]) {
+        Some(s) => format!(
+            "did you mean `{s}`? Only that class makes the ECM build an ELB per PoolService"
+        ),
+        None => format!(
+            "use `loadBalancerClass: {elb}` to expose the Service through ELB in every selected pool"
+        ),
+    };
+    Some(
+        Diagnostic::warning(
+            codes::FOREIGN_POOL_CLASS,
+            format!(
+                "Service `{}` gets PoolServices of class `{class}`, which no controller turns into load balancers",
+                service.obj.name()
+            ),
+        )
+        .with_primary(*class_span, "no controller serves this class")
+        .with_help(help),
+    )
+}
