@@ -127,13 +127,14 @@ fn addresses(d: &PlanDocument, action: &str) -> Vec<String> {
 
 /// Seed 000 Option A: two PoolServices, per pool an ELB and an EIP named
 /// `k8s/cube-svc/default/<pool>/<clusterId>`, the binding, one listener on the nodePort,
-/// one server group and the pool's two nodes as backends; two external IPs.
+/// one server group and its backend list (reference §6.5: one flat list per ELB) holding
+/// the pool's two nodes; two external IPs.
 #[test]
 fn seed_000_option_a_counts_and_names() {
     root();
     let (json, _) = plan("edge-elb-auto", None, false);
     let d = doc(&json);
-    assert_eq!(d.summary.add, 16);
+    assert_eq!(d.summary.add, 14);
     let cid = "c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a";
     for pool in ["np-heifei", "np-chengdu"] {
         let ps = format!("pool_service.default/cube-svc-{pool}");
@@ -164,11 +165,13 @@ fn seed_000_option_a_counts_and_names() {
         let backends = d
             .resource_changes
             .iter()
-            .filter(|c| {
-                c.address
-                    .starts_with(&format!("backend.default/cube-svc/{pool}/"))
+            .find(|c| c.address == format!("backend.default/cube-svc/{pool}"))
+            .and_then(|c| c.after.as_ref())
+            .and_then(|a| match a.get("servers") {
+                Some(lbplan::model::Value::List(servers)) => Some(servers.len()),
+                _ => None,
             })
-            .count();
+            .unwrap_or(0);
         assert_eq!(backends, 2, "{pool}: the DaemonSet runs on both nodes");
     }
     assert_eq!(
@@ -193,7 +196,7 @@ fn seed_000_option_b_uses_the_users_elbs() {
             "elb.default/cube-svc/np-heifei"
         ]
     );
-    assert_eq!(d.summary.add, 10);
+    assert_eq!(d.summary.add, 8);
     let sg = d
         .resource_changes
         .iter()

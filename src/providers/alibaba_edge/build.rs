@@ -448,55 +448,60 @@ fn build_pool<'m>(
         };
         find(node).or_else(|| find("base")).unwrap_or(100)
     };
-    match &m.backends {
+    // Reference §6.5: the ECM keeps one flat backend list per ELB, so the model has one
+    // `backend` resource per pool whose `servers` follow the pods in place (seed 000 update
+    // table: "backend servers are dynamically added or removed"). The address is the same
+    // whether the list is known or not, so it never churns between runs.
+    let address = format!("backend.{stem}");
+    let r = match &m.backends {
         Backends::Known(nodes) => {
-            for b in nodes {
-                let node = cluster.nodes[b.node.0 as usize];
-                let instance = node
-                    .labels()
-                    .get(ENS_INSTANCE_LABEL)
-                    .map(|e| e.value.value.as_str())
-                    .or_else(|| {
-                        node.object
-                            .provider_id
-                            .as_ref()
-                            .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
-                    })
-                    .map_or(Value::Unknown, Value::from);
-                let span = node
-                    .manifest
-                    .meta
-                    .name
-                    .as_ref()
-                    .map_or(node.manifest.span, |n| n.span);
-                let r = Resource::new(format!("backend.{stem}/{}", node.name()), Kind::Backend, P)
-                    .with_attr("server_id", instance, UpdatePolicy::ForcesReplacement)
-                    .with_attr("type", "ens", UpdatePolicy::ForcesReplacement)
-                    .with_attr("port", "0", UpdatePolicy::InPlace)
-                    .with_attr("weight", weight_of(node.name()), UpdatePolicy::InPlace)
-                    .with_attr(
-                        "ip",
+            let servers: Vec<Value> = nodes
+                .iter()
+                .map(|b| {
+                    let node = cluster.nodes[b.node.0 as usize];
+                    let instance = node
+                        .labels()
+                        .get(ENS_INSTANCE_LABEL)
+                        .map(|e| e.value.value.as_str())
+                        .or_else(|| {
+                            node.object
+                                .provider_id
+                                .as_ref()
+                                .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
+                        })
+                        .map_or(Value::Unknown, Value::from);
+                    let mut server = indexmap::IndexMap::new();
+                    server.insert("node".to_string(), Value::from(node.name()));
+                    server.insert("server_id".to_string(), instance);
+                    server.insert(
+                        "ip".to_string(),
                         b.address.map_or(Value::Unknown, Value::from),
-                        UpdatePolicy::Computed,
-                    )
-                    .depends_on(&sg_address);
-                out.resources
-                    .push(with_retain(origin(r).with_provenance(span)));
-            }
+                    );
+                    server.insert("weight".to_string(), Value::from(weight_of(node.name())));
+                    Value::Map(server)
+                })
+                .collect();
+            Resource::new(address, Kind::Backend, P).with_attr(
+                "servers",
+                Value::List(servers),
+                UpdatePolicy::InPlace,
+            )
         }
         Backends::Unknown { reason, workload } => {
-            let mut r = Resource::new(format!("backend.{stem}/*"), Kind::Backend, P)
-                .with_attr("members", Value::Unknown, UpdatePolicy::Computed)
-                .with_attr("type", "ens", UpdatePolicy::ForcesReplacement)
-                .with_attr("port", "0", UpdatePolicy::InPlace)
-                .with_note(format!("the backend nodes are known after apply: {reason}"))
-                .depends_on(&sg_address);
+            let mut r = Resource::new(address, Kind::Backend, P)
+                .with_attr("servers", Value::Unknown, UpdatePolicy::Computed)
+                .with_note(format!("the backend nodes are known after apply: {reason}"));
             if let Some(w) = workload {
                 r = r.with_provenance(w.manifest.span);
             }
-            out.resources.push(with_retain(origin(r)));
+            r
         }
-    }
+    };
+    let r = r
+        .with_attr("type", "ens", UpdatePolicy::ForcesReplacement)
+        .with_attr("port", "0", UpdatePolicy::InPlace)
+        .depends_on(&sg_address);
+    out.resources.push(with_retain(origin(r)));
 }
 
 /// One listener: port and protocol force a replacement, tuning follows `tuning`

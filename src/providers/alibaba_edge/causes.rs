@@ -185,9 +185,6 @@ impl Causes for ElbCauses {
             "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => Some(
                 format!("port {tail} was removed from spec.ports of Service {ns}/{svc}"),
             ),
-            "backend" => Some(format!(
-                "node {tail} no longer serves Service {ns}/{svc} in pool {pool}"
-            )),
             _ => None,
         }
     }

@@ -106,10 +106,25 @@ fn case_48_auto_managed_resources() {
         ))
     );
     assert_eq!(l.depends_on, ["eip_binding.default/cube-svc/np-a"]);
-    let be = find(&b, "backend.default/cube-svc/np-a/n1");
-    assert_eq!(be.attrs["server_id"].value, Value::from("i-n1"));
+    // Reference §6.5: one flat backend list per ELB.
+    let be = find(&b, "backend.default/cube-svc/np-a");
     assert_eq!(be.attrs["port"].value, Value::from("0"));
-    assert_eq!(be.attrs["weight"].value, Value::Int(100));
+    assert_eq!(server(be, "n1", "server_id"), Value::from("i-n1"));
+    assert_eq!(server(be, "n1", "weight"), Value::Int(100));
+}
+
+/// One field of the backend server on `node` in a pool's `servers` list.
+fn server(be: &crate::model::Resource, node: &str, field: &str) -> Value {
+    let Value::List(servers) = &be.attrs["servers"].value else {
+        panic!("servers is a list")
+    };
+    servers
+        .iter()
+        .find_map(|s| match s {
+            Value::Map(m) if m.get("node") == Some(&Value::from(node)) => m.get(field).cloned(),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no server {node} in {servers:?}"))
 }
 
 /// Reference §8 case 49: `address-type: intranet` → no EIP, listeners hang off the ELB.
@@ -260,11 +275,11 @@ fn case_55_57_extra_listeners_weights_and_override() {
     );
     assert!(addresses(&b).iter().all(|a| !a.contains("http")));
     assert_eq!(
-        find(&b, "backend.default/cube-svc/np-a/n1").attrs["weight"].value,
+        server(find(&b, "backend.default/cube-svc/np-a"), "n1", "weight"),
         Value::Int(80)
     );
     assert_eq!(
-        find(&b, "backend.default/cube-svc/np-b/n2").attrs["weight"].value,
+        server(find(&b, "backend.default/cube-svc/np-b"), "n2", "weight"),
         Value::Int(50)
     );
     let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-force-override-listeners: \"true\"\n";
