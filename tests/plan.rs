@@ -94,9 +94,19 @@ fn plans_match_goldens() {
             &json,
             &mut failures,
         );
+        let (json, code) = plan(ex, Some("selector-changed.state"), false);
+        assert_eq!(code, 0, "{ex}: selector-changed plan must succeed:\n{json}");
+        check_golden(
+            &Path::new("golden")
+                .join(ex)
+                .join("plan-selector-changed.json"),
+            &json,
+            &mut failures,
+        );
         for (state, name) in [
             (None, "plan.txt"),
             (Some("relabelled.state"), "plan-relabelled.txt"),
+            (Some("selector-changed.state"), "plan-selector-changed.txt"),
         ] {
             let (text, code) = plan_as(ex, state, false, PlanFormat::Text);
             assert_eq!(code, 0, "{ex}: text plan must succeed:\n{text}");
@@ -241,6 +251,38 @@ fn relabelled_pool_deletes_its_elb_and_eip() {
         d.outputs["default/cube-svc"].external_ip,
         ["144.121.8.67", "39.106.21.43"]
     );
+}
+
+/// Seed 000 "Important": "Updating the node pool selector … may also trigger ELB instance
+/// deletion". The state was planned with `k8s-svc in (cube,cube-retired)`; the manifests
+/// now say `k8s-svc=cube`, so np-wuhan's ELB and EIP go, and the cause names the change.
+#[test]
+fn selector_change_deletes_the_unmatched_regions_elb() {
+    root();
+    let (json, code) = plan("edge-elb-auto", Some("selector-changed.state"), true);
+    assert_eq!(code, 2);
+    let d = doc(&json);
+    for a in [
+        "elb.default/cube-svc/np-wuhan",
+        "eip.default/cube-svc/np-wuhan",
+    ] {
+        let c = d
+            .resource_changes
+            .iter()
+            .find(|c| c.address == a)
+            .expect("deleted");
+        assert_eq!(c.actions, ["delete"]);
+        assert!(c.destructive);
+        assert!(
+            c.reasons[0].contains(
+                "selector of Service default/cube-svc changed from `k8s-svc in (cube,cube-retired)` to `k8s-svc=cube`"
+            ),
+            "{:?}",
+            c.reasons
+        );
+    }
+    // The PoolServices that still match get the new selector in place.
+    assert_eq!(d.summary.change, 2);
 }
 
 /// Seed 000 approach table: self-managed ELBs, EIPs, listeners and server groups are
