@@ -28,12 +28,12 @@ pub struct Compilation {
 /// pool without ENS annotations, an ELB id without managed-by-user…), so that `validate`
 /// reports every mistake `plan` would.
 pub fn validate(inputs: &[String], opts: &LoadOptions) -> Compilation {
-    with_model_rules(read_and_check(inputs, opts))
+    with_cluster_rules(read_and_check(inputs, opts))
 }
 
 /// The same for in-memory text (tests, fuzzing, benchmarks).
 pub fn validate_text(name: &str, text: &str) -> Compilation {
-    with_model_rules(read_and_check_text(name, text))
+    with_cluster_rules(read_and_check_text(name, text))
 }
 
 /// Loading, decoding and the object-level checks, without the later stages.
@@ -50,10 +50,15 @@ fn read_and_check_text(name: &str, text: &str) -> Compilation {
     finish(loaded, diags)
 }
 
-/// Runs the stages after `check` for their diagnostics only (the plan is not wanted).
-fn with_model_rules(mut c: Compilation) -> Compilation {
+/// Runs the cluster-level rules (lowering, topology, each provider's rules) for their
+/// diagnostics only. No model is built: validating must stay cheap on large fleets, where
+/// the plan itself can hold millions of resources.
+fn with_cluster_rules(mut c: Compilation) -> Compilation {
     if !c.io_failed {
-        plan_manifests(&c.sources, &c.manifests, None, &mut c.diagnostics);
+        let resolved = topology::lower_and_resolve(&c.sources, &c.manifests, &mut c.diagnostics);
+        for r in &resolved {
+            alibaba_edge::rules::check_cluster(r, &mut c.diagnostics);
+        }
     }
     c
 }
@@ -128,8 +133,7 @@ pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> Plan
         io_failed,
     };
     if !io_failed {
-        let (plan, model, outputs) =
-            plan_manifests_with(&sources, &manifests, state, true, &mut diagnostics);
+        let (plan, model, outputs) = plan_manifests(&sources, &manifests, state, &mut diagnostics);
         run.plan = plan;
         run.model = model;
         run.outputs = outputs;
@@ -147,8 +151,7 @@ pub fn plan_text(name: &str, text: &str) -> PlanRun {
         mut diagnostics,
         io_failed,
     } = read_and_check_text(name, text);
-    let (plan, model, outputs) =
-        plan_manifests_with(&sources, &manifests, None, true, &mut diagnostics);
+    let (plan, model, outputs) = plan_manifests(&sources, &manifests, None, &mut diagnostics);
     PlanRun {
         sources,
         diagnostics,
@@ -206,21 +209,9 @@ fn plan_manifests(
     state_path: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> Planned {
-    plan_manifests_with(sources, manifests, state_path, false, diags)
-}
-
-fn plan_manifests_with(
-    sources: &SourceMap,
-    manifests: &[Manifest],
-    state_path: Option<&Path>,
-    for_plan: bool,
-    diags: &mut Diagnostics,
-) -> Planned {
     let nothing = || (None, Model::new(), BTreeMap::new());
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
-    if for_plan {
-        report_unplanned(&resolved, manifests, diags);
-    }
+    report_unplanned(&resolved, manifests, diags);
     let built = alibaba_edge::build::build(&resolved, diags);
     let desired = match Model::from_resources(built.resources) {
         Ok(m) => m,
