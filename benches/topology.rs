@@ -121,7 +121,12 @@ fn bench_topology(c: &mut Criterion) {
     let mut group = c.benchmark_group("topology");
     group.sample_size(10);
     // (services, node pools, nodes)
-    for (services, pools, nodes) in [(1_000, 50, 2_000), (10_000, 500, 20_000)] {
+    let sizes: &[(usize, usize, usize)] = if measuring() {
+        &[(1_000, 50, 2_000), (10_000, 500, 20_000)]
+    } else {
+        &[(1_000, 50, 2_000)]
+    };
+    for &(services, pools, nodes) in sizes {
         let text = fleet(services, pools, nodes);
         // For memory measurements of the CLI on the same input:
         // `LBPLAN_BENCH_DUMP=dir cargo bench --bench topology -- --test`, then
@@ -157,6 +162,12 @@ fn bench_topology(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// `cargo test --all-targets` runs benchmarks once as a smoke test (without `--bench`):
+/// keep that to the small fleets so CI stays fast; `cargo bench` measures every size.
+fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
 }
 
 criterion_group!(benches, bench_topology);
