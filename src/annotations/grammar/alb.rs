@@ -11,8 +11,8 @@
 use std::net::IpAddr;
 
 use super::json::{
-    Fields, JsonKind, JsonMember, JsonValue, loc, parse_json, str_field, want_array, want_bool,
-    want_int, want_str, want_strings,
+    Fields, JsonKind, JsonMember, JsonValue, enum_field, loc, parse_json, str_field, want_array,
+    want_bool, want_int, want_str, want_strings,
 };
 use super::scalar::int_in_range;
 use super::{Located, ValueError, choices_help, done};
@@ -588,25 +588,10 @@ impl AlbActions {
 fn checked_str(
     f: &mut Fields<'_>,
     name: &str,
-    words: &[&str],
+    words: &[&'static str],
     errs: &mut Vec<ValueError>,
 ) -> Option<Located<String>> {
-    let m = f.take(name, errs)?;
-    let s = want_str(m, errs)?;
-    if words.contains(&s) {
-        Some(loc(m, s.to_string()))
-    } else {
-        errs.push(
-            m.value
-                .error(format!(
-                    "`{}` must be one of {}, got \"{s}\"",
-                    m.key,
-                    words.join(", ")
-                ))
-                .with_help(choices_help(s, words)),
-        );
-        None
-    }
+    enum_field(f, name, words, errs).map(|l| Located::new(l.value.to_string(), l.start, l.end))
 }
 
 fn server_groups(m: &JsonMember, errs: &mut Vec<ValueError>) -> Vec<ServerGroupTuple> {

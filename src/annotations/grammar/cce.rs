@@ -10,37 +10,11 @@
 use std::net::Ipv4Addr;
 
 use super::json::{
-    Fields, JsonKind, JsonMember, JsonValue, loc, parse_json, str_field, want_int, want_str,
-    want_strings,
+    Fields, JsonKind, JsonMember, JsonValue, enum_field, loc, parse_json, str_field, want_int,
+    want_str, want_strings,
 };
 use super::scalar::int_in_range;
 use super::{Located, ValueError, choices_help};
-
-/// A string field restricted to `words` (exact case, as the controller compares).
-fn enum_field(
-    f: &mut Fields<'_>,
-    name: &str,
-    words: &[&'static str],
-    errs: &mut Vec<ValueError>,
-) -> Option<Located<&'static str>> {
-    let m = f.take(name, errs)?;
-    let s = want_str(m, errs)?;
-    match words.iter().find(|w| **w == s) {
-        Some(w) => Some(loc(m, *w)),
-        None => {
-            errs.push(
-                m.value
-                    .error(format!(
-                        "`{}` must be one of {}, got \"{s}\"",
-                        m.key,
-                        words.join(", ")
-                    ))
-                    .with_help(choices_help(s, words)),
-            );
-            None
-        }
-    }
-}
 
 /// An integer written as a JSON string (`"5"`), in `min..=max`.
 fn int_string_field(

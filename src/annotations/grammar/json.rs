@@ -17,7 +17,7 @@ use nom::character::complete::{char, digit1, multispace0, one_of};
 use nom::combinator::{opt, recognize};
 use nom::{IResult, Parser};
 
-use super::{Located, ValueError, char_at};
+use super::{Located, ValueError, char_at, choices_help};
 
 /// Deepest nesting accepted; annotation payloads need 4 levels at most.
 pub const MAX_DEPTH: usize = 32;
@@ -583,6 +583,32 @@ pub(crate) fn str_field(
 ) -> Option<Located<String>> {
     let m = f.take(name, errs)?;
     want_str(m, errs).map(|s| loc(m, s.to_string()))
+}
+
+/// A string field restricted to `words` (exact case, as the controller compares).
+pub(crate) fn enum_field(
+    f: &mut Fields<'_>,
+    name: &str,
+    words: &[&'static str],
+    errs: &mut Vec<ValueError>,
+) -> Option<Located<&'static str>> {
+    let m = f.take(name, errs)?;
+    let s = want_str(m, errs)?;
+    match words.iter().find(|w| **w == s) {
+        Some(w) => Some(loc(m, *w)),
+        None => {
+            errs.push(
+                m.value
+                    .error(format!(
+                        "`{}` must be one of {}, got \"{s}\"",
+                        m.key,
+                        words.join(", ")
+                    ))
+                    .with_help(choices_help(s, words)),
+            );
+            None
+        }
+    }
 }
 
 /// Walks the members of one JSON object for a schema check: fields are taken by name,
