@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, decode::Ctx, decode_documents};
 use crate::model::{Model, Value};
 use crate::plan::{Change, Plan, PlanDocument, ServiceOutputs, State, StateError, Summary};
-use crate::providers::alibaba_edge::{self, causes::ElbCauses};
+use crate::providers::planner;
 use crate::source::load::{Loaded, add_text};
 use crate::source::{LoadOptions, SourceMap, load_inputs};
 use crate::topology;
@@ -56,9 +56,7 @@ fn read_and_check_text(name: &str, text: &str) -> Compilation {
 fn with_cluster_rules(mut c: Compilation) -> Compilation {
     if !c.io_failed {
         let resolved = topology::lower_and_resolve(&c.sources, &c.manifests, &mut c.diagnostics);
-        for r in &resolved {
-            alibaba_edge::rules::check_cluster(r, &mut c.diagnostics);
-        }
+        planner::check_clusters(&resolved, &mut c.diagnostics);
     }
     c
 }
@@ -212,7 +210,7 @@ fn plan_manifests(
     let nothing = || (None, Model::new(), BTreeMap::new());
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
     report_unplanned(&resolved, manifests, diags);
-    let built = alibaba_edge::build::build(&resolved, diags);
+    let built = planner::build_models(&resolved, diags);
     let desired = match Model::from_resources(built.resources) {
         Ok(m) => m,
         Err(e) => {
@@ -247,8 +245,8 @@ fn plan_manifests(
             return (None, desired, BTreeMap::new());
         }
     };
-    let causes = ElbCauses::new(&resolved, &prior);
-    let plan = match crate::plan::diff(&prior, &desired, &causes) {
+    let causes = planner::causes(&resolved, &prior);
+    let plan = match crate::plan::diff(&prior, &desired, causes.as_ref()) {
         Ok(p) => p,
         Err(ds) => {
             for d in ds {
@@ -272,7 +270,7 @@ fn plan_manifests(
             _ => None,
         }
     };
-    let outputs = alibaba_edge::build::external_ips(&built.ingress, address_of)
+    let outputs = planner::external_ips(&built.ingress, address_of)
         .into_iter()
         .map(|(k, external_ip)| (k, ServiceOutputs { external_ip }))
         .collect();

@@ -44,6 +44,7 @@ pub mod alibaba_alb;
 pub mod alibaba_clb;
 pub mod alibaba_edge;
 pub mod huawei_cce;
+pub mod planner;
 
 /// The current Alibaba Service-annotation prefix.
 pub const ALIBABA_PREFIX: &str = "service.beta.kubernetes.io/alibaba-cloud-";

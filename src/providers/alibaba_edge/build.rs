@@ -9,8 +9,6 @@
 //! a replacement (ECM diffs listeners by `proto:port`), and listener tuning is applied to
 //! existing listeners only with `force-override-listeners` (reference §6.4).
 
-use std::collections::BTreeMap;
-
 use crate::annotations::grammar::lists::{parse_backend_weights, parse_proto_ports};
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::Diagnostics;
@@ -21,15 +19,13 @@ use crate::ir::{
 use crate::manifest::nodepool::{self, NodePool};
 use crate::manifest::poolservice::LOADBALANCER_ID_ANNOTATION;
 use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePolicy, Value};
+pub use crate::providers::planner::KNOWN_AFTER_APPLY;
+use crate::providers::planner::{Built, IngressSource};
 use crate::source::Span;
 use crate::topology::{Backends, PoolMatch, Resolved};
 
-use super::rules;
-
 /// Cloud-side names are cut to this many characters (reference §6.3).
 pub const NAME_LIMIT: usize = 80;
-/// What a plan shows for a value the cloud assigns.
-pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
 
 const P: ProviderKind = ProviderKind::AlibabaElb;
 
@@ -107,30 +103,11 @@ impl<'m> PoolSettings<'m> {
     }
 }
 
-/// Where one pool's external address will come from (the Service's EXTERNAL-IP column).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IngressSource {
-    /// `<namespace>/<service>`.
-    pub service: String,
-    /// The EIP address attribute (`eip.…`, `ip_address`) when an EIP is bound.
-    pub eip: Option<String>,
-    /// The ELB resource whose `address` is the ingress otherwise.
-    pub elb: String,
-}
-
-/// The desired resources of every ELB Service and where each Service's addresses come from.
-#[derive(Debug, Default)]
-pub struct Built {
-    pub resources: Vec<Resource>,
-    pub ingress: Vec<IngressSource>,
-}
-
 /// Builds the model resources for every Service routed to PoolServices with class
-/// `alibabacloud.com/elb`, running the ELB rules on the way (their findings go to `diags`).
-pub fn build(resolved: &[Resolved], diags: &mut Diagnostics) -> Built {
+/// `alibabacloud.com/elb`. The ELB rules run before, in [`super::rules::check_cluster`].
+pub fn build(resolved: &[Resolved], _diags: &mut Diagnostics) -> Built {
     let mut out = Built::default();
     for r in resolved {
-        rules::check_cluster(r, diags);
         for st in &r.topology.services {
             let service = &r.cluster.services[st.service];
             let Route::PoolServices {
@@ -250,7 +227,7 @@ fn build_pool<'m>(
         out.ingress.push(IngressSource {
             service: format!("{}/{}", service.namespace(), service.name()),
             eip: None,
-            elb: elb_address.clone(),
+            load_balancer: elb_address.clone(),
         });
         (
             elb_address.clone(),
@@ -340,7 +317,7 @@ fn build_pool<'m>(
         out.ingress.push(IngressSource {
             service: format!("{}/{}", service.namespace(), service.name()),
             eip: eip_attr,
-            elb: elb_address.clone(),
+            load_balancer: elb_address.clone(),
         });
         (parent, None, Value::Unknown)
     };
@@ -583,27 +560,4 @@ fn listener(
             );
     }
     r
-}
-
-/// The Service's EXTERNAL-IP column after apply, per `<namespace>/<service>`: one address
-/// per pool (EIP, else ELB address), sorted, `(known after apply)` where the cloud has not
-/// assigned it yet (SPEC §3, reference §6.6).
-pub fn external_ips(
-    ingress: &[IngressSource],
-    address_of: impl Fn(&str, &str) -> Option<String>,
-) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for i in ingress {
-        let ip = match &i.eip {
-            Some(eip) => address_of(eip, "ip_address"),
-            None => address_of(&i.elb, "address"),
-        };
-        out.entry(i.service.clone())
-            .or_default()
-            .push(ip.unwrap_or_else(|| KNOWN_AFTER_APPLY.to_string()));
-    }
-    for v in out.values_mut() {
-        v.sort();
-    }
-    out
 }

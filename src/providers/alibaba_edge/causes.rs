@@ -144,6 +144,11 @@ impl ElbCauses {
     }
 }
 
+/// [`ElbCauses::new`] for the planning registry.
+pub fn boxed(resolved: &[Resolved], prior: &Model) -> Box<dyn Causes> {
+    Box::new(ElbCauses::new(resolved, prior))
+}
+
 impl Causes for ElbCauses {
     fn why_absent(&self, address: &str) -> Option<String> {
         let (kind, ns, svc, pool, tail) = self.parse(address)?;

@@ -6,8 +6,9 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::profile::DEFAULT_CLUSTER_ID;
 use crate::model::{DeletePolicy, Kind, Model, Owner, UpdatePolicy, Value};
 use crate::plan::{Action, Causes, NoCauses, diff};
-use crate::providers::alibaba_edge::build::{Built, build};
+use crate::providers::alibaba_edge::build::build;
 use crate::providers::alibaba_edge::causes::ElbCauses;
+use crate::providers::planner::Built;
 use crate::topology::lower_and_resolve;
 
 const ENS: &str = "  annotations:\n    alibabacloud.com/ens-network-id: n-1\n    alibabacloud.com/ens-region-id: cn-hefei-cmcc-2\n    alibabacloud.com/ens-vswitch-id: vsw-1,vsw-2\n";
@@ -43,6 +44,9 @@ fn compile(text: &str) -> Compilation {
 fn run(c: &Compilation) -> (Built, Vec<Diagnostic>) {
     let mut d = Diagnostics::new();
     let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+    for cluster in &r {
+        super::check_cluster(cluster, &mut d);
+    }
     let built = build(&r, &mut d);
     (built, d.into_vec())
 }

@@ -1,0 +1,126 @@
+//! The planning registry: every provider's cluster rules, model builder and [`Causes`].
+//!
+//! The driver (`compile`) knows no provider: it runs [`check_clusters`] for `validate`
+//! and [`build_models`] plus [`causes`] for `plan`. Adding a provider is one entry in
+//! [`PLANNERS`], so providers never touch the driver or each other.
+
+use std::collections::BTreeMap;
+
+use crate::diag::Diagnostics;
+use crate::model::{Model, Resource};
+use crate::plan::Causes;
+use crate::topology::Resolved;
+
+/// What a plan shows for a value the cloud assigns.
+pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+
+/// Where one external address of a Service will come from (its EXTERNAL-IP column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressSource {
+    /// `<namespace>/<service>`.
+    pub service: String,
+    /// The EIP resource whose `ip_address` is the address, when an EIP is bound.
+    pub eip: Option<String>,
+    /// The load-balancer resource whose `address` is the address otherwise.
+    pub load_balancer: String,
+}
+
+/// The desired resources of one provider and where each Service's addresses come from.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub resources: Vec<Resource>,
+    pub ingress: Vec<IngressSource>,
+}
+
+impl Built {
+    fn absorb(&mut self, other: Built) {
+        self.resources.extend(other.resources);
+        self.ingress.extend(other.ingress);
+    }
+}
+
+/// One provider's entry points.
+pub struct Planner {
+    /// For messages and tests.
+    pub name: &'static str,
+    /// The rules that need the lowered cluster and its topology. Run by `validate` and by
+    /// `plan` (before `build`); findings go to the diagnostics.
+    pub check: fn(&Resolved, &mut Diagnostics),
+    /// The provider's desired resources. Must not repeat the findings of `check`.
+    pub build: fn(&[Resolved], &mut Diagnostics) -> Built,
+    /// Explains, in manifest terms, why an address of this provider appears or
+    /// disappears. Asked in registry order; the first answer wins.
+    pub causes: fn(&[Resolved], &Model) -> Box<dyn Causes>,
+}
+
+/// Every provider that plans.
+pub static PLANNERS: &[Planner] = &[Planner {
+    name: "alibaba-elb",
+    check: super::alibaba_edge::rules::check_cluster,
+    build: super::alibaba_edge::build::build,
+    causes: super::alibaba_edge::causes::boxed,
+}];
+
+/// Every provider's cluster rules over every resolved cluster.
+pub fn check_clusters(resolved: &[Resolved], diags: &mut Diagnostics) {
+    for r in resolved {
+        for p in PLANNERS {
+            (p.check)(r, diags);
+        }
+    }
+}
+
+/// Every provider's rules and resources, in registry order.
+pub fn build_models(resolved: &[Resolved], diags: &mut Diagnostics) -> Built {
+    check_clusters(resolved, diags);
+    let mut all = Built::default();
+    for p in PLANNERS {
+        all.absorb((p.build)(resolved, diags));
+    }
+    all
+}
+
+/// Asks each provider in turn.
+struct Chain(Vec<Box<dyn Causes>>);
+
+impl Causes for Chain {
+    fn why_absent(&self, address: &str) -> Option<String> {
+        self.0.iter().find_map(|c| c.why_absent(address))
+    }
+    fn why_present(&self, address: &str) -> Option<String> {
+        self.0.iter().find_map(|c| c.why_present(address))
+    }
+}
+
+/// The [`Causes`] of every provider, for diffing against `prior`.
+pub fn causes(resolved: &[Resolved], prior: &Model) -> Box<dyn Causes> {
+    Box::new(Chain(
+        PLANNERS
+            .iter()
+            .map(|p| (p.causes)(resolved, prior))
+            .collect(),
+    ))
+}
+
+/// Each Service's future EXTERNAL-IP column, by `<namespace>/<name>`: one address per
+/// ingress source, sorted, `(known after apply)` where the cloud has not assigned it yet
+/// (SPEC §3, reference §6.6). `address_of(resource, attr)` reads a planned attribute.
+pub fn external_ips(
+    ingress: &[IngressSource],
+    address_of: impl Fn(&str, &str) -> Option<String>,
+) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for i in ingress {
+        let ip = match &i.eip {
+            Some(eip) => address_of(eip, "ip_address"),
+            None => address_of(&i.load_balancer, "address"),
+        };
+        out.entry(i.service.clone())
+            .or_default()
+            .push(ip.unwrap_or_else(|| KNOWN_AFTER_APPLY.to_string()));
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
