@@ -156,19 +156,43 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
         }
     };
-    let mut out = std::io::stdout().lock();
-    let (text, code) = run(cli.command);
-    if out.write_all(text.as_bytes()).is_err() {
-        return EXIT_USAGE;
+    let stdout = std::io::stdout().lock();
+    match run_to(
+        cli.command,
+        &mut std::io::BufWriter::with_capacity(1 << 16, stdout),
+    ) {
+        Ok(code) => code,
+        Err(_) => EXIT_USAGE,
     }
-    code
 }
 
-/// Runs one command and returns its output and exit status (used by tests too).
+/// Runs one command and returns its output and exit status (used by tests).
 pub fn run(command: Command) -> (String, i32) {
+    let mut out = Vec::new();
+    let code = run_to(command, &mut out).unwrap_or(EXIT_USAGE);
+    (String::from_utf8_lossy(&out).into_owned(), code)
+}
+
+/// Runs one command, writing its output to `out` as it is produced (a large fleet's plan
+/// is hundreds of megabytes: it is streamed, never held whole in memory).
+pub fn run_to(command: Command, out: &mut dyn Write) -> std::io::Result<i32> {
+    let (text, code) = match command {
+        Command::Plan(args) => return plan(args, out),
+        other => run_buffered(other),
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(code)
+}
+
+fn run_buffered(command: Command) -> (String, i32) {
     match command {
         Command::Validate(args) => validate(args),
-        Command::Plan(args) => plan(args),
+        Command::Plan(args) => {
+            let mut out = Vec::new();
+            let code = plan(args, &mut out).unwrap_or(EXIT_USAGE);
+            (String::from_utf8_lossy(&out).into_owned(), code)
+        }
         Command::Graph(args) => graph(args),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Annotations { filter } => annotations(filter.as_deref()),
@@ -212,27 +236,27 @@ fn validate(args: ValidateArgs) -> (String, i32) {
     (text, code)
 }
 
-fn plan(args: PlanArgs) -> (String, i32) {
+fn plan(args: PlanArgs, out: &mut dyn Write) -> std::io::Result<i32> {
     let opts = LoadOptions {
         max_file_size: args.max_file_size,
     };
     let mut inputs = args.inputs;
     inputs.extend(args.profile);
     let run = compile::plan(&inputs, &opts, args.state.as_deref());
-    let json = run.document().to_json();
-    let text = match args.format {
-        PlanFormat::Json => json.clone(),
-        PlanFormat::Text => plan_text(&run, use_color(args.color)),
-    };
     // The file is always the contract: it is what the executor reads.
-    if let Some(out) = &args.out
-        && let Err(e) = std::fs::write(out, &json)
+    if let Some(path) = &args.out
+        && let Err(e) = write_plan_file(&run, path)
     {
-        return (
-            format!("error: cannot write the plan to {}: {e}\n", out.display()),
-            EXIT_USAGE,
-        );
+        out.write_all(
+            format!("error: cannot write the plan to {}: {e}\n", path.display()).as_bytes(),
+        )?;
+        return Ok(EXIT_USAGE);
     }
+    match args.format {
+        PlanFormat::Json => run.document_ref().write_json(&mut *out)?,
+        PlanFormat::Text => out.write_all(plan_text(&run, use_color(args.color)).as_bytes())?,
+    }
+    out.flush()?;
     let code = if run.io_failed {
         EXIT_USAGE
     } else if run.diagnostics.has_errors() || run.plan.is_none() {
@@ -242,7 +266,11 @@ fn plan(args: PlanArgs) -> (String, i32) {
     } else {
         EXIT_OK
     };
-    (text, code)
+    Ok(code)
+}
+
+fn write_plan_file(run: &compile::PlanRun, path: &std::path::Path) -> std::io::Result<()> {
+    run.document_ref().write_json(std::fs::File::create(path)?)
 }
 
 fn plan_text(run: &compile::PlanRun, color: bool) -> String {

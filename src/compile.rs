@@ -7,7 +7,9 @@ use crate::check;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, decode::Ctx, decode_documents};
 use crate::model::{Model, Value};
-use crate::plan::{Change, Plan, PlanDocument, ServiceOutputs, State, StateError, Summary};
+use crate::plan::{
+    Change, Plan, PlanDocument, PlanDocumentRef, ServiceOutputs, State, StateError, Summary,
+};
 use crate::providers::planner;
 use crate::source::load::{Loaded, add_text};
 use crate::source::{LoadOptions, SourceMap, load_inputs};
@@ -109,6 +111,23 @@ impl PlanRun {
         let plan = self.plan.as_ref().unwrap_or(&empty);
         PlanDocument::build(&self.sources, plan, &self.diagnostics)
             .with_outputs(self.outputs.clone())
+    }
+
+    /// The plan file, borrowed from this run for streaming it out.
+    pub fn document_ref(&self) -> PlanDocumentRef<'_> {
+        static EMPTY: Plan = Plan {
+            changes: Vec::new(),
+            warnings: Vec::new(),
+            summary: Summary {
+                add: 0,
+                change: 0,
+                destroy: 0,
+                retain: 0,
+            },
+            prior_state: None,
+        };
+        let plan = self.plan.as_ref().unwrap_or(&EMPTY);
+        PlanDocumentRef::new(&self.sources, plan, &self.diagnostics, &self.outputs)
     }
 }
 

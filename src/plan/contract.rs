@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
+use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -77,29 +78,15 @@ impl ResourceChange {
     }
 
     fn build(sources: &SourceMap, c: &Change) -> Self {
-        let mut after_unknown = Vec::new();
         let after = c.after.as_ref().map(|after| {
-            let mut known = IndexMap::new();
-            for (k, v) in after {
-                v.unknown_paths(k, &mut after_unknown);
-                if *v != Value::Unknown {
-                    known.insert(k.clone(), v.clone());
-                }
-            }
-            known
+            after
+                .iter()
+                .filter(|(_, v)| **v != Value::Unknown)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
         });
-        let mut refs: Vec<SourceRef> = Vec::new();
-        for span in &c.provenance {
-            let (file, line, column) = sources.location(*span);
-            let r = SourceRef {
-                file: file.to_string(),
-                line,
-                column,
-            };
-            if !refs.contains(&r) {
-                refs.push(r);
-            }
-        }
+        let after_unknown = unknown_paths(c.after.as_ref());
+        let refs = source_refs(sources, c);
         ResourceChange {
             address: c.address.clone(),
             kind: c.kind,
@@ -144,6 +131,164 @@ pub struct ServiceOutputs {
     pub external_ip: Vec<String>,
 }
 
+/// The plan file written straight from a [`Plan`], borrowing it: a large fleet's plan holds
+/// hundreds of thousands of resources, and copying each into a [`PlanDocument`] before
+/// serialising doubled the peak memory and the time of `--format json`. Serialises to
+/// exactly the bytes of [`PlanDocument::to_json`] (a test checks it); the field order is
+/// the order of [`PlanDocument`] and [`ResourceChange`].
+#[derive(Serialize)]
+pub struct PlanDocumentRef<'a> {
+    format_version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prior_state: Option<&'a PriorState>,
+    resource_changes: ChangesRef<'a>,
+    diagnostics: Vec<DiagnosticRecord>,
+    summary: Summary,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    outputs: &'a BTreeMap<String, ServiceOutputs>,
+}
+
+struct ChangesRef<'a> {
+    sources: &'a SourceMap,
+    changes: &'a [Change],
+}
+
+impl Serialize for ChangesRef<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.changes.iter().map(|c| ChangeRef::new(self.sources, c)))
+    }
+}
+
+/// One `resource_changes` entry, borrowed.
+#[derive(Serialize)]
+struct ChangeRef<'a> {
+    address: &'a str,
+    kind: Kind,
+    provider: ProviderKind,
+    name: Option<&'a str>,
+    actions: &'static [&'static str],
+    destructive: bool,
+    reasons: &'a [String],
+    before: Option<&'a IndexMap<String, Value>>,
+    after: Option<KnownRef<'a>>,
+    after_unknown: Vec<String>,
+    depends_on: &'a [String],
+    sources: Vec<SourceRef>,
+    owner: Owner,
+    delete_policy: &'a DeletePolicy,
+    replace_paths: &'a [String],
+    not_applied: &'a [String],
+}
+
+impl<'a> ChangeRef<'a> {
+    fn new(sources: &SourceMap, c: &'a Change) -> Self {
+        ChangeRef {
+            address: &c.address,
+            kind: c.kind,
+            provider: c.provider,
+            name: c.name.as_deref(),
+            actions: c.action.contract(),
+            destructive: c.destructive,
+            reasons: &c.reasons,
+            before: c.before.as_ref(),
+            after: c.after.as_ref().map(KnownRef),
+            after_unknown: unknown_paths(c.after.as_ref()),
+            depends_on: &c.depends_on,
+            sources: source_refs(sources, c),
+            owner: c.owner,
+            delete_policy: &c.delete_policy,
+            replace_paths: &c.replace_paths,
+            not_applied: &c.not_applied,
+        }
+    }
+}
+
+/// `after` without its unknown top-level attributes (they are listed in `after_unknown`).
+struct KnownRef<'a>(&'a IndexMap<String, Value>);
+
+impl Serialize for KnownRef<'_> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut map = ser.serialize_map(None)?;
+        for (k, v) in self.0 {
+            if *v != Value::Unknown {
+                map.serialize_entry(k, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+fn unknown_paths(after: Option<&IndexMap<String, Value>>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v) in after.into_iter().flatten() {
+        v.unknown_paths(k, &mut out);
+    }
+    out
+}
+
+/// The change's provenance as 1-based file positions, each position once.
+fn source_refs(sources: &SourceMap, c: &Change) -> Vec<SourceRef> {
+    let mut refs: Vec<SourceRef> = Vec::new();
+    for span in &c.provenance {
+        let (file, line, column) = sources.location(*span);
+        let r = SourceRef {
+            file: file.to_string(),
+            line,
+            column,
+        };
+        if !refs.contains(&r) {
+            refs.push(r);
+        }
+    }
+    refs
+}
+
+/// The run's diagnostics (`others`) and the plan's own warnings, as one sorted list.
+fn diagnostic_records(
+    sources: &SourceMap,
+    plan: &Plan,
+    others: &Diagnostics,
+) -> Vec<DiagnosticRecord> {
+    let mut all = others.clone();
+    for w in &plan.warnings {
+        all.push(w.clone());
+    }
+    all.sorted()
+        .into_iter()
+        .map(|d| DiagnosticRecord::from_diagnostic(sources, d))
+        .collect()
+}
+
+impl<'a> PlanDocumentRef<'a> {
+    pub fn new(
+        sources: &'a SourceMap,
+        plan: &'a Plan,
+        others: &Diagnostics,
+        outputs: &'a BTreeMap<String, ServiceOutputs>,
+    ) -> Self {
+        PlanDocumentRef {
+            format_version: FORMAT_VERSION,
+            prior_state: plan.prior_state.as_ref(),
+            resource_changes: ChangesRef {
+                sources,
+                changes: &plan.changes,
+            },
+            diagnostics: diagnostic_records(sources, plan, others),
+            summary: plan.summary,
+            outputs,
+        }
+    }
+
+    /// Writes the pretty JSON of [`PlanDocument::to_json`], final newline included.
+    pub fn write_json(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+        serde_json::to_writer_pretty(&mut w, self)?;
+        w.write_all(b"\n")?;
+        w.flush()
+    }
+}
+
 /// Why a plan file cannot be used.
 #[derive(Debug, Error)]
 pub enum PlanFileError {
@@ -157,10 +302,6 @@ impl PlanDocument {
     /// The document for `plan`, with the run's other diagnostics (`others`) and the plan's
     /// own warnings merged into one sorted list.
     pub fn build(sources: &SourceMap, plan: &Plan, others: &Diagnostics) -> Self {
-        let mut all = others.clone();
-        for w in &plan.warnings {
-            all.push(w.clone());
-        }
         PlanDocument {
             format_version: FORMAT_VERSION.to_string(),
             prior_state: plan.prior_state.clone(),
@@ -169,11 +310,7 @@ impl PlanDocument {
                 .iter()
                 .map(|c| ResourceChange::build(sources, c))
                 .collect(),
-            diagnostics: all
-                .sorted()
-                .into_iter()
-                .map(|d| DiagnosticRecord::from_diagnostic(sources, d))
-                .collect(),
+            diagnostics: diagnostic_records(sources, plan, others),
             summary: plan.summary,
             outputs: BTreeMap::new(),
         }

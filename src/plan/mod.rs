@@ -22,7 +22,8 @@ mod contract;
 mod state;
 
 pub use contract::{
-    PlanDocument, PlanFileError, PriorState, ResourceChange, ServiceOutputs, SourceRef,
+    PlanDocument, PlanDocumentRef, PlanFileError, PriorState, ResourceChange, ServiceOutputs,
+    SourceRef,
 };
 pub use state::{State, StateError, StateResource};
 
