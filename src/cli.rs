@@ -296,7 +296,7 @@ fn plan_text(run: &compile::PlanRun, color: bool) -> String {
 fn graph(args: GraphArgs) -> (String, i32) {
     let mut inputs = args.inputs;
     inputs.extend(args.profile);
-    let run = compile::plan(&inputs, &LoadOptions::default(), None);
+    let run = compile::graph(&inputs, &LoadOptions::default());
     if run.io_failed || run.diagnostics.has_errors() {
         let text = diagnostics::human(&run.sources, &run.diagnostics, Default::default());
         return (

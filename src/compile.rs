@@ -90,7 +90,8 @@ pub struct PlanRun {
     /// `None` when no plan can be made: an unreadable input or state file, or a model the
     /// engine refuses (cycles, dangling dependencies, duplicate addresses).
     pub plan: Option<Plan>,
-    /// The desired resources (empty when the model could not be built).
+    /// The desired resources, kept by [`graph`] only: [`plan`] moves them into the plan's
+    /// changes (a large fleet's model is too big to hold twice) and leaves this empty.
     pub model: Model,
     /// What each Service shows after apply, by `<namespace>/<name>`.
     pub outputs: BTreeMap<String, ServiceOutputs>,
@@ -135,6 +136,27 @@ impl PlanRun {
 /// provider (today: ACK Edge ELB) and diffs it against `state` (a missing file, or no
 /// file, is the empty state). Deterministic: the same inputs and state give the same plan.
 pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> PlanRun {
+    plan_keeping(inputs, opts, state, KeepModel::No)
+}
+
+/// [`plan`] with an empty prior state, keeping the desired model for drawing it.
+pub fn graph(inputs: &[String], opts: &LoadOptions) -> PlanRun {
+    plan_keeping(inputs, opts, None, KeepModel::Yes)
+}
+
+/// Whether a run keeps the desired model next to the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeepModel {
+    Yes,
+    No,
+}
+
+fn plan_keeping(
+    inputs: &[String],
+    opts: &LoadOptions,
+    state: Option<&Path>,
+    keep: KeepModel,
+) -> PlanRun {
     let Compilation {
         sources,
         manifests,
@@ -150,7 +172,8 @@ pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> Plan
         io_failed,
     };
     if !io_failed {
-        let (plan, model, outputs) = plan_manifests(&sources, &manifests, state, &mut diagnostics);
+        let (plan, model, outputs) =
+            plan_manifests(&sources, &manifests, state, keep, &mut diagnostics);
         run.plan = plan;
         run.model = model;
         run.outputs = outputs;
@@ -168,7 +191,8 @@ pub fn plan_text(name: &str, text: &str) -> PlanRun {
         mut diagnostics,
         io_failed,
     } = read_and_check_text(name, text);
-    let (plan, model, outputs) = plan_manifests(&sources, &manifests, None, &mut diagnostics);
+    let (plan, model, outputs) =
+        plan_manifests(&sources, &manifests, None, KeepModel::No, &mut diagnostics);
     PlanRun {
         sources,
         diagnostics,
@@ -224,6 +248,7 @@ fn plan_manifests(
     sources: &SourceMap,
     manifests: &[Manifest],
     state_path: Option<&Path>,
+    keep: KeepModel,
     diags: &mut Diagnostics,
 ) -> Planned {
     let nothing = || (None, Model::new(), BTreeMap::new());
@@ -265,13 +290,23 @@ fn plan_manifests(
         }
     };
     let causes = planner::causes(&resolved, &prior);
-    let plan = match crate::plan::diff(&prior, &desired, causes.as_ref()) {
+    let (diffed, kept) = match keep {
+        KeepModel::Yes => (
+            crate::plan::diff(&prior, &desired, causes.as_ref()),
+            desired,
+        ),
+        KeepModel::No => (
+            crate::plan::diff_owned(&prior, desired, causes.as_ref()),
+            Model::new(),
+        ),
+    };
+    let plan = match diffed {
         Ok(p) => p,
         Err(ds) => {
             for d in ds {
                 diags.push(d);
             }
-            return (None, desired, BTreeMap::new());
+            return (None, kept, BTreeMap::new());
         }
     };
     let plan = match &state {
@@ -293,5 +328,5 @@ fn plan_manifests(
         .into_iter()
         .map(|(k, external_ip)| (k, ServiceOutputs { external_ip }))
         .collect();
-    (Some(plan), desired, outputs)
+    (Some(plan), kept, outputs)
 }

@@ -342,12 +342,11 @@ fn no_changes_gives_exit_zero_with_detailed_exitcode() {
     assert_eq!(code, 2, "a first plan creates everything");
     assert_eq!(fs::read_to_string(&out).expect("--out written"), json);
     // A state recording exactly the planned resources: nothing left to do.
-    let run = lbplan::compile::plan(
+    let run = lbplan::compile::graph(
         &["examples/edge-elb-auto".to_string()],
         &lbplan::source::LoadOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
         },
-        None,
     );
     let state = lbplan::plan::State::from_model(&run.model, 1, "test");
     let state_path = dir.join("state.json");

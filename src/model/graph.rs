@@ -207,9 +207,37 @@ impl Model {
         waves
     }
 
+    /// The resources in creation order (the concatenated [`Model::waves`]), consuming the
+    /// model: the plan moves them into its changes instead of copying every attribute.
+    /// Resources no order can place (cycles; call [`Model::validate`] first to refuse
+    /// them) come last.
+    pub fn into_creation_order(self) -> Vec<Resource> {
+        let (waves, left) = self.kahn_indices();
+        let mut slots: Vec<Option<Resource>> = self.resources.into_values().map(Some).collect();
+        waves
+            .into_iter()
+            .flatten()
+            .chain(left)
+            .filter_map(|n| slots[n.index()].take())
+            .collect()
+    }
+
     /// Kahn's algorithm, a whole ready set at a time. Returns the waves and the sorted
     /// addresses never reached (members of cycles and what depends on them).
     fn kahn_waves(&self) -> (Vec<Vec<&str>>, Vec<&str>) {
+        let (waves, left) = self.kahn_indices();
+        let name = |n: NodeIndex| self.graph[n].as_str();
+        (
+            waves
+                .into_iter()
+                .map(|w| w.into_iter().map(name).collect())
+                .collect(),
+            left.into_iter().map(name).collect(),
+        )
+    }
+
+    /// [`Model::kahn_waves`] as node indices (node `i` is resource `i`).
+    fn kahn_indices(&self) -> (Vec<Vec<NodeIndex>>, Vec<NodeIndex>) {
         let mut indegree: Vec<usize> = self
             .graph
             .node_indices()
@@ -235,7 +263,7 @@ impl Model {
                 }
             }
             placed += ready.len();
-            waves.push(ready.iter().map(|(a, _)| *a).collect());
+            waves.push(ready.iter().map(|(_, n)| *n).collect());
             ready = next;
         }
         let mut left = Vec::new();
@@ -244,9 +272,8 @@ impl Model {
                 .graph
                 .node_indices()
                 .filter(|n| indegree[n.index()] > 0)
-                .map(|n| self.graph[n].as_str())
                 .collect();
-            left.sort_unstable();
+            left.sort_unstable_by_key(|n| self.graph[*n].as_str());
         }
         (waves, left)
     }

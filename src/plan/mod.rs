@@ -27,6 +27,8 @@ pub use contract::{
 };
 pub use state::{State, StateError, StateResource};
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -190,23 +192,35 @@ impl Plan {
 /// desired model has dependency cycles (every member listed) or dangling dependencies: no
 /// order of actions would be right, so no plan is better than a wrong one.
 pub fn diff(prior: &Model, desired: &Model, causes: &dyn Causes) -> Result<Plan, Vec<Diagnostic>> {
-    let order = desired
-        .creation_order()
-        .map_err(|e| model_diagnostics(desired, &e))?;
-    let mut changes = Vec::with_capacity(order.len());
+    diff_owned(prior, desired.clone(), causes)
+}
+
+/// [`diff`], consuming the desired model: its resources move into the changes. What the
+/// driver uses; a large fleet's model is too big to copy.
+pub fn diff_owned(
+    prior: &Model,
+    desired: Model,
+    causes: &dyn Causes,
+) -> Result<Plan, Vec<Diagnostic>> {
+    desired
+        .validate()
+        .map_err(|e| model_diagnostics(&desired, &e))?;
+    let mut changes = Vec::with_capacity(desired.len());
     let mut warnings = Vec::new();
-    for address in order {
-        let Some(want) = desired.get(address) else {
-            continue;
-        };
-        let change = match prior.get(address) {
+    for want in desired.into_creation_order() {
+        let change = match prior.get(&want.address) {
             None => appear(want, causes),
-            Some(had) => compare(had, want, causes, &mut warnings),
+            Some(had) => compare(had, &want, causes, &mut warnings),
         };
         changes.push(change);
     }
+    let planned: HashSet<String> = if prior.is_empty() {
+        HashSet::new()
+    } else {
+        changes.iter().map(|c| c.address.clone()).collect()
+    };
     for address in prior.lenient_waves().into_iter().rev().flatten() {
-        if desired.contains(address) {
+        if planned.contains(address) {
             continue;
         }
         if let Some(had) = prior.get(address) {
@@ -328,24 +342,39 @@ fn base(r: &Resource, action: Action) -> Change {
     }
 }
 
-fn appear(want: &Resource, causes: &dyn Causes) -> Change {
+fn appear(want: Resource, causes: &dyn Causes) -> Change {
     if want.owner == Owner::User {
-        let mut c = base(want, Action::NoOp);
-        c.reasons.push(format!(
+        let reason = format!(
             "owned by the user: the controller uses the existing {} and does not create it",
-            object_word(want)
-        ));
-        c.after = Some(values(want));
-        return c;
+            object_word(&want)
+        );
+        return moved(want, Action::NoOp, reason);
     }
-    let mut c = base(want, Action::Create);
-    c.reasons.push(
-        causes
-            .why_present(&want.address)
-            .unwrap_or_else(|| "not in the prior state".to_string()),
-    );
-    c.after = Some(values(want));
-    c
+    let reason = causes
+        .why_present(&want.address)
+        .unwrap_or_else(|| "not in the prior state".to_string());
+    moved(want, Action::Create, reason)
+}
+
+/// A change whose `after` is the resource itself, moved rather than copied.
+fn moved(r: Resource, action: Action, reason: String) -> Change {
+    Change {
+        destructive: action.deletes() && r.kind.deletion_is_destructive(),
+        reasons: vec![reason],
+        before: None,
+        after: Some(r.attrs.into_iter().map(|(k, a)| (k, a.value)).collect()),
+        replace_paths: Vec::new(),
+        not_applied: Vec::new(),
+        address: r.address,
+        kind: r.kind,
+        provider: r.provider,
+        name: r.name,
+        owner: r.owner,
+        action,
+        depends_on: r.depends_on,
+        delete_policy: r.delete_policy,
+        provenance: r.provenance,
+    }
 }
 
 fn disappear(had: &Resource, causes: &dyn Causes) -> Change {
