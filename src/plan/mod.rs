@@ -24,7 +24,7 @@ mod state;
 pub use contract::{
     PlanDocument, PlanFileError, PriorState, ResourceChange, ServiceOutputs, SourceRef,
 };
-pub use state::{State, StateError, StateResource};
+pub use state::{Applying, State, StateError, StateResource};
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
