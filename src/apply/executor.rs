@@ -685,6 +685,24 @@ impl Run<'_> {
         self.progress.completed(&line);
     }
 
+    /// Records the first half of a replacement (the old object deleted) without marking
+    /// the action done, so that a failure or crash before the create leaves a state that
+    /// matches the cloud, and a resumed run repeats the (idempotent) delete and the create.
+    fn record_removal(&self, c: &ResourceChange) -> Result<(), BackendError> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.remove(&c.address);
+        state.serial += 1;
+        state.sandbox = self.backend.saved();
+        state.write_atomic(self.state_path).map_err(|e| {
+            self.io_failed.store(true, Ordering::SeqCst);
+            BackendError::permanent(
+                codes::WRITE_FAILED,
+                format!("cannot write {}: {e}", self.state_path.display()),
+                "make the folder writable",
+            )
+        })
+    }
+
     fn count(&self, action: Action) {
         let mut a = self.applied.lock().unwrap_or_else(|e| e.into_inner());
         match action {
@@ -714,6 +732,8 @@ impl Run<'_> {
             Action::Replace => {
                 let old = self.operation(c, "replace-delete", false);
                 self.retry(|| self.backend.delete(&old))?;
+                // The old object is gone: the state must say so even if the create fails.
+                self.record_removal(c)?;
                 let new = self.operation(c, "replace-create", true);
                 self.retry(|| self.backend.create(&new)).map(Effect::Put)
             }

@@ -85,3 +85,60 @@ pub fn in_flight(entries: &[Entry]) -> Vec<String> {
     }
     open
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn begin(a: &str) -> Entry {
+        Entry::Begin {
+            address: a.to_string(),
+            action: "create".to_string(),
+        }
+    }
+
+    #[test]
+    fn in_flight_actions_are_those_begun_and_not_finished_since_the_last_start() {
+        let entries = vec![
+            begin("old"),
+            Entry::Start {
+                plan: "p".to_string(),
+                serial: 0,
+                resumed: false,
+            },
+            begin("a"),
+            begin("b"),
+            Entry::Done {
+                address: "a".to_string(),
+                action: "create".to_string(),
+                serial: 1,
+            },
+            begin("c"),
+            Entry::Failed {
+                address: "c".to_string(),
+                action: "create".to_string(),
+                message: "x".to_string(),
+            },
+        ];
+        assert_eq!(in_flight(&entries), vec!["b".to_string()]);
+    }
+
+    #[test]
+    fn entries_are_durable_lines_and_a_torn_last_line_is_skipped() {
+        let dir = std::env::temp_dir().join(format!("lbplan-journal-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = journal_path(&dir.join("s.json"));
+        let j = Journal::open(&path, false).expect("open");
+        j.record(&begin("a")).expect("write");
+        drop(j);
+        let j = Journal::open(&path, true).expect("reopen for append");
+        j.record(&begin("b")).expect("write");
+        drop(j);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("{\"event\":\"begin\",\"address\":\"a\""), "{text}");
+        text.push_str("{\"event\":\"do");
+        std::fs::write(&path, text).unwrap();
+        assert_eq!(read(&path), vec![begin("a"), begin("b")]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -97,3 +97,44 @@ fn holder_is_dead(holder: &str) -> bool {
     let proc = Path::new("/proc");
     proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state_in(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("lbplan-lock-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("s.json")
+    }
+
+    #[test]
+    fn the_lock_is_exclusive_and_released_on_drop() {
+        let state = state_in("exclusive");
+        let (lock, stale) = Lock::acquire(&state).expect("free");
+        assert!(stale.is_none());
+        assert!(matches!(Lock::acquire(&state), Err(LockError::Held { .. })));
+        drop(lock);
+        assert!(!lock_path(&state).exists());
+        assert!(Lock::acquire(&state).is_ok());
+    }
+
+    #[test]
+    fn a_lock_of_a_dead_process_is_taken_over_where_proc_tells() {
+        let state = state_in("stale");
+        // Beyond Linux's largest pid (2^22), so no process has it.
+        std::fs::write(lock_path(&state), "pid=4194999\n").unwrap();
+        let taken = Lock::acquire(&state);
+        if Path::new("/proc/self").exists() {
+            let (_lock, stale) = taken.expect("taken over");
+            assert_eq!(stale.as_deref(), Some("pid=4194999"));
+        } else {
+            assert!(matches!(taken, Err(LockError::Held { .. })));
+        }
+        // An unreadable holder is never assumed dead.
+        let other = state_in("garbage");
+        std::fs::write(lock_path(&other), "who knows").unwrap();
+        assert!(matches!(Lock::acquire(&other), Err(LockError::Held { .. })));
+    }
+}

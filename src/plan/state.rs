@@ -292,3 +292,70 @@ impl State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(address: &str) -> StateResource {
+        StateResource {
+            address: address.to_string(),
+            kind: Kind::Listener,
+            provider: ProviderKind::AlibabaElb,
+            name: None,
+            owner: Owner::Controller,
+            attributes: IndexMap::new(),
+            depends_on: Vec::new(),
+            delete_policy: DeletePolicy::Delete,
+        }
+    }
+
+    #[test]
+    fn upsert_keeps_resources_sorted_and_replaces_by_address() {
+        let mut s = State::empty();
+        s.upsert(resource("b"));
+        s.upsert(resource("a"));
+        let mut changed = resource("b");
+        changed.name = Some("n".to_string());
+        s.upsert(changed);
+        let addresses: Vec<&str> = s.resources.iter().map(|r| r.address.as_str()).collect();
+        assert_eq!(addresses, ["a", "b"]);
+        assert_eq!(s.resource("b").and_then(|r| r.name.as_deref()), Some("n"));
+        s.remove("a");
+        assert!(s.resource("a").is_none());
+        assert_eq!(s.to_model().expect("model").len(), 1);
+    }
+
+    #[test]
+    fn the_apply_progress_and_the_sandbox_round_trip_and_older_files_still_read() {
+        let mut s = State::from_model(&Model::new(), 3, "l-1");
+        s.upsert(resource("a"));
+        s.applying = Some(Applying {
+            plan: "digest".to_string(),
+            started_serial: 2,
+            done: vec!["a".to_string()],
+        });
+        s.sandbox = Some(serde_json::json!({"objects": {}}));
+        let text = s.to_json();
+        assert_eq!(State::parse("s", &text).expect("reads back"), s);
+        // A state written before these fields existed has neither.
+        let old = "{\"version\":1,\"serial\":1,\"lineage\":\"x\",\"resources\":[]}";
+        let read = State::parse("s", old).expect("reads");
+        assert!(read.applying.is_none() && read.sandbox.is_none());
+        assert!(!State::empty().to_json().contains("applying"));
+    }
+
+    #[test]
+    fn write_atomic_replaces_the_file_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("lbplan-state-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("s.json");
+        let mut s = State::empty();
+        s.write_atomic(&path).expect("written");
+        s.serial = 9;
+        s.write_atomic(&path).expect("rewritten");
+        assert_eq!(State::load(&path).expect("loads").serial, 9);
+        assert!(!dir.join("s.json.tmp").exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
