@@ -360,7 +360,11 @@ fn apply(args: ApplyArgs) -> (String, i32) {
         &lines
     };
     let outcome = apply::apply_file(&args.plan, &args.state, faults, &opts, sink);
-    let mut text = diagnostics::human(&crate::source::SourceMap::new(), &outcome.diagnostics, Default::default());
+    let mut text = diagnostics::human(
+        &crate::source::SourceMap::new(),
+        &outcome.diagnostics,
+        Default::default(),
+    );
     if outcome.diagnostics.is_empty() {
         text.clear();
     }
@@ -371,7 +375,11 @@ fn apply(args: ApplyArgs) -> (String, i32) {
         a.added,
         a.changed,
         a.destroyed,
-        if a.retained > 0 { format!(", {} retained", a.retained) } else { String::new() }
+        if a.retained > 0 {
+            format!(", {} retained", a.retained)
+        } else {
+            String::new()
+        }
     );
     if failed {
         if outcome.state.is_some() {
@@ -385,7 +393,11 @@ fn apply(args: ApplyArgs) -> (String, i32) {
     if let Some(s) = &outcome.state
         && outcome.planned > 0
     {
-        text.push_str(&format!("State: {} (serial {})\n", args.state.display(), s.serial));
+        text.push_str(&format!(
+            "State: {} (serial {})\n",
+            args.state.display(),
+            s.serial
+        ));
     }
     let code = if outcome.io_failed {
         EXIT_USAGE
@@ -398,7 +410,9 @@ fn apply(args: ApplyArgs) -> (String, i32) {
 }
 
 /// Parses the hidden `--sandbox-fault` specs.
-fn parse_faults(specs: &[String]) -> Result<(crate::apply::Faults, Option<crate::apply::CrashAt>), String> {
+fn parse_faults(
+    specs: &[String],
+) -> Result<(crate::apply::Faults, Option<crate::apply::CrashAt>), String> {
     use crate::apply::{CrashAt, CrashPoint, Faults};
     let mut faults = Faults::default();
     let mut crash = None;
@@ -446,7 +460,11 @@ fn state(cmd: StateCommand) -> (String, i32) {
     };
     match address {
         None => {
-            let text: String = state.resources.iter().map(|r| format!("{}\n", r.address)).collect();
+            let text: String = state
+                .resources
+                .iter()
+                .map(|r| format!("{}\n", r.address))
+                .collect();
             (text, EXIT_OK)
         }
         Some(address) => match state.resource(address) {
@@ -461,7 +479,10 @@ fn state(cmd: StateCommand) -> (String, i32) {
                     .map(|(_, a)| format!("; did you mean `{a}`?"))
                     .unwrap_or_default();
                 (
-                    format!("error: no resource `{address}` in the state {}{hint}\n", path.display()),
+                    format!(
+                        "error: no resource `{address}` in the state {}{hint}\n",
+                        path.display()
+                    ),
                     EXIT_ERRORS,
                 )
             }

@@ -26,13 +26,20 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn example(dir: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(dir)
+        .display()
+        .to_string()
 }
 
 /// `lbplan plan EXAMPLE --state STATE --out PLAN`; returns the plan path and whether it
 /// changes anything.
 fn plan(example_dir: &str, state: &Path, out: &Path) -> bool {
-    let run = compile::plan(&[example(example_dir)], &LoadOptions::default(), Some(state));
+    let run = compile::plan(
+        &[example(example_dir)],
+        &LoadOptions::default(),
+        Some(state),
+    );
     std::fs::write(out, run.document().to_json()).expect("write plan");
     run.plan.expect("a plan").has_changes()
 }
@@ -81,10 +88,21 @@ fn apply_then_plan_shows_no_changes_for_both_seed_000_options() {
         let state = dir.join("lbplan.state.json");
         let plan_file = dir.join("plan.json");
         assert!(plan(ex, &state, &plan_file));
-        let o = run(&plan_file, &state, Faults::default(), &ApplyOptions { parallelism: 4, ..fast() });
+        let o = run(
+            &plan_file,
+            &state,
+            Faults::default(),
+            &ApplyOptions {
+                parallelism: 4,
+                ..fast()
+            },
+        );
         assert!(o.diagnostics.is_empty(), "{ex}: {:?}", o.diagnostics);
         assert!(!lock_path(&state).exists(), "lock released");
-        assert!(!apply::journal_path(&state).exists(), "journal removed after success");
+        assert!(
+            !apply::journal_path(&state).exists(),
+            "journal removed after success"
+        );
         let written = State::load(&state).expect("state");
         assert!(written.applying.is_none());
         assert!(!written.lineage.is_empty());
@@ -94,7 +112,10 @@ fn apply_then_plan_shows_no_changes_for_both_seed_000_options() {
                 assert_ne!(*v, lbplan::model::Value::Unknown, "{ex}: {} {k}", r.address);
             }
         }
-        assert!(!plan(ex, &state, &dir.join("again.json")), "{ex}: second plan has changes");
+        assert!(
+            !plan(ex, &state, &dir.join("again.json")),
+            "{ex}: second plan has changes"
+        );
         let text = compile::plan(&[example(ex)], &LoadOptions::default(), Some(&state));
         let rendered = lbplan::render::plan_text::render(
             &text.sources,
@@ -112,7 +133,9 @@ fn ids_and_addresses_are_deterministic() {
     let b = uninterrupted(AUTO, &scratch("determinism-b"));
     assert_eq!(a.to_json(), b.to_json());
     let lb = a.resource("elb.default/cube-svc/np-chengdu").expect("elb");
-    assert!(matches!(lb.attributes.get("id"), Some(lbplan::model::Value::String(s)) if s.starts_with("lb-")));
+    assert!(
+        matches!(lb.attributes.get("id"), Some(lbplan::model::Value::String(s)) if s.starts_with("lb-"))
+    );
 }
 
 #[test]
@@ -121,17 +144,29 @@ fn a_plan_applied_once_is_stale_the_second_time() {
     let state = dir.join("s.json");
     let plan_file = dir.join("p.json");
     plan(AUTO, &state, &plan_file);
-    assert!(run(&plan_file, &state, Faults::default(), &fast()).diagnostics.is_empty());
+    assert!(
+        run(&plan_file, &state, Faults::default(), &fast())
+            .diagnostics
+            .is_empty()
+    );
     let before = std::fs::read_to_string(&state).expect("state");
     let o = run(&plan_file, &state, Faults::default(), &fast());
     assert_eq!(codes(&o), ["LBP9001"]);
-    assert_eq!(std::fs::read_to_string(&state).expect("state"), before, "state untouched");
+    assert_eq!(
+        std::fs::read_to_string(&state).expect("state"),
+        before,
+        "state untouched"
+    );
     // A plan whose lineage differs is stale even at the same serial.
-    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&plan_file).unwrap()).unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan_file).unwrap()).unwrap();
     let s = State::load(&state).unwrap();
     doc["prior_state"] = serde_json::json!({"serial": s.serial, "lineage": "another-history"});
     std::fs::write(&plan_file, doc.to_string()).unwrap();
-    assert_eq!(codes(&run(&plan_file, &state, Faults::default(), &fast())), ["LBP9001"]);
+    assert_eq!(
+        codes(&run(&plan_file, &state, Faults::default(), &fast())),
+        ["LBP9001"]
+    );
 }
 
 #[test]
@@ -139,7 +174,11 @@ fn a_plan_with_errors_is_refused() {
     let dir = scratch("errors");
     let state = dir.join("s.json");
     let plan_file = dir.join("p.json");
-    let run_ = compile::plan(&[example("examples/broken-selectors")], &LoadOptions::default(), Some(&state));
+    let run_ = compile::plan(
+        &[example("examples/broken-selectors")],
+        &LoadOptions::default(),
+        Some(&state),
+    );
     assert!(run_.diagnostics.has_errors(), "the example has errors");
     std::fs::write(&plan_file, run_.document().to_json()).unwrap();
     let o = run(&plan_file, &state, Faults::default(), &fast());
@@ -151,7 +190,12 @@ fn a_plan_with_errors_is_refused() {
 fn an_unreadable_or_foreign_plan_is_refused() {
     let dir = scratch("badplan");
     let state = dir.join("s.json");
-    let o = run(&dir.join("missing.json"), &state, Faults::default(), &fast());
+    let o = run(
+        &dir.join("missing.json"),
+        &state,
+        Faults::default(),
+        &fast(),
+    );
     assert_eq!(codes(&o), ["LBP9009"]);
     assert!(o.io_failed);
     std::fs::write(dir.join("p.json"), "{\"format_version\": \"2.0\"}").unwrap();
@@ -170,10 +214,18 @@ fn a_second_apply_is_refused_while_the_lock_is_held() {
     let o = run(&plan_file, &state, Faults::default(), &fast());
     assert_eq!(codes(&o), ["LBP9003"]);
     let d = o.diagnostics.iter().next().unwrap();
-    assert!(d.message.contains("locked by another apply"), "{}", d.message);
+    assert!(
+        d.message.contains("locked by another apply"),
+        "{}",
+        d.message
+    );
     assert!(!state.exists(), "nothing applied");
     std::fs::remove_file(lock_path(&state)).unwrap();
-    assert!(run(&plan_file, &state, Faults::default(), &fast()).diagnostics.is_empty());
+    assert!(
+        run(&plan_file, &state, Faults::default(), &fast())
+            .diagnostics
+            .is_empty()
+    );
 }
 
 /// Crash at every action, at each point of its life, with one and with three threads;
@@ -188,7 +240,11 @@ fn crash_at_every_action_then_resume_converges() {
     // Every run starts from an empty state, so one plan serves them all.
     let made = ref_dir.join("reference.plan.json");
     for parallelism in [1, 3] {
-        for point in [CrashPoint::BeforeBackend, CrashPoint::AfterBackend, CrashPoint::AfterStateWrite] {
+        for point in [
+            CrashPoint::BeforeBackend,
+            CrashPoint::AfterBackend,
+            CrashPoint::AfterStateWrite,
+        ] {
             for k in 1..=total {
                 let dir = scratch(&format!("crash-{parallelism}-{point:?}-{k}"));
                 let state = dir.join("s.json");
@@ -196,7 +252,11 @@ fn crash_at_every_action_then_resume_converges() {
                 std::fs::copy(&made, &plan_file).unwrap();
                 let crash = ApplyOptions {
                     parallelism,
-                    crash: Some(CrashAt { action: k, point, abort: false }),
+                    crash: Some(CrashAt {
+                        action: k,
+                        point,
+                        abort: false,
+                    }),
                     ..fast()
                 };
                 let o = run(&plan_file, &state, Faults::default(), &crash);
@@ -204,7 +264,15 @@ fn crash_at_every_action_then_resume_converges() {
                 assert!(lock_path(&state).exists(), "a crash leaves the lock");
                 // The operator (or the dead-pid check of the binary) clears the lock.
                 std::fs::remove_file(lock_path(&state)).unwrap();
-                let o = run(&plan_file, &state, Faults::default(), &ApplyOptions { parallelism, ..fast() });
+                let o = run(
+                    &plan_file,
+                    &state,
+                    Faults::default(),
+                    &ApplyOptions {
+                        parallelism,
+                        ..fast()
+                    },
+                );
                 let ctx = format!("parallelism {parallelism}, {point:?} at action {k}");
                 assert!(!o.diagnostics.has_errors(), "{ctx}: {:?}", o.diagnostics);
                 let s = State::load(&state).unwrap();
@@ -212,10 +280,19 @@ fn crash_at_every_action_then_resume_converges() {
                 assert_eq!(s.resources, reference.resources, "{ctx}");
                 let (c, r) = (cloud(&s), cloud(&reference));
                 assert_eq!(c.objects, r.objects, "{ctx}: cloud objects");
-                assert!(c.generations.values().all(|g| *g == 1), "{ctx}: created twice");
-                assert!(s.applying.is_none() && !apply::journal_path(&state).exists(), "{ctx}");
+                assert!(
+                    c.generations.values().all(|g| *g == 1),
+                    "{ctx}: created twice"
+                );
+                assert!(
+                    s.applying.is_none() && !apply::journal_path(&state).exists(),
+                    "{ctx}"
+                );
                 if k == total {
-                    assert!(!plan(AUTO, &state, &dir.join("again.json")), "{ctx}: no changes");
+                    assert!(
+                        !plan(AUTO, &state, &dir.join("again.json")),
+                        "{ctx}: no changes"
+                    );
                 }
             }
         }
@@ -230,7 +307,15 @@ fn transient_errors_are_retried() {
     plan(AUTO, &state, &plan_file);
     let mut faults = Faults::default();
     faults.transient.insert("*".to_string(), 3);
-    let o = run(&plan_file, &state, faults, &ApplyOptions { parallelism: 4, ..fast() });
+    let o = run(
+        &plan_file,
+        &state,
+        faults,
+        &ApplyOptions {
+            parallelism: 4,
+            ..fast()
+        },
+    );
     assert!(o.diagnostics.is_empty(), "{:?}", o.diagnostics);
     assert_eq!(o.applied.added, 14);
     let reference = uninterrupted(AUTO, &scratch("transient-ref"));
@@ -244,14 +329,23 @@ fn transient_errors_beyond_the_retries_stop_and_resume() {
     let plan_file = dir.join("p.json");
     plan(AUTO, &state, &plan_file);
     let mut faults = Faults::default();
-    faults.transient.insert("eip.default/cube-svc/np-heifei".to_string(), 10);
+    faults
+        .transient
+        .insert("eip.default/cube-svc/np-heifei".to_string(), 10);
     let o = run(&plan_file, &state, faults, &fast());
     assert_eq!(codes(&o), ["LBP9005"]);
     let msg = &o.diagnostics.iter().next().unwrap().message;
     assert!(msg.contains("gave up after 4 attempts"), "{msg}");
-    assert!(!lock_path(&state).exists(), "the lock is released after a reported failure");
+    assert!(
+        !lock_path(&state).exists(),
+        "the lock is released after a reported failure"
+    );
     let o = run(&plan_file, &state, Faults::default(), &fast());
-    assert!(o.resumed && o.diagnostics.iter().all(|d| d.code == "LBP9003"), "{:?}", o.diagnostics);
+    assert!(
+        o.resumed && o.diagnostics.iter().all(|d| d.code == "LBP9003"),
+        "{:?}",
+        o.diagnostics
+    );
     let reference = uninterrupted(AUTO, &scratch("exhausted-ref"));
     assert_eq!(State::load(&state).unwrap().resources, reference.resources);
 }
@@ -263,14 +357,28 @@ fn a_permanent_error_stops_the_wave_and_leaves_the_state_consistent() {
     let plan_file = dir.join("p.json");
     plan(AUTO, &state, &plan_file);
     let mut faults = Faults::default();
-    faults.permanent.insert("eip.default/cube-svc/np-chengdu".to_string());
-    let o = run(&plan_file, &state, faults, &ApplyOptions { parallelism: 4, ..fast() });
+    faults
+        .permanent
+        .insert("eip.default/cube-svc/np-chengdu".to_string());
+    let o = run(
+        &plan_file,
+        &state,
+        faults,
+        &ApplyOptions {
+            parallelism: 4,
+            ..fast()
+        },
+    );
     assert_eq!(codes(&o), ["LBP9004"]);
     let s = State::load(&state).unwrap();
     // The wave of the EIPs ran its other action; no later wave started.
     assert!(s.resource("eip.default/cube-svc/np-heifei").is_some());
     assert!(s.resource("eip.default/cube-svc/np-chengdu").is_none());
-    assert!(s.resources.iter().all(|r| !r.address.starts_with("listener.")));
+    assert!(
+        s.resources
+            .iter()
+            .all(|r| !r.address.starts_with("listener."))
+    );
     // Every recorded resource is in the cloud, and the other way round.
     let c = cloud(&s);
     assert_eq!(c.managed.len(), s.resources.len());
@@ -299,7 +407,12 @@ fn edited_plan(dir: &Path, state: &Path, edit: impl FnOnce(&mut serde_json::Valu
     file
 }
 
-fn change_of(state: &Path, address: &str, actions: &[&str], after: Option<serde_json::Value>) -> serde_json::Value {
+fn change_of(
+    state: &Path,
+    address: &str,
+    actions: &[&str],
+    after: Option<serde_json::Value>,
+) -> serde_json::Value {
     let s = State::load(state).unwrap();
     let r = s.resource(address).expect("recorded");
     let before = serde_json::to_value(&r.attributes).unwrap();
@@ -320,14 +433,29 @@ fn the_sandbox_refuses_to_update_an_immutable_attribute() {
     plan(AUTO, &state, &plan_file);
     run(&plan_file, &state, Faults::default(), &fast());
     let elb = "elb.default/cube-svc/np-chengdu";
-    let mut after = serde_json::to_value(&State::load(&state).unwrap().resource(elb).unwrap().attributes).unwrap();
+    let mut after = serde_json::to_value(
+        &State::load(&state)
+            .unwrap()
+            .resource(elb)
+            .unwrap()
+            .attributes,
+    )
+    .unwrap();
     after["region_id"] = "cn-beijing-cmcc".into();
     let edited = edited_plan(&dir, &state, |d| {
-        d["resource_changes"] = serde_json::json!([change_of(&state, elb, &["update"], Some(after))]);
+        d["resource_changes"] =
+            serde_json::json!([change_of(&state, elb, &["update"], Some(after))]);
     });
     let o = run(&edited, &state, Faults::default(), &fast());
     assert_eq!(codes(&o), ["LBP9006"]);
-    assert!(o.diagnostics.iter().next().unwrap().message.contains("`region_id` cannot be changed"));
+    assert!(
+        o.diagnostics
+            .iter()
+            .next()
+            .unwrap()
+            .message
+            .contains("`region_id` cannot be changed")
+    );
 }
 
 #[test]
@@ -338,12 +466,16 @@ fn the_sandbox_refuses_a_listener_port_used_twice_on_one_load_balancer() {
     plan(AUTO, &state, &plan_file);
     run(&plan_file, &state, Faults::default(), &fast());
     let s = State::load(&state).unwrap();
-    let first = s.resource("listener.default/cube-svc/np-chengdu/tcp-80").unwrap();
+    let first = s
+        .resource("listener.default/cube-svc/np-chengdu/tcp-80")
+        .unwrap();
     let mut second = change_of(&state, &first.address, &["create"], None);
     second["address"] = "listener.default/cube-svc/np-chengdu/tcp-8080".into();
     second["after"] = serde_json::to_value(&first.attributes).unwrap();
     second["before"] = serde_json::Value::Null;
-    let edited = edited_plan(&dir, &state, |d| d["resource_changes"] = serde_json::json!([second]));
+    let edited = edited_plan(&dir, &state, |d| {
+        d["resource_changes"] = serde_json::json!([second])
+    });
     let o = run(&edited, &state, Faults::default(), &fast());
     assert_eq!(codes(&o), ["LBP9007"]);
 }
@@ -360,10 +492,24 @@ fn the_sandbox_refuses_to_delete_a_load_balancer_with_listeners() {
         d["resource_changes"] = serde_json::json!([change_of(&state, elb, &["delete"], None)]);
     });
     // Destructive: refused without the flag, before anything runs.
-    assert_eq!(codes(&run(&edited, &state, Faults::default(), &fast())), ["LBP9012"]);
-    let o = run(&edited, &state, Faults::default(), &ApplyOptions { allow_destroy: true, ..fast() });
+    assert_eq!(
+        codes(&run(&edited, &state, Faults::default(), &fast())),
+        ["LBP9012"]
+    );
+    let o = run(
+        &edited,
+        &state,
+        Faults::default(),
+        &ApplyOptions {
+            allow_destroy: true,
+            ..fast()
+        },
+    );
     assert_eq!(codes(&o), ["LBP9008"]);
-    assert!(State::load(&state).unwrap().resource(elb).is_some(), "still recorded");
+    assert!(
+        State::load(&state).unwrap().resource(elb).is_some(),
+        "still recorded"
+    );
 }
 
 // golden/edge-elb-self-managed/plan-relabelled.txt (seed 000 Option B: a self-managed ELB's
@@ -373,13 +519,28 @@ fn retained_and_deleted_resources_leave_the_state() {
     for ex in [AUTO, SELF_MANAGED] {
         let dir = scratch(&format!("relabelled-{}", ex.replace('/', "-")));
         let state = dir.join("s.json");
-        std::fs::copy(Path::new(&example(ex)).join("state/relabelled.state"), &state).unwrap();
+        std::fs::copy(
+            Path::new(&example(ex)).join("state/relabelled.state"),
+            &state,
+        )
+        .unwrap();
         let plan_file = dir.join("p.json");
         assert!(plan(ex, &state, &plan_file));
-        let o = run(&plan_file, &state, Faults::default(), &ApplyOptions { allow_destroy: true, ..fast() });
+        let o = run(
+            &plan_file,
+            &state,
+            Faults::default(),
+            &ApplyOptions {
+                allow_destroy: true,
+                ..fast()
+            },
+        );
         assert!(!o.diagnostics.has_errors(), "{ex}: {:?}", o.diagnostics);
         assert!(o.applied.destroyed + o.applied.retained > 0);
-        assert!(!plan(ex, &state, &dir.join("again.json")), "{ex}: no changes after apply");
+        assert!(
+            !plan(ex, &state, &dir.join("again.json")),
+            "{ex}: no changes after apply"
+        );
     }
 }
 
@@ -391,22 +552,43 @@ fn a_replacement_deletes_the_old_object_and_creates_a_new_one() {
     plan(AUTO, &state, &plan_file);
     run(&plan_file, &state, Faults::default(), &fast());
     let address = "listener.default/cube-svc/np-chengdu/tcp-80";
-    let mut after = serde_json::to_value(&State::load(&state).unwrap().resource(address).unwrap().attributes).unwrap();
+    let mut after = serde_json::to_value(
+        &State::load(&state)
+            .unwrap()
+            .resource(address)
+            .unwrap()
+            .attributes,
+    )
+    .unwrap();
     after["protocol"] = "udp".into();
     let edited = edited_plan(&dir, &state, |d| {
         let mut c = change_of(&state, address, &["delete", "create"], Some(after));
         c["destructive"] = true.into();
         d["resource_changes"] = serde_json::json!([c]);
     });
-    let o = run(&edited, &state, Faults::default(), &ApplyOptions { allow_destroy: true, ..fast() });
+    let o = run(
+        &edited,
+        &state,
+        Faults::default(),
+        &ApplyOptions {
+            allow_destroy: true,
+            ..fast()
+        },
+    );
     assert!(o.diagnostics.is_empty(), "{:?}", o.diagnostics);
     assert_eq!((o.applied.added, o.applied.destroyed), (1, 1));
     let s = State::load(&state).unwrap();
     let r = s.resource(address).unwrap();
-    assert_eq!(r.attributes.get("protocol"), Some(&lbplan::model::Value::from("udp")));
+    assert_eq!(
+        r.attributes.get("protocol"),
+        Some(&lbplan::model::Value::from("udp"))
+    );
     let c = cloud(&s);
     assert_eq!(c.generations.get(address), Some(&2));
-    assert_eq!(c.objects.values().filter(|o| o.address == address).count(), 1);
+    assert_eq!(
+        c.objects.values().filter(|o| o.address == address).count(),
+        1
+    );
 }
 
 fn lbplan(args: &[&str]) -> std::process::Output {
@@ -428,21 +610,54 @@ fn the_binary_resumes_after_a_real_crash() {
     let out = lbplan(&["plan", AUTO, "--state", s, "--out", p]);
     assert_eq!(out.status.code(), Some(0));
     // One thread, so that exactly six actions are recorded when it dies.
-    let out = lbplan(&["apply", p, "--state", s, "--parallelism", "1", "--sandbox-fault", "crash=6:after-write"]);
+    let out = lbplan(&[
+        "apply",
+        p,
+        "--state",
+        s,
+        "--parallelism",
+        "1",
+        "--sandbox-fault",
+        "crash=6:after-write",
+    ]);
     assert_eq!(out.status.code(), None, "killed by the abort");
     assert!(lock_path(&state).exists());
     let out = lbplan(&["apply", p, "--state", s, "--retry-base-ms", "1"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("took over the lock"), "{stdout}");
-    assert!(stdout.contains("resuming the interrupted apply of this plan: 6 action(s) already done"), "{stdout}");
-    assert!(stdout.contains("Apply complete! Resources: 8 added, 0 changed, 0 destroyed."), "{stdout}");
+    assert!(
+        stdout.contains("resuming the interrupted apply of this plan: 6 action(s) already done"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Apply complete! Resources: 8 added, 0 changed, 0 destroyed."),
+        "{stdout}"
+    );
     // Progress: one plain line per completed action on stderr (not a terminal here).
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(stderr.lines().filter(|l| l.contains(": Creation complete")).count(), 8, "{stderr}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.contains(": Creation complete"))
+            .count(),
+        8,
+        "{stderr}"
+    );
     let out = lbplan(&["plan", AUTO, "--state", s, "--detailed-exitcode"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    let out = lbplan(&["state", "show", "elb.default/cube-svc/np-heifei", "--state", s]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = lbplan(&[
+        "state",
+        "show",
+        "elb.default/cube-svc/np-heifei",
+        "--state",
+        s,
+    ]);
     let shown = String::from_utf8_lossy(&out.stdout);
     assert!(shown.contains("id         = \"lb-sbx"), "{shown}");
     let out = lbplan(&["state", "list", "--state", s]);
@@ -455,16 +670,44 @@ fn the_binary_exit_codes() {
     let state = dir.join("s.json");
     let plan_file = dir.join("p.json");
     let (s, p) = (state.to_str().unwrap(), plan_file.to_str().unwrap());
-    assert_eq!(lbplan(&["apply", p, "--state", s]).status.code(), Some(2), "missing plan file");
+    assert_eq!(
+        lbplan(&["apply", p, "--state", s]).status.code(),
+        Some(2),
+        "missing plan file"
+    );
     lbplan(&["plan", AUTO, "--state", s, "--out", p]);
-    let out = lbplan(&["apply", p, "--state", s, "--sandbox-fault", "permanent=backend.default/cube-svc/np-heifei"]);
+    let out = lbplan(&[
+        "apply",
+        p,
+        "--state",
+        s,
+        "--sandbox-fault",
+        "permanent=backend.default/cube-svc/np-heifei",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("LBP9004") && stdout.contains("Apply failed."), "{stdout}");
-    assert_eq!(lbplan(&["apply", p, "--state", s]).status.code(), Some(0), "resumes");
+    assert!(
+        stdout.contains("LBP9004") && stdout.contains("Apply failed."),
+        "{stdout}"
+    );
+    assert_eq!(
+        lbplan(&["apply", p, "--state", s]).status.code(),
+        Some(0),
+        "resumes"
+    );
     let out = lbplan(&["apply", p, "--state", s]);
     assert_eq!(out.status.code(), Some(1), "stale");
     assert!(String::from_utf8_lossy(&out.stdout).contains("LBP9001"));
-    assert_eq!(lbplan(&["apply", p, "--state", s, "--sandbox-fault", "bogus"]).status.code(), Some(2));
-    assert_eq!(lbplan(&["state", "show", "nope", "--state", s]).status.code(), Some(1));
+    assert_eq!(
+        lbplan(&["apply", p, "--state", s, "--sandbox-fault", "bogus"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        lbplan(&["state", "show", "nope", "--state", s])
+            .status
+            .code(),
+        Some(1)
+    );
 }

@@ -64,7 +64,11 @@ impl BackendError {
         }
     }
 
-    pub fn permanent(code: &'static str, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub fn permanent(
+        code: &'static str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
         BackendError {
             failure: Failure::Permanent,
             code,

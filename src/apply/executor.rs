@@ -119,9 +119,12 @@ pub fn apply_file(
         Ok(t) => t,
         Err(e) => {
             let mut o = Outcome::refused(
-                Diagnostic::error(codes::BAD_PLAN, format!("cannot read plan file {shown}: {e}"))
-                    .with_path(shown)
-                    .with_help("pass the file written by `lbplan plan --out FILE`"),
+                Diagnostic::error(
+                    codes::BAD_PLAN,
+                    format!("cannot read plan file {shown}: {e}"),
+                )
+                .with_path(shown)
+                .with_help("pass the file written by `lbplan plan --out FILE`"),
             );
             o.io_failed = true;
             return o;
@@ -242,7 +245,9 @@ pub fn apply(
     }) {
         Ok(j) => j,
         Err(e) => {
-            outcome.diagnostics.push(write_failed(&jpath.display().to_string(), &e));
+            outcome
+                .diagnostics
+                .push(write_failed(&jpath.display().to_string(), &e));
             outcome.io_failed = true;
             return outcome;
         }
@@ -341,14 +346,21 @@ fn read_plan(text: &str, name: &str) -> Result<PlanDocument, Box<Diagnostic>> {
 }
 
 /// The action of every change; refuses unknown actions and unconfirmed destruction.
-fn plan_actions(doc: &PlanDocument, name: &str, opts: &ApplyOptions) -> Result<Vec<Action>, Box<Diagnostic>> {
+fn plan_actions(
+    doc: &PlanDocument,
+    name: &str,
+    opts: &ApplyOptions,
+) -> Result<Vec<Action>, Box<Diagnostic>> {
     let mut actions = Vec::with_capacity(doc.resource_changes.len());
     for c in &doc.resource_changes {
         let Some(a) = c.action() else {
             return Err(Box::new(
                 Diagnostic::error(
                     codes::BAD_PLAN,
-                    format!("`{}` has actions {:?}, which the executor does not know", c.address, c.actions),
+                    format!(
+                        "`{}` has actions {:?}, which the executor does not know",
+                        c.address, c.actions
+                    ),
                 )
                 .with_path(name)
                 .with_help("pass the file written by `lbplan plan --out FILE`, unedited"),
@@ -382,7 +394,11 @@ fn plan_actions(doc: &PlanDocument, name: &str, opts: &ApplyOptions) -> Result<V
 fn lock_refused(e: LockError, state: &str) -> Outcome {
     match e {
         LockError::Held { path, holder } => {
-            let who = if holder.is_empty() { String::new() } else { format!(" ({holder})") };
+            let who = if holder.is_empty() {
+                String::new()
+            } else {
+                format!(" ({holder})")
+            };
             Outcome::refused(
                 Diagnostic::error(
                     codes::LOCKED,
@@ -460,7 +476,14 @@ fn start_or_resume(
 /// A lineage in UUID shape, derived from the first plan applied so that runs repeat.
 fn new_lineage(digest: &str) -> String {
     let h = hex_digest(&["lineage", digest]);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 fn note_resume(outcome: &mut Outcome, state: &State, jpath: &Path, state_shown: &str) {
@@ -473,7 +496,10 @@ fn note_resume(outcome: &mut Outcome, state: &State, jpath: &Path, state_shown: 
     .with_path(state_shown)
     .with_help("actions that were in flight are repeated; the cloud recognises a repeated create by its token");
     if !in_flight.is_empty() {
-        d = d.with_note(format!("in flight when it stopped: {}", in_flight.join(", ")));
+        d = d.with_note(format!(
+            "in flight when it stopped: {}",
+            in_flight.join(", ")
+        ));
     }
     outcome.diagnostics.push(d);
 }
@@ -500,7 +526,10 @@ fn schedule(doc: &PlanDocument, work: &[Work]) -> Result<Vec<Vec<Work>>, Box<Dia
         ws.iter()
             .map(|w| {
                 let c = &doc.resource_changes[w.index];
-                (c.address.as_str(), c.depends_on.iter().map(String::as_str).collect())
+                (
+                    c.address.as_str(),
+                    c.depends_on.iter().map(String::as_str).collect(),
+                )
             })
             .collect()
     };
@@ -508,7 +537,10 @@ fn schedule(doc: &PlanDocument, work: &[Work]) -> Result<Vec<Vec<Work>>, Box<Dia
         Box::new(
             Diagnostic::error(
                 codes::CYCLE,
-                format!("the plan's resources depend on each other in a cycle: {}", members.join(", ")),
+                format!(
+                    "the plan's resources depend on each other in a cycle: {}",
+                    members.join(", ")
+                ),
             )
             .with_help("plan again; `lbplan plan` never writes a cyclic plan"),
         )
@@ -739,11 +771,13 @@ impl Run<'_> {
             }
             Action::Delete => {
                 let op = self.operation(c, "delete", false);
-                self.retry(|| self.backend.delete(&op)).map(|()| Effect::Remove)
+                self.retry(|| self.backend.delete(&op))
+                    .map(|()| Effect::Remove)
             }
             Action::Retain => {
                 let op = self.operation(c, "release", false);
-                self.retry(|| self.backend.release(&op)).map(|()| Effect::Remove)
+                self.retry(|| self.backend.release(&op))
+                    .map(|()| Effect::Remove)
             }
             Action::NoOp => {
                 let op = self.operation(c, "adopt", true);
@@ -752,7 +786,10 @@ impl Run<'_> {
         }
     }
 
-    fn retry<T>(&self, mut call: impl FnMut() -> Result<T, BackendError>) -> Result<T, BackendError> {
+    fn retry<T>(
+        &self,
+        mut call: impl FnMut() -> Result<T, BackendError>,
+    ) -> Result<T, BackendError> {
         let attempts = self.opts.retry.attempts.max(1);
         let mut delay = self.opts.retry.base;
         let mut attempt = 1;
@@ -789,7 +826,10 @@ impl Run<'_> {
                 .collect();
             (attrs, unknown)
         } else {
-            (recorded().or_else(|| c.before.clone()).unwrap_or_default(), Vec::new())
+            (
+                recorded().or_else(|| c.before.clone()).unwrap_or_default(),
+                Vec::new(),
+            )
         };
         Operation {
             address: c.address.clone(),

@@ -15,13 +15,25 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Entry {
     /// An apply of `plan` started (or resumed) on the state at `serial`.
-    Start { plan: String, serial: u64, resumed: bool },
+    Start {
+        plan: String,
+        serial: u64,
+        resumed: bool,
+    },
     /// The action is about to be sent to the backend.
     Begin { address: String, action: String },
     /// The action completed and the state at `serial` records it.
-    Done { address: String, action: String, serial: u64 },
+    Done {
+        address: String,
+        action: String,
+        serial: u64,
+    },
     /// The action failed; `message` says why.
-    Failed { address: String, action: String, message: String },
+    Failed {
+        address: String,
+        action: String,
+        message: String,
+    },
 }
 
 /// The journal file of a state file: `<state>.journal`.
@@ -135,7 +147,10 @@ mod tests {
         j.record(&begin("b")).expect("write");
         drop(j);
         let mut text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("{\"event\":\"begin\",\"address\":\"a\""), "{text}");
+        assert!(
+            text.starts_with("{\"event\":\"begin\",\"address\":\"a\""),
+            "{text}"
+        );
         text.push_str("{\"event\":\"do");
         std::fs::write(&path, text).unwrap();
         assert_eq!(read(&path), vec![begin("a"), begin("b")]);

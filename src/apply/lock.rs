@@ -13,8 +13,14 @@ pub struct Lock {
 #[derive(Debug)]
 pub enum LockError {
     /// Another process holds it; `holder` is what it wrote into the file.
-    Held { path: PathBuf, holder: String },
-    Io { path: PathBuf, source: io::Error },
+    Held {
+        path: PathBuf,
+        holder: String,
+    },
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
 }
 
 /// The lock file of a state file: `<state>.lock`.

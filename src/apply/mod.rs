@@ -26,9 +26,7 @@ mod sandbox;
 mod waves;
 
 pub use backend::{Attributes, Backend, BackendError, Dependency, Failure, Operation};
-pub use executor::{
-    Applied, ApplyOptions, CrashAt, CrashPoint, Outcome, Retry, apply, apply_file,
-};
+pub use executor::{Applied, ApplyOptions, CrashAt, CrashPoint, Outcome, Retry, apply, apply_file};
 pub use journal::{Entry, journal_path};
 pub use lock::lock_path;
 pub use sandbox::{Cloud, CloudObject, Faults, Sandbox};

@@ -234,7 +234,12 @@ impl Sandbox {
         Value::from(format!("sbx-{}", &digest[..12]))
     }
 
-    fn check_listener_port(cloud: &Cloud, attrs: &Attributes, lb: Option<&str>, address: &str) -> Result<(), BackendError> {
+    fn check_listener_port(
+        cloud: &Cloud,
+        attrs: &Attributes,
+        lb: Option<&str>,
+        address: &str,
+    ) -> Result<(), BackendError> {
         let (Some(lb), Some(port)) = (lb, attrs.get("listener_port")) else {
             return Ok(());
         };
@@ -290,7 +295,10 @@ impl Backend for Sandbox {
         if let Some(id) = cloud.managed.get(&op.address) {
             return Err(BackendError::permanent(
                 codes::BACKEND_REFUSED,
-                format!("create `{}`: AlreadyExists: the cloud already manages {id} at this address", op.address),
+                format!(
+                    "create `{}`: AlreadyExists: the cloud already manages {id} at this address",
+                    op.address
+                ),
                 "the state file lost track of this object; delete it in the cloud or restore the state file",
             ));
         }
@@ -322,7 +330,10 @@ impl Backend for Sandbox {
         let Some(id) = cloud.managed.get(&op.address).cloned() else {
             return Err(BackendError::permanent(
                 codes::BACKEND_REFUSED,
-                format!("update `{}`: NotFound: no such object in the cloud", op.address),
+                format!(
+                    "update `{}`: NotFound: no such object in the cloud",
+                    op.address
+                ),
                 "the object was deleted outside lbplan; plan again to create it",
             ));
         };
@@ -334,7 +345,8 @@ impl Backend for Sandbox {
             ));
         };
         for key in immutable(op.kind) {
-            let (Some(want), Some(have)) = (op.attributes.get(*key), current.attributes.get(*key)) else {
+            let (Some(want), Some(have)) = (op.attributes.get(*key), current.attributes.get(*key))
+            else {
                 continue;
             };
             if want != have && *want != Value::Unknown {
@@ -357,7 +369,12 @@ impl Backend for Sandbox {
             attrs.insert(key.clone(), value);
         }
         if op.kind == Kind::Listener {
-            Self::check_listener_port(&cloud, &attrs, current.load_balancer.as_deref(), &op.address)?;
+            Self::check_listener_port(
+                &cloud,
+                &attrs,
+                current.load_balancer.as_deref(),
+                &op.address,
+            )?;
         }
         if let Some(o) = cloud.objects.get_mut(&id) {
             o.attributes = attrs.clone();
@@ -375,7 +392,9 @@ impl Backend for Sandbox {
             let listeners: Vec<&str> = cloud
                 .objects
                 .values()
-                .filter(|o| o.kind == Kind::Listener && o.load_balancer.as_deref() == Some(id.as_str()))
+                .filter(|o| {
+                    o.kind == Kind::Listener && o.load_balancer.as_deref() == Some(id.as_str())
+                })
                 .map(|o| o.address.as_str())
                 .collect();
             if !listeners.is_empty() {
@@ -398,7 +417,11 @@ impl Backend for Sandbox {
     fn adopt(&self, op: &Operation) -> Result<Attributes, BackendError> {
         self.inject(&op.address, "read")?;
         let mut cloud = self.lock();
-        if let Some(o) = cloud.managed.get(&op.address).and_then(|id| cloud.objects.get(id)) {
+        if let Some(o) = cloud
+            .managed
+            .get(&op.address)
+            .and_then(|id| cloud.objects.get(id))
+        {
             return Ok(o.attributes.clone());
         }
         let id = match op.attributes.get("id") {

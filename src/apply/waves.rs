@@ -7,7 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// wave the input order is kept, so waves are deterministic. Dependencies on addresses
 /// outside `nodes` count as met. `Err` lists the addresses left on a cycle.
 pub fn waves<'a>(nodes: &[(&'a str, Vec<&'a str>)]) -> Result<Vec<Vec<usize>>, Vec<String>> {
-    let index: BTreeMap<&str, usize> = nodes.iter().enumerate().map(|(i, (a, _))| (*a, i)).collect();
+    let index: BTreeMap<&str, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, (a, _))| (*a, i))
+        .collect();
     let mut level: Vec<Option<usize>> = vec![None; nodes.len()];
     let mut remaining: BTreeSet<usize> = (0..nodes.len()).collect();
     let mut current = 0;
@@ -38,8 +42,11 @@ pub fn waves<'a>(nodes: &[(&'a str, Vec<&'a str>)]) -> Result<Vec<Vec<usize>>, V
 
 /// The same for removals: a node comes *before* the nodes it depends on (a listener is
 /// deleted before its load balancer).
-pub fn reverse_waves<'a>(nodes: &[(&'a str, Vec<&'a str>)]) -> Result<Vec<Vec<usize>>, Vec<String>> {
-    let mut dependents: BTreeMap<&str, Vec<&str>> = nodes.iter().map(|(a, _)| (*a, Vec::new())).collect();
+pub fn reverse_waves<'a>(
+    nodes: &[(&'a str, Vec<&'a str>)],
+) -> Result<Vec<Vec<usize>>, Vec<String>> {
+    let mut dependents: BTreeMap<&str, Vec<&str>> =
+        nodes.iter().map(|(a, _)| (*a, Vec::new())).collect();
     for (a, deps) in nodes {
         for d in deps {
             if let Some(list) = dependents.get_mut(d) {
@@ -67,18 +74,31 @@ mod tests {
             ("binding", vec!["lb", "eip"]),
             ("outside", vec!["not-in-plan"]),
         ];
-        assert_eq!(waves(&nodes).unwrap(), vec![vec![0, 4], vec![1, 2], vec![3]]);
+        assert_eq!(
+            waves(&nodes).unwrap(),
+            vec![vec![0, 4], vec![1, 2], vec![3]]
+        );
     }
 
     #[test]
     fn deletes_run_in_reverse() {
-        let nodes = vec![("lb", vec![]), ("listener", vec!["lb"]), ("backend", vec!["listener"])];
-        assert_eq!(reverse_waves(&nodes).unwrap(), vec![vec![2], vec![1], vec![0]]);
+        let nodes = vec![
+            ("lb", vec![]),
+            ("listener", vec!["lb"]),
+            ("backend", vec!["listener"]),
+        ];
+        assert_eq!(
+            reverse_waves(&nodes).unwrap(),
+            vec![vec![2], vec![1], vec![0]]
+        );
     }
 
     #[test]
     fn a_cycle_is_reported_with_its_members() {
         let nodes = vec![("a", vec!["b"]), ("b", vec!["a"]), ("c", vec![])];
-        assert_eq!(waves(&nodes).unwrap_err(), vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(
+            waves(&nodes).unwrap_err(),
+            vec!["a".to_string(), "b".to_string()]
+        );
     }
 }

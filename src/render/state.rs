@@ -44,7 +44,11 @@ pub fn show(r: &StateResource) -> String {
 
 fn push_aligned<'a>(out: &mut String, indent: &str, rows: impl Iterator<Item = (&'a str, String)>) {
     let rows: Vec<(&str, String)> = rows.collect();
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     for (k, v) in rows {
         out.push_str(&format!("{indent}{k:<width$} = {v}\n"));
     }

@@ -16,10 +16,12 @@ fn op(address: &str, kind: Kind, token: &str) -> Operation {
 
 fn listener(address: &str, lb: &str, port: Option<i64>) -> Operation {
     let mut o = op(address, Kind::Listener, address);
-    o.attributes.insert("protocol".to_string(), Value::from("tcp"));
+    o.attributes
+        .insert("protocol".to_string(), Value::from("tcp"));
     match port {
         Some(p) => {
-            o.attributes.insert("listener_port".to_string(), Value::Int(p));
+            o.attributes
+                .insert("listener_port".to_string(), Value::Int(p));
         }
         None => o.unknown.push("listener_port".to_string()),
     }
@@ -65,11 +67,16 @@ fn ids_depend_on_lineage_address_and_generation() {
     assert_eq!(first, load_balancer(&sandbox(), "elb.a"), "deterministic");
     let other = Sandbox::new("lineage-2", None, Faults::default()).unwrap();
     assert_ne!(first, load_balancer(&other, "elb.a"));
-    s.delete(&op("elb.a", Kind::LoadBalancer, "d")).expect("deleted");
+    s.delete(&op("elb.a", Kind::LoadBalancer, "d"))
+        .expect("deleted");
     let mut o = op("elb.a", Kind::LoadBalancer, "second");
     o.unknown = vec!["id".to_string()];
     let second = s.create(&o).expect("created again");
-    assert_ne!(second.get("id"), Some(&Value::from(first.as_str())), "a new object gets a new id");
+    assert_ne!(
+        second.get("id"),
+        Some(&Value::from(first.as_str())),
+        "a new object gets a new id"
+    );
 }
 
 #[test]
@@ -87,7 +94,10 @@ fn assigned_listener_ports_avoid_the_ports_in_use_and_references_resolve() {
     let mut sg = op("server_group.a", Kind::ServerGroup, "sg");
     sg.unknown = vec!["load_balancer_id".to_string()];
     sg.dependencies = listener("x", "elb.a", None).dependencies;
-    assert_eq!(s.create(&sg).unwrap().get("load_balancer_id"), Some(&Value::from(lb.as_str())));
+    assert_eq!(
+        s.create(&sg).unwrap().get("load_balancer_id"),
+        Some(&Value::from(lb.as_str()))
+    );
 }
 
 #[test]
@@ -95,22 +105,31 @@ fn a_port_used_twice_on_one_load_balancer_is_refused() {
     let s = sandbox();
     load_balancer(&s, "elb.a");
     load_balancer(&s, "elb.b");
-    s.create(&listener("listener.a", "elb.a", Some(30080))).unwrap();
-    let e = s.create(&listener("listener.b", "elb.a", Some(30080))).unwrap_err();
-    assert_eq!((e.failure, e.code), (Failure::Permanent, codes::PORT_IN_USE));
+    s.create(&listener("listener.a", "elb.a", Some(30080)))
+        .unwrap();
+    let e = s
+        .create(&listener("listener.b", "elb.a", Some(30080)))
+        .unwrap_err();
+    assert_eq!(
+        (e.failure, e.code),
+        (Failure::Permanent, codes::PORT_IN_USE)
+    );
     // Another load balancer may use the port.
-    s.create(&listener("listener.c", "elb.b", Some(30080))).unwrap();
+    s.create(&listener("listener.c", "elb.b", Some(30080)))
+        .unwrap();
 }
 
 #[test]
 fn a_load_balancer_with_listeners_is_not_deleted_and_deletes_are_idempotent() {
     let s = sandbox();
     load_balancer(&s, "elb.a");
-    s.create(&listener("listener.a", "elb.a", Some(30080))).unwrap();
+    s.create(&listener("listener.a", "elb.a", Some(30080)))
+        .unwrap();
     let lb = op("elb.a", Kind::LoadBalancer, "d");
     assert_eq!(s.delete(&lb).unwrap_err().code, codes::LISTENERS_LEFT);
     s.delete(&op("listener.a", Kind::Listener, "d")).unwrap();
-    s.delete(&op("listener.a", Kind::Listener, "d")).expect("already gone is fine");
+    s.delete(&op("listener.a", Kind::Listener, "d"))
+        .expect("already gone is fine");
     s.delete(&lb).unwrap();
     assert!(s.cloud().objects.is_empty());
 }
@@ -128,13 +147,20 @@ fn a_released_object_stays_in_the_cloud_unmanaged() {
 fn immutable_attributes_are_refused_and_mutable_ones_change() {
     let s = sandbox();
     let mut o = op("elb.a", Kind::LoadBalancer, "c");
-    o.attributes.insert("region_id".to_string(), Value::from("cn-hefei"));
-    o.attributes.insert("spec".to_string(), Value::from("small"));
+    o.attributes
+        .insert("region_id".to_string(), Value::from("cn-hefei"));
+    o.attributes
+        .insert("spec".to_string(), Value::from("small"));
     s.create(&o).unwrap();
     let mut u = o.clone();
-    u.attributes.insert("spec".to_string(), Value::from("large"));
-    assert_eq!(s.update(&u).unwrap().get("spec"), Some(&Value::from("large")));
-    u.attributes.insert("region_id".to_string(), Value::from("cn-wuhan"));
+    u.attributes
+        .insert("spec".to_string(), Value::from("large"));
+    assert_eq!(
+        s.update(&u).unwrap().get("spec"),
+        Some(&Value::from("large"))
+    );
+    u.attributes
+        .insert("region_id".to_string(), Value::from("cn-wuhan"));
     assert_eq!(s.update(&u).unwrap_err().code, codes::IMMUTABLE);
 }
 
@@ -159,5 +185,12 @@ fn the_saved_cloud_reads_back() {
     let saved = s.saved().expect("saved");
     let again = Sandbox::new("lineage-1", Some(&saved), Faults::default()).unwrap();
     assert_eq!(again.cloud(), s.cloud());
-    assert!(Sandbox::new("l", Some(&serde_json::json!({"objects": 3})), Faults::default()).is_err());
+    assert!(
+        Sandbox::new(
+            "l",
+            Some(&serde_json::json!({"objects": 3})),
+            Faults::default()
+        )
+        .is_err()
+    );
 }
