@@ -490,7 +490,7 @@ fn note_resume(outcome: &mut Outcome, state: &State, jpath: &Path, state_shown: 
     let done = state.applying.as_ref().map_or(0, |a| a.done.len());
     let in_flight = journal::in_flight(&journal::read(jpath));
     let mut d = Diagnostic::advice(
-        codes::LOCKED,
+        codes::RESUMED,
         format!("resuming the interrupted apply of this plan: {done} action(s) already done"),
     )
     .with_path(state_shown)

@@ -57,6 +57,8 @@ pub mod codes {
     pub const WRITE_FAILED: &str = "LBP9011";
     /// A destructive plan without `--allow-destroy`.
     pub const DESTROY_NOT_ALLOWED: &str = "LBP9012";
+    /// An interrupted apply of the same plan was resumed (a note).
+    pub const RESUMED: &str = "LBP9013";
 }
 
 /// A stable 128-bit digest (two FNV-1a passes) as 32 hex digits. Stable across Rust

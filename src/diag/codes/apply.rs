@@ -100,4 +100,13 @@ deletions lose addresses and traffic and cannot be undone, so `apply` needs an e
 `--allow-destroy`, like `terraform apply` needs its confirmation.\n\nFix: read the plan's `Warning:` blocks, \
 then run `lbplan apply --allow-destroy` with the same plan.",
     },
+    CodeInfo {
+        code: "LBP9013",
+        title: "an interrupted apply was resumed",
+        explanation: "A note, not a problem: the state file records that an apply of this very plan started \
+and did not finish (a crash, a killed process, a backend error). This run skips the actions recorded as done \
+and repeats the ones that were in flight, which the journal lists; a repeated create carries the same \
+idempotency token, so the cloud returns the object it made the first time instead of a second one.\n\n\
+Nothing to fix; `lbplan plan --state FILE` afterwards shows whether anything is left.",
+    },
 ];
