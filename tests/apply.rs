@@ -630,6 +630,11 @@ fn the_binary_resumes_after_a_real_crash() {
         stdout.contains("Apply complete! Resources: 8 added, 0 changed, 0 destroyed."),
         "{stdout}"
     );
+    // The journal saw the sixth action begin but not end.
+    assert!(
+        stdout.contains("in flight when it stopped: eip.default/cube-svc/np-heifei"),
+        "{stdout}"
+    );
     // Progress: one plain line per completed action on stderr (not a terminal here).
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(
@@ -706,4 +711,31 @@ fn the_binary_exit_codes() {
             .code(),
         Some(1)
     );
+}
+
+#[test]
+fn after_a_failed_apply_a_new_plan_against_the_partial_state_applies() {
+    let dir = scratch("replan");
+    let state = dir.join("s.json");
+    let plan_file = dir.join("p.json");
+    plan(AUTO, &state, &plan_file);
+    let mut faults = Faults::default();
+    faults
+        .permanent
+        .insert("listener.default/cube-svc/np-heifei/tcp-80".to_string());
+    assert_eq!(
+        codes(&run(&plan_file, &state, faults, &fast())),
+        ["LBP9004"]
+    );
+    // The new plan only creates what is missing; the old plan is now stale.
+    let fresh = dir.join("fresh.json");
+    assert!(plan(AUTO, &state, &fresh));
+    let o = run(&fresh, &state, Faults::default(), &fast());
+    assert!(o.diagnostics.is_empty(), "{:?}", o.diagnostics);
+    assert!(o.applied.added < 14);
+    assert_eq!(
+        codes(&run(&plan_file, &state, Faults::default(), &fast())),
+        ["LBP9001"]
+    );
+    assert!(!plan(AUTO, &state, &dir.join("again.json")));
 }

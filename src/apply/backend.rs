@@ -55,6 +55,7 @@ pub struct BackendError {
 }
 
 impl BackendError {
+    /// A failure worth retrying; reported as exhausted retries if it persists.
     pub fn transient(message: impl Into<String>) -> Self {
         BackendError {
             failure: Failure::Transient,
@@ -64,6 +65,7 @@ impl BackendError {
         }
     }
 
+    /// A refusal retrying cannot change; `code` is the diagnostic the executor reports.
     pub fn permanent(
         code: &'static str,
         message: impl Into<String>,

@@ -494,7 +494,10 @@ fn note_resume(outcome: &mut Outcome, state: &State, jpath: &Path, state_shown: 
         format!("resuming the interrupted apply of this plan: {done} action(s) already done"),
     )
     .with_path(state_shown)
-    .with_help("actions that were in flight are repeated; the cloud recognises a repeated create by its token");
+    .with_help(
+        "an action that was in flight is repeated unless the state records it as done; \
+             the cloud recognises a repeated create by its token",
+    );
     if !in_flight.is_empty() {
         d = d.with_note(format!(
             "in flight when it stopped: {}",
