@@ -39,6 +39,11 @@ pub enum Command {
     Plan(PlanArgs),
     /// Draw the resource graph the manifests compile to (dependencies first).
     Graph(GraphArgs),
+    /// Apply a saved plan (`plan --out FILE`) to the state, with the sandbox cloud.
+    Apply(ApplyArgs),
+    /// Inspect the state the executor wrote.
+    #[command(subcommand)]
+    State(StateCommand),
     /// List the annotations lbplan knows (every provider), or describe the matching ones.
     Annotations {
         /// Show only keys containing this text (e.g. `elb.`, `zone-maps`, `listen-ports`).
@@ -97,6 +102,45 @@ pub struct PlanArgs {
     /// Refuse any single input larger than this many bytes.
     #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ApplyArgs {
+    /// The plan file written by `lbplan plan --out FILE`.
+    pub plan: PathBuf,
+    /// The state file (created by the first apply).
+    #[arg(long, value_name = "FILE", default_value = "lbplan.state.json")]
+    pub state: PathBuf,
+    /// How many independent actions of one wave run at once.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
+    pub parallelism: u16,
+    /// Allow the plan to delete or replace load balancers, EIPs, listeners and server groups.
+    #[arg(long)]
+    pub allow_destroy: bool,
+    /// Testing aid: inject a sandbox fault (`transient=ADDRESS:N`, `permanent=ADDRESS`,
+    /// `*` for every address; `crash=K[:before|after-backend|after-write]` aborts the process
+    /// at the K-th action).
+    #[arg(long, value_name = "SPEC", hide = true)]
+    pub sandbox_fault: Vec<String>,
+    /// Testing aid: the first wait before a retry, in milliseconds (doubles each retry).
+    #[arg(long, value_name = "MS", default_value_t = 200, hide = true)]
+    pub retry_base_ms: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List the addresses of the resources in the state.
+    List {
+        #[arg(long, value_name = "FILE", default_value = "lbplan.state.json")]
+        state: PathBuf,
+    },
+    /// Show one resource of the state: its values, ids and addresses.
+    Show {
+        /// The resource address (as `state list` prints it).
+        address: String,
+        #[arg(long, value_name = "FILE", default_value = "lbplan.state.json")]
+        state: PathBuf,
+    },
 }
 
 /// Output formats of `plan`.
@@ -194,6 +238,8 @@ fn run_buffered(command: Command) -> (String, i32) {
             (String::from_utf8_lossy(&out).into_owned(), code)
         }
         Command::Graph(args) => graph(args),
+        Command::Apply(args) => apply(args),
+        Command::State(cmd) => state(cmd),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Annotations { filter } => annotations(filter.as_deref()),
     }
@@ -313,6 +359,163 @@ fn graph(args: GraphArgs) -> (String, i32) {
         GraphFormat::Mermaid => graph::mermaid(&run.model),
     };
     (text, EXIT_OK)
+}
+
+fn apply(args: ApplyArgs) -> (String, i32) {
+    use crate::apply::{self, progress};
+    let (faults, crash) = match parse_faults(&args.sandbox_fault) {
+        Ok(f) => f,
+        Err(e) => return (format!("error: {e}\n"), EXIT_USAGE),
+    };
+    let opts = apply::ApplyOptions {
+        parallelism: usize::from(args.parallelism),
+        allow_destroy: args.allow_destroy,
+        retry: apply::Retry {
+            base: std::time::Duration::from_millis(args.retry_base_ms),
+            ..Default::default()
+        },
+        crash,
+    };
+    // Progress goes to stderr (a bar on a terminal), the result to stdout.
+    let stderr = std::io::stderr();
+    let bar;
+    let lines;
+    let sink: &dyn progress::Progress = if stderr.is_terminal() {
+        bar = progress::Bar::new(stderr);
+        &bar
+    } else {
+        lines = progress::Lines(std::sync::Mutex::new(stderr));
+        &lines
+    };
+    let outcome = apply::apply_file(&args.plan, &args.state, faults, &opts, sink);
+    let mut text = diagnostics::human(
+        &crate::source::SourceMap::new(),
+        &outcome.diagnostics,
+        Default::default(),
+    );
+    if outcome.diagnostics.is_empty() {
+        text.clear();
+    }
+    let failed = outcome.diagnostics.has_errors();
+    let a = outcome.applied;
+    let counts = format!(
+        "{} added, {} changed, {} destroyed{}",
+        a.added,
+        a.changed,
+        a.destroyed,
+        if a.retained > 0 {
+            format!(", {} retained", a.retained)
+        } else {
+            String::new()
+        }
+    );
+    if failed {
+        if outcome.state.is_some() {
+            text.push_str(&format!("Apply failed. Resources: {counts}.\n"));
+        }
+    } else if outcome.planned == 0 && !outcome.resumed {
+        text.push_str("No changes. The state already matches the plan.\n");
+    } else {
+        text.push_str(&format!("Apply complete! Resources: {counts}.\n"));
+    }
+    if let Some(s) = &outcome.state
+        && outcome.planned > 0
+    {
+        text.push_str(&format!(
+            "State: {} (serial {})\n",
+            args.state.display(),
+            s.serial
+        ));
+    }
+    let code = if outcome.io_failed {
+        EXIT_USAGE
+    } else if failed {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    };
+    (text, code)
+}
+
+/// Parses the hidden `--sandbox-fault` specs.
+fn parse_faults(
+    specs: &[String],
+) -> Result<(crate::apply::Faults, Option<crate::apply::CrashAt>), String> {
+    use crate::apply::{CrashAt, CrashPoint, Faults};
+    let mut faults = Faults::default();
+    let mut crash = None;
+    for spec in specs {
+        let bad = || format!("invalid --sandbox-fault `{spec}`");
+        let (kind, arg) = spec.split_once('=').ok_or_else(bad)?;
+        match kind {
+            "transient" => {
+                let (address, n) = arg.rsplit_once(':').ok_or_else(bad)?;
+                faults
+                    .transient
+                    .insert(address.to_string(), n.parse().map_err(|_| bad())?);
+            }
+            "permanent" => {
+                faults.permanent.insert(arg.to_string());
+            }
+            "crash" => {
+                let (k, point) = arg.split_once(':').unwrap_or((arg, "after-backend"));
+                let point = match point {
+                    "before" => CrashPoint::BeforeBackend,
+                    "after-backend" => CrashPoint::AfterBackend,
+                    "after-write" => CrashPoint::AfterStateWrite,
+                    _ => return Err(bad()),
+                };
+                crash = Some(CrashAt {
+                    action: k.parse().map_err(|_| bad())?,
+                    point,
+                    abort: true,
+                });
+            }
+            _ => return Err(bad()),
+        }
+    }
+    Ok((faults, crash))
+}
+
+fn state(cmd: StateCommand) -> (String, i32) {
+    let (path, address) = match &cmd {
+        StateCommand::List { state } => (state, None),
+        StateCommand::Show { address, state } => (state, Some(address.as_str())),
+    };
+    let state = match crate::plan::State::load(path) {
+        Ok(s) => s,
+        Err(e) => return (format!("error: {e}\n"), EXIT_USAGE),
+    };
+    match address {
+        None => {
+            let text: String = state
+                .resources
+                .iter()
+                .map(|r| format!("{}\n", r.address))
+                .collect();
+            (text, EXIT_OK)
+        }
+        Some(address) => match state.resource(address) {
+            Some(r) => (crate::render::state::show(r), EXIT_OK),
+            None => {
+                let hint = state
+                    .resources
+                    .iter()
+                    .map(|r| (strsim::jaro_winkler(&r.address, address), &r.address))
+                    .filter(|(score, _)| *score > 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, a)| format!("; did you mean `{a}`?"))
+                    .unwrap_or_default();
+                (
+                    format!(
+                        "error: no resource `{address}` in the state {}{hint}\n",
+                        path.display()
+                    ),
+                    EXIT_ERRORS,
+                )
+            }
+        },
+    }
 }
 
 fn explain(code: Option<&str>) -> (String, i32) {

@@ -4,6 +4,7 @@
 //! `source` → `manifest` → `check` (→ `ir` → `topology` → `model` → `plan`) → `render`.
 
 pub mod annotations;
+pub mod apply;
 pub mod check;
 pub mod cli;
 pub mod compile;

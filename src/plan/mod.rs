@@ -25,7 +25,7 @@ pub use contract::{
     PlanDocument, PlanDocumentRef, PlanFileError, PriorState, ResourceChange, ServiceOutputs,
     SourceRef,
 };
-pub use state::{State, StateError, StateResource};
+pub use state::{Applying, State, StateError, StateResource};
 
 use std::collections::HashSet;
 

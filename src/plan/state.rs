@@ -52,6 +52,27 @@ pub struct State {
     /// with different lineages are unrelated even if their serials agree.
     pub lineage: String,
     pub resources: Vec<StateResource>,
+    /// An apply in progress: present from the first action of an apply until its last, so
+    /// that an interrupted apply of the same plan resumes where it stopped. Written in the
+    /// same atomic write as the resources, so it never disagrees with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applying: Option<Applying>,
+    /// The simulated cloud of the executor's sandbox backend (its objects, by id). Opaque
+    /// here: only `apply::sandbox` reads it. Kept in the state file so that `plan` and
+    /// `apply` need nothing but this one file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<serde_json::Value>,
+}
+
+/// The progress of one apply, recorded in the state file itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applying {
+    /// The digest of the plan being applied; only the same plan may resume.
+    pub plan: String,
+    /// The serial of the state the plan was made against.
+    pub started_serial: u64,
+    /// Addresses whose action has completed, in completion order.
+    pub done: Vec<String>,
 }
 
 /// Why a state file cannot be used. Each variant names the file.
@@ -112,6 +133,8 @@ impl State {
             serial: 0,
             lineage: String::new(),
             resources: Vec::new(),
+            applying: None,
+            sandbox: None,
         }
     }
 
@@ -151,6 +174,52 @@ impl State {
             source,
         })?;
         Ok(state)
+    }
+
+    /// Writes the state so that a crash at any moment leaves either the old or the new
+    /// file, never a torn one: a temporary file beside it is written and fsynced, renamed
+    /// over the state, and the folder is fsynced so that the rename itself is durable.
+    pub fn write_atomic(&self, path: &Path) -> io::Result<()> {
+        use std::io::Write;
+        let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+        tmp_name.push(".tmp");
+        let tmp = path.with_file_name(tmp_name);
+        {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(self.to_json().as_bytes())?;
+            f.sync_all()?;
+        }
+        std::fs::rename(&tmp, path)?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        // Directories cannot be opened for fsync on every platform; the rename stands.
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// The recorded resource at `address`.
+    pub fn resource(&self, address: &str) -> Option<&StateResource> {
+        self.resources.iter().find(|r| r.address == address)
+    }
+
+    /// Records `r`, replacing the entry with its address, keeping resources sorted.
+    pub fn upsert(&mut self, r: StateResource) {
+        match self.resources.iter().position(|x| x.address == r.address) {
+            Some(i) => self.resources[i] = r,
+            None => {
+                self.resources.push(r);
+                self.resources.sort_by(|a, b| a.address.cmp(&b.address));
+            }
+        }
+    }
+
+    /// Forgets the resource at `address` (deleted or retained).
+    pub fn remove(&mut self, address: &str) {
+        self.resources.retain(|r| r.address != address);
     }
 
     /// Pretty JSON with a final newline, resources sorted by address.
@@ -218,6 +287,75 @@ impl State {
             serial,
             lineage: lineage.into(),
             resources,
+            applying: None,
+            sandbox: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(address: &str) -> StateResource {
+        StateResource {
+            address: address.to_string(),
+            kind: Kind::Listener,
+            provider: ProviderKind::AlibabaElb,
+            name: None,
+            owner: Owner::Controller,
+            attributes: IndexMap::new(),
+            depends_on: Vec::new(),
+            delete_policy: DeletePolicy::Delete,
+        }
+    }
+
+    #[test]
+    fn upsert_keeps_resources_sorted_and_replaces_by_address() {
+        let mut s = State::empty();
+        s.upsert(resource("b"));
+        s.upsert(resource("a"));
+        let mut changed = resource("b");
+        changed.name = Some("n".to_string());
+        s.upsert(changed);
+        let addresses: Vec<&str> = s.resources.iter().map(|r| r.address.as_str()).collect();
+        assert_eq!(addresses, ["a", "b"]);
+        assert_eq!(s.resource("b").and_then(|r| r.name.as_deref()), Some("n"));
+        s.remove("a");
+        assert!(s.resource("a").is_none());
+        assert_eq!(s.to_model().expect("model").len(), 1);
+    }
+
+    #[test]
+    fn the_apply_progress_and_the_sandbox_round_trip_and_older_files_still_read() {
+        let mut s = State::from_model(&Model::new(), 3, "l-1");
+        s.upsert(resource("a"));
+        s.applying = Some(Applying {
+            plan: "digest".to_string(),
+            started_serial: 2,
+            done: vec!["a".to_string()],
+        });
+        s.sandbox = Some(serde_json::json!({"objects": {}}));
+        let text = s.to_json();
+        assert_eq!(State::parse("s", &text).expect("reads back"), s);
+        // A state written before these fields existed has neither.
+        let old = "{\"version\":1,\"serial\":1,\"lineage\":\"x\",\"resources\":[]}";
+        let read = State::parse("s", old).expect("reads");
+        assert!(read.applying.is_none() && read.sandbox.is_none());
+        assert!(!State::empty().to_json().contains("applying"));
+    }
+
+    #[test]
+    fn write_atomic_replaces_the_file_and_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("lbplan-state-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("s.json");
+        let mut s = State::empty();
+        s.write_atomic(&path).expect("written");
+        s.serial = 9;
+        s.write_atomic(&path).expect("rewritten");
+        assert_eq!(State::load(&path).expect("loads").serial, 9);
+        assert!(!dir.join("s.json.tmp").exists());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -5,3 +5,4 @@ pub mod diagnostics;
 pub mod graph;
 pub mod plan_text;
 pub mod sarif;
+pub mod state;
