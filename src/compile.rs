@@ -276,3 +276,10 @@ fn plan_manifests(
         .collect();
     (Some(plan), desired, outputs)
 }
+
+mod comparison;
+
+pub use comparison::{DiffRequest, DiffRun, Side, diff};
+
+/// The diagnostic codes of `diff`.
+pub use comparison::codes as diff_codes;

@@ -3,5 +3,6 @@
 pub mod catalogue;
 pub mod diagnostics;
 pub mod graph;
+pub mod markdown;
 pub mod plan_text;
 pub mod sarif;
