@@ -27,6 +27,8 @@ const CASES: &[&str] = &[
     "annotation-typo",
     // Comments only: `No changes.`
     "comments-only",
+    // Kubernetes has no rename: the old Service's ELBs and EIPs go, new ones come.
+    "service-renamed",
 ];
 
 fn blessing() -> bool {
@@ -139,6 +141,21 @@ fn a_relabel_warns_at_the_head_label_and_destroys_one_region() {
         out.contains("Plan: 0 to add, 0 to change, 7 to destroy."),
         "{out}"
     );
+}
+
+#[test]
+fn a_rename_is_a_delete_and_a_create_with_a_note() {
+    root();
+    let (out, _) = run(case_args("service-renamed", DiffFormat::Text));
+    assert!(
+        out.contains("warning[LBP8005]: Service default/cube-svc is renamed to default/cube-web"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Plan: 14 to add, 0 to change, 14 to destroy."),
+        "{out}"
+    );
+    assert!(out.contains("Line:  tests/fixtures/diff/service-renamed/head/cube-web.yaml:6:9 (renamed from `cube-svc`)"), "{out}");
 }
 
 #[test]

@@ -176,7 +176,7 @@ pub fn diff(req: &DiffRequest) -> DiffRun {
                         })
                         .filter_map(|c| Some((c.address.clone(), causes.cause_site(&c.address)?)))
                         .collect();
-                    for d in renames(&base_manifests, &head.manifests, &mut plan) {
+                    for d in renames(&base_manifests, &head.manifests, &mut plan, &mut run.sites) {
                         diags.push(d);
                     }
                     run.plan = Some(plan);
@@ -315,8 +315,14 @@ fn load_balancers(manifests: &[Manifest]) -> BTreeMap<(String, String), (String,
 
 /// Services of BASE missing from HEAD whose pods a new HEAD Service of the same namespace
 /// selects: a rename, which Kubernetes knows only as a delete and a create. Each gets a
-/// warning at the new name, and a note on every change of the old and the new Service.
-fn renames(base: &[Manifest], head: &[Manifest], plan: &mut Plan) -> Vec<Diagnostic> {
+/// warning at the new name, a note on every change of the old and the new Service, and
+/// the new name as the head line that causes each removal of the old one.
+fn renames(
+    base: &[Manifest],
+    head: &[Manifest],
+    plan: &mut Plan,
+    sites: &mut BTreeMap<String, CauseSite>,
+) -> Vec<Diagnostic> {
     let before = load_balancers(base);
     let after = load_balancers(head);
     let mut found = Vec::new();
@@ -333,6 +339,9 @@ fn renames(base: &[Manifest], head: &[Manifest], plan: &mut Plan) -> Vec<Diagnos
         let note = format!(
             "Service {ns}/{old} is renamed to {ns}/{new}: a rename deletes the old load balancers and creates new ones, with new addresses"
         );
+        let keep = format!(
+            "keep the name `{old}` to keep the load balancers and their addresses, or update DNS and clients to the new addresses"
+        );
         let mut touched = false;
         for c in &mut plan.changes {
             let of = |svc: &str| {
@@ -343,13 +352,18 @@ fn renames(base: &[Manifest], head: &[Manifest], plan: &mut Plan) -> Vec<Diagnos
                 c.reasons.push(note.clone());
                 touched = true;
             }
+            if let (true, true, Some(name)) = (c.action.deletes(), of(old), &m.meta.name) {
+                sites.entry(c.address.clone()).or_insert_with(|| CauseSite {
+                    span: name.span,
+                    label: format!("renamed from `{old}`"),
+                    keep: Some(keep.clone()),
+                });
+            }
         }
         if !touched {
             continue;
         }
-        let mut d = Diagnostic::warning(codes::RENAMED, note.clone()).with_help(format!(
-            "keep the name `{old}` to keep the load balancers and their addresses, or update DNS and clients to the new addresses"
-        ));
+        let mut d = Diagnostic::warning(codes::RENAMED, note.clone()).with_help(keep);
         if let Some(name) = &m.meta.name {
             d = d.with_primary(name.span, format!("was `{old}` in the base"));
         }

@@ -52,8 +52,9 @@ pub fn render(view: &DiffView, template: Option<&str>) -> Result<String, String>
 /// `destructive` and `changes` (lists of changes, destructive ones first in `changes`),
 /// `diagnostics` (`severity`, `code`, `message`, `location`, `help`), `errors`, `warnings`,
 /// `base_errors`. A change has `address`, `kind`, `name`, `action`, `symbol`, `verb`,
-/// `destructive`, `cause`, `reasons`, `from`, `line` (`location`, `label`, `text`, or
-/// null), `help` and `block` (the Terraform-style block as a `diff` code block body).
+/// `destructive`, `cause` (the first reason), `notes` (the others), `reasons`, `from`,
+/// `line` (`location`, `label`, `text`, or null), `help` and `block` (the Terraform-style
+/// block as a `diff` code block body).
 pub fn context(view: &DiffView) -> Json {
     let changes: Vec<&Change> = view
         .plan
@@ -141,6 +142,7 @@ fn change(view: &DiffView, c: &Change) -> Json {
         "verb": verb,
         "destructive": c.destructive,
         "cause": c.reasons.first(),
+        "notes": c.reasons.iter().skip(1).collect::<Vec<_>>(),
         "reasons": c.reasons,
         "from": from,
         "line": line,
