@@ -428,3 +428,32 @@ fn missing_revisions_and_paths_are_diagnosed() {
     let _ = fs::remove_dir_all(&repo);
     let _ = fs::remove_dir_all(&outside);
 }
+
+/// Only HEAD's findings are the pull request's: errors already in BASE are counted in the
+/// comment but neither listed nor failing the run; errors HEAD brings exit 1.
+#[test]
+fn base_errors_are_counted_head_errors_fail() {
+    let root = root();
+    let dir = scratch("errors");
+    let clean = dir.join("clean");
+    let broken = dir.join("broken");
+    copy_yaml(&root.join("tests/fixtures/diff/comments-only/base"), &clean);
+    copy_yaml(
+        &root.join("tests/fixtures/diff/comments-only/base"),
+        &broken,
+    );
+    fs::write(
+        broken.join("extra.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n",
+    )
+    .unwrap();
+    let (clean, broken) = (clean.display().to_string(), broken.display().to_string());
+    let (out, code) = run(args(&broken, &clean, DiffFormat::Markdown));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("itself has errors (1)"), "{out}");
+    assert!(!out.contains("LBP1005"), "{out}");
+    let (out, code) = run(args(&clean, &broken, DiffFormat::Markdown));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("**error[LBP1005]**"), "{out}");
+    let _ = fs::remove_dir_all(dir);
+}

@@ -49,6 +49,9 @@ impl Side {
             if paths.is_empty() {
                 return Side::Paths(vec![arg.to_string()]);
             }
+            if arg == "." {
+                return Side::Paths(paths.to_vec());
+            }
             let base = Path::new(arg);
             return Side::Paths(
                 paths

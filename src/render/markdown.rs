@@ -15,7 +15,7 @@ use serde_json::{Value as Json, json};
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::plan::{Action, CauseSite, Change, Plan};
-use crate::render::plan_text::{change_block, source_line};
+use crate::render::plan_text::{change_block, source_line, warning_help};
 use crate::source::SourceMap;
 
 /// The template used without `--template`.
@@ -51,7 +51,7 @@ pub fn render(view: &DiffView, template: Option<&str>) -> Result<String, String>
 /// `planned`, `has_changes`, `summary` {`add`, `change`, `destroy`, `retain`},
 /// `destructive` and `changes` (lists of changes, destructive ones first in `changes`),
 /// `diagnostics` (`severity`, `code`, `message`, `location`, `help`), `errors`, `warnings`,
-/// `base_errors`. A change has `address`, `kind`, `name`, `action`, `symbol`, `verb`,
+/// `counts` ("1 error, 2 warnings"), `base_errors`. A change has `address`, `kind`, `name`, `action`, `symbol`, `verb`,
 /// `destructive`, `cause` (the first reason), `notes` (the others), `reasons`, `from`,
 /// `line` (`location`, `label`, `text`, or null), `help` and `block` (the Terraform-style
 /// block as a `diff` code block body).
@@ -97,8 +97,15 @@ pub fn context(view: &DiffView) -> Json {
         "diagnostics": diagnostics,
         "errors": all.count(Severity::Error),
         "warnings": all.count(Severity::Warning),
+        "counts": counts(all.count(Severity::Error), all.count(Severity::Warning)),
         "base_errors": view.base_errors,
     })
+}
+
+/// "1 error, 2 warnings", for headings.
+fn counts(errors: usize, warnings: usize) -> String {
+    let word = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", word(errors, "error"), word(warnings, "warning"))
 }
 
 /// The same changes the text plan shows: no-ops only when they hide a manifest edit.
@@ -128,11 +135,7 @@ fn change(view: &DiffView, c: &Change) -> Json {
             "text": source_line(view.sources, s.span).trim(),
         })
     });
-    let help = site.and_then(|s| s.keep.clone()).unwrap_or_else(|| {
-        "to keep it, revert the manifest change above before the controller reconciles; a \
-         deleted object cannot be restored, and one created again gets a new id"
-            .to_string()
-    });
+    let help = warning_help(c, site);
     json!({
         "address": c.address,
         "kind": c.kind.as_str(),

@@ -614,22 +614,28 @@ impl Renderer {
                 source_line(sources, site.span).trim_end()
             ));
         }
-        let help = if let Some(keep) = site.and_then(|s| s.keep.clone()) {
-            keep
-        } else if c.action == Action::Replace && !c.replace_paths.is_empty() {
-            let paths: Vec<String> = c.replace_paths.iter().map(|p| format!("`{p}`")).collect();
-            format!(
-                "to keep the existing object, leave {} at the prior value; a replacement is a \
-                 new object with a new id",
-                paths.join(", ")
-            )
-        } else {
-            "to keep it, revert the manifest change above before the controller reconciles; a \
-             deleted object cannot be restored, and one created again gets a new id"
-                .to_string()
-        };
+        let help = warning_help(c, site);
         lines.extend(wrap("Help:  ", &help, width));
         lines
+    }
+}
+
+/// The help line of a destructive change: the provider's way to keep the object when it
+/// knows one, else what a replacement or a deletion asks of the reader.
+pub fn warning_help(c: &Change, site: Option<&CauseSite>) -> String {
+    if let Some(keep) = site.and_then(|s| s.keep.clone()) {
+        keep
+    } else if c.action == Action::Replace && !c.replace_paths.is_empty() {
+        let paths: Vec<String> = c.replace_paths.iter().map(|p| format!("`{p}`")).collect();
+        format!(
+            "to keep the existing object, leave {} at the prior value; a replacement is a \
+             new object with a new id",
+            paths.join(", ")
+        )
+    } else {
+        "to keep it, revert the manifest change above before the controller reconciles; a \
+         deleted object cannot be restored, and one created again gets a new id"
+            .to_string()
     }
 }
 
