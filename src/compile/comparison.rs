@@ -374,3 +374,54 @@ fn renames(
     }
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn existing_paths_are_folders_anything_else_a_revision() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let deploy = ["edge-elb-auto".to_string()];
+        assert_eq!(
+            Side::classify("examples", &[], dir),
+            Side::Paths(vec!["examples".into()])
+        );
+        assert_eq!(
+            Side::classify("examples", &deploy, dir),
+            Side::Paths(vec!["examples/edge-elb-auto".into()])
+        );
+        assert_eq!(
+            Side::classify(".", &deploy, dir),
+            Side::Paths(vec!["edge-elb-auto".into()])
+        );
+        assert_eq!(
+            Side::classify("origin/main", &deploy, dir),
+            Side::Git {
+                rev: "origin/main".into(),
+                paths: deploy.to_vec()
+            }
+        );
+        assert_eq!(Side::classify("HEAD~1", &[], dir).label(), "HEAD~1");
+    }
+
+    #[test]
+    fn git_failures_become_coded_diagnostics_without_a_span() {
+        let d = git_diagnostic(&GitError::UnknownRevision { rev: "nope".into() });
+        assert_eq!(
+            (d.code, d.path.as_deref()),
+            (codes::UNKNOWN_REVISION, Some("nope"))
+        );
+        let d = git_diagnostic(&GitError::PathNotInRevision {
+            rev: "HEAD".into(),
+            path: "k8s".into(),
+        });
+        assert_eq!(
+            (d.code, d.path.as_deref()),
+            (codes::PATH_NOT_IN_REVISION, Some("HEAD:k8s"))
+        );
+        let d = git_diagnostic(&GitError::NotARepository { dir: "/x".into() });
+        assert_eq!(d.code, codes::GIT_UNAVAILABLE);
+        assert!(d.help.is_some() && d.primary().is_none());
+    }
+}

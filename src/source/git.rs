@@ -4,7 +4,7 @@
 //! is listed with `git ls-tree -r -z -l` and the blobs are streamed through one
 //! `git cat-file --batch`, so the working tree is never touched.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -176,20 +176,16 @@ fn cat_blobs(dir: &Path, oids: &[&str]) -> Result<Vec<Vec<u8>>, GitError> {
     let request: String = oids.iter().map(|o| format!("{o}\n")).collect();
     let mut stdin = child.stdin.take().ok_or_else(|| failed("cat-file", b""))?;
     // Written from a thread: git answers while we ask, and a full pipe would block both.
+    // `wait_with_output` drains stdout and stderr together, so neither pipe can fill up.
     let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-    let mut stdout = Vec::new();
-    if let Some(mut out) = child.stdout.take() {
-        out.read_to_end(&mut stdout)
-            .map_err(|e| failed("cat-file", e.to_string().as_bytes()))?;
-    }
-    let status = child
+    let out = child
         .wait_with_output()
         .map_err(|e| failed("cat-file", e.to_string().as_bytes()))?;
     let _ = writer.join();
-    if !status.status.success() {
-        return Err(failed("cat-file", &status.stderr));
+    if !out.status.success() {
+        return Err(failed("cat-file", &out.stderr));
     }
-    parse_batch(&stdout, oids.len()).ok_or_else(|| failed("cat-file", b"unexpected output"))
+    parse_batch(&out.stdout, oids.len()).ok_or_else(|| failed("cat-file", b"unexpected output"))
 }
 
 /// `<oid> blob <size>\n<content>\n`, `count` times.
