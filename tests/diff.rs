@@ -227,6 +227,11 @@ fn a_custom_template_replaces_the_shipped_one_and_is_strict() {
     let (out, code) = run(a);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("destroyed"), "{out}");
+    let mut a = case_args("relabel", DiffFormat::Markdown);
+    a.template = Some(dir.join("missing.hbs"));
+    let (out, code) = run(a);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.starts_with("error: cannot read the template"), "{out}");
     let _ = fs::remove_dir_all(dir);
     let _ = root;
 }
@@ -313,6 +318,7 @@ fn git_revisions_are_read_without_a_checkout() {
     for (format, file) in [
         ("text", "diff.txt"),
         ("markdown", "diff.md"),
+        ("json", "diff.json"),
         ("sarif", "diff.sarif.json"),
     ] {
         let (out, code) = lbplan(
