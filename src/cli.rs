@@ -8,8 +8,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::compile;
+use crate::diag::Severity;
 use crate::diag::codes;
-use crate::render::{diagnostics, graph, plan_text, sarif};
+use crate::plan;
+use crate::render::{diagnostics, graph, markdown, plan_text, sarif};
 use crate::source::LoadOptions;
 use crate::source::load::DEFAULT_MAX_FILE_SIZE;
 
@@ -44,6 +46,8 @@ pub enum Command {
     /// Inspect the state the executor wrote.
     #[command(subcommand)]
     State(StateCommand),
+    /// Plan the change from BASE to HEAD (folders or git revisions): what merging does.
+    Diff(DiffArgs),
     /// List the annotations lbplan knows (every provider), or describe the matching ones.
     Annotations {
         /// Show only keys containing this text (e.g. `elb.`, `zone-maps`, `listen-ports`).
@@ -177,6 +181,68 @@ pub struct GraphArgs {
 /// Exit status of `plan --detailed-exitcode` when the plan changes something.
 pub const EXIT_CHANGES: i32 = 2;
 
+/// Exit status of `diff --fail-on …` when the plan contains such an action.
+pub const EXIT_FAIL_ON: i32 = 3;
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The base: a folder or file, else a git revision (`origin/main`, a commit id).
+    pub base: String,
+    /// The head: a folder or file, else a git revision (`HEAD`).
+    pub head: String,
+    /// Limit both sides to these paths (git pathspecs relative to the current folder, or
+    /// paths inside BASE and HEAD when they are folders).
+    #[arg(last = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// A Handlebars template for `--format markdown` instead of the shipped one (strict
+    /// mode: a field the data lacks is an error).
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    /// Exit 0 when nothing changes, 2 when something does, 1 on errors.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Exit 3 when the plan destroys something, replaces something, or has any warning
+    /// (repeat or comma-separate to combine).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub fail_on: Vec<FailOn>,
+    /// A ClusterProfile file (SPEC §1), read into both sides.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<String>,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Refuse any single input larger than this many bytes.
+    #[arg(long, default_value_t = DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Terraform-style text with a `Warning:` block per destruction.
+    Text,
+    /// A pull-request comment (Handlebars template).
+    Markdown,
+    /// The plan contract of SPEC §7.
+    Json,
+    /// SARIF 2.1.0: diagnostics and destructive changes, located on HEAD's files.
+    Sarif,
+}
+
+/// What makes `diff --fail-on` exit 3.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    /// Anything is destroyed (a delete, or the delete half of a replacement).
+    Destroy,
+    /// Anything is replaced.
+    Replace,
+    /// Any warning: a destructive change, or a warning diagnostic.
+    Warning,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum Format {
     Human,
@@ -240,6 +306,7 @@ fn run_buffered(command: Command) -> (String, i32) {
         Command::Graph(args) => graph(args),
         Command::Apply(args) => apply(args),
         Command::State(cmd) => state(cmd),
+        Command::Diff(args) => diff(args),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Annotations { filter } => annotations(filter.as_deref()),
     }
@@ -335,6 +402,122 @@ fn plan_text(run: &compile::PlanRun, color: bool) -> String {
             text
         }
         // No plan: the diagnostics say why.
+        None => diagnostics::human(&run.sources, &run.diagnostics, human),
+    }
+}
+
+fn diff(args: DiffArgs) -> (String, i32) {
+    let dir = PathBuf::from(".");
+    let request = compile::DiffRequest {
+        base: compile::Side::classify(&args.base, &args.paths, &dir),
+        head: compile::Side::classify(&args.head, &args.paths, &dir),
+        profile: args.profile.clone(),
+        dir,
+        load: LoadOptions {
+            max_file_size: args.max_file_size,
+        },
+    };
+    let template = match args.template.as_ref().map(std::fs::read_to_string) {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(e)) => {
+            let path = args.template.as_ref().map(|p| p.display().to_string());
+            return (
+                format!(
+                    "error: cannot read the template {}: {e}\n",
+                    path.unwrap_or_default()
+                ),
+                EXIT_USAGE,
+            );
+        }
+    };
+    let run = compile::diff(&request);
+    let text = match args.format {
+        DiffFormat::Text => diff_text(&run, use_color(args.color)),
+        DiffFormat::Json => run.document().to_json(),
+        DiffFormat::Sarif => {
+            let prefix = match &request.base {
+                compile::Side::Git { rev, .. } => Some(format!("{rev}:")),
+                compile::Side::Paths(_) => None,
+            };
+            sarif::sarif_with_plan(
+                &run.sources,
+                &run.diagnostics,
+                run.plan.as_ref(),
+                &run.sites,
+                prefix.as_deref(),
+            )
+        }
+        DiffFormat::Markdown => {
+            let view = markdown::DiffView {
+                sources: &run.sources,
+                plan: run.plan.as_ref(),
+                diagnostics: &run.diagnostics,
+                sites: &run.sites,
+                base: &run.base_label,
+                head: &run.head_label,
+                base_errors: run.base_errors,
+            };
+            match markdown::render(&view, template.as_deref()) {
+                Ok(t) => t,
+                Err(e) => {
+                    return (
+                        format!("error: in the Markdown template: {e}\n"),
+                        EXIT_USAGE,
+                    );
+                }
+            }
+        }
+    };
+    (text, diff_exit_code(&run, &args))
+}
+
+/// Terraform's `-detailed-exitcode` plus the merge gates of `--fail-on`: usage or I/O
+/// failure 2, errors 1, a gate 3, changes 2 (only with `--detailed-exitcode`), else 0.
+fn diff_exit_code(run: &compile::DiffRun, args: &DiffArgs) -> i32 {
+    if run.io_failed {
+        return EXIT_USAGE;
+    }
+    let Some(plan) = run.plan.as_ref() else {
+        return EXIT_ERRORS;
+    };
+    if run.diagnostics.has_errors() {
+        return EXIT_ERRORS;
+    }
+    let gate = |f: &FailOn| match f {
+        FailOn::Destroy => plan.summary.destroy > 0,
+        FailOn::Replace => plan
+            .changes
+            .iter()
+            .any(|c| c.action == plan::Action::Replace),
+        FailOn::Warning => {
+            plan.changes.iter().any(|c| c.destructive)
+                || !plan.warnings.is_empty()
+                || run.diagnostics.count(Severity::Warning) > 0
+        }
+    };
+    if args.fail_on.iter().any(gate) {
+        EXIT_FAIL_ON
+    } else if args.detailed_exitcode && plan.has_changes() {
+        EXIT_CHANGES
+    } else {
+        EXIT_OK
+    }
+}
+
+fn diff_text(run: &compile::DiffRun, color: bool) -> String {
+    let human = diagnostics::HumanOptions {
+        color,
+        ..Default::default()
+    };
+    match &run.plan {
+        Some(plan) => {
+            let opts = plan_text::PlanTextOptions {
+                color,
+                width: human.width,
+            };
+            plan_text::render_with_sites(&run.sources, plan, &run.diagnostics, opts, &run.sites)
+        }
         None => diagnostics::human(&run.sources, &run.diagnostics, human),
     }
 }

@@ -330,3 +330,10 @@ fn plan_manifests(
         .collect();
     (Some(plan), kept, outputs)
 }
+
+mod comparison;
+
+pub use comparison::{DiffRequest, DiffRun, Side, diff};
+
+/// The diagnostic codes of `diff`.
+pub use comparison::codes as diff_codes;

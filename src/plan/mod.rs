@@ -108,6 +108,24 @@ impl Action {
 pub trait Causes {
     fn why_absent(&self, address: &str) -> Option<String>;
     fn why_present(&self, address: &str) -> Option<String>;
+    /// The manifest line (on the side being planned) whose edit makes `address` disappear,
+    /// and how to keep the object: a reviewer of a pull request must see which line of it
+    /// deletes a load balancer. `None` when no line of the current manifests is to blame
+    /// (the object that produced it was deleted) or the provider does not know.
+    fn cause_site(&self, _address: &str) -> Option<CauseSite> {
+        None
+    }
+}
+
+/// A line of the current manifests that causes a removal, with the provider's advice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CauseSite {
+    /// The value to point at (a NodePool label, a selector annotation, `spec.type`…).
+    pub span: Span,
+    /// What that line does, for a label under the code excerpt.
+    pub label: String,
+    /// How to keep the object (revert the edit, switch to a self-managed ELB, …).
+    pub keep: Option<String>,
 }
 
 /// No provider knowledge: every reason is the engine's default.

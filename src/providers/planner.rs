@@ -90,6 +90,9 @@ impl Causes for Chain {
     fn why_present(&self, address: &str) -> Option<String> {
         self.0.iter().find_map(|c| c.why_present(address))
     }
+    fn cause_site(&self, address: &str) -> Option<crate::plan::CauseSite> {
+        self.0.iter().find_map(|c| c.cause_site(address))
+    }
 }
 
 /// The [`Causes`] of every provider, for diffing against `prior`.

@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod diagnostics;
 pub mod graph;
+pub mod markdown;
 pub mod plan_text;
 pub mod sarif;
 pub mod state;

@@ -25,11 +25,13 @@
 //! diagnostics), so two renders of one plan are byte-identical; with `color: false` it
 //! contains no escape codes.
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
 
 use crate::diag::Diagnostics;
 use crate::model::Value;
-use crate::plan::{Action, Change, Plan};
+use crate::plan::{Action, CauseSite, Change, Plan};
 use crate::render::diagnostics::{HumanOptions, human_reports};
 use crate::source::SourceMap;
 
@@ -87,6 +89,19 @@ pub fn render(
     diags: &Diagnostics,
     opts: PlanTextOptions,
 ) -> String {
+    render_with_sites(sources, plan, diags, opts, &BTreeMap::new())
+}
+
+/// [`render`] where each `Warning:` block also shows the manifest line that causes the
+/// removal and the provider's way to keep the object (`sites`, by address): `lbplan diff`
+/// points at the pull request's line.
+pub fn render_with_sites(
+    sources: &SourceMap,
+    plan: &Plan,
+    diags: &Diagnostics,
+    opts: PlanTextOptions,
+    sites: &BTreeMap<String, CauseSite>,
+) -> String {
     let r = Renderer {
         paint: Paint(opts.color),
     };
@@ -108,7 +123,7 @@ pub fn render(
         out.push(String::new());
     }
     for c in plan.changes.iter().filter(|c| c.destructive) {
-        out.extend(r.warning(sources, c, opts.width));
+        out.extend(r.warning(sources, c, sites.get(&c.address), opts.width));
         out.push(String::new());
     }
     let mut text: String = out.iter().map(|l| format!("{l}\n")).collect();
@@ -514,6 +529,9 @@ impl Renderer {
                 lines.push(format!("{}]", pad(indent + 2)));
                 lines
             }
+            (Value::String(x), Value::String(y)) if x.contains('\n') || y.contains('\n') => {
+                self.text_diff(x, y, indent)
+            }
             _ => {
                 let mut lines = self.value(b, '-', indent);
                 let mut new = self.value(a, '+', indent).into_iter();
@@ -527,10 +545,34 @@ impl Renderer {
         }
     }
 
+    /// A multi-line string changed: Terraform's heredoc with a line diff (by `similar`),
+    /// so that one edited line of a long value does not show as two whole blobs.
+    fn text_diff(&self, old: &str, new: &str, indent: usize) -> Vec<String> {
+        let mut lines = vec!["<<-EOT".to_string()];
+        let diff = similar::TextDiff::from_lines(old, new);
+        for change in diff.iter_all_changes() {
+            let sym = match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => ' ',
+            };
+            let text = change.value().trim_end_matches('\n');
+            lines.push(format!("{}{} {text}", pad(indent + 2), self.sym(sym)));
+        }
+        lines.push(format!("{}EOT", pad(indent + 4)));
+        lines
+    }
+
     /// `Warning: <address> (<name>) will be destroyed`, then the cause (every reason of the
     /// change: providers put the manifest change and their way out there), where it comes
     /// from, and a generic help line.
-    fn warning(&self, sources: &SourceMap, c: &Change, width: usize) -> Vec<String> {
+    fn warning(
+        &self,
+        sources: &SourceMap,
+        c: &Change,
+        site: Option<&CauseSite>,
+        width: usize,
+    ) -> Vec<String> {
         let name = c
             .name
             .as_ref()
@@ -559,21 +601,63 @@ impl Renderer {
             let (file, line, col) = sources.location(*span);
             lines.extend(wrap("From:  ", &format!("{file}:{line}:{col}"), width));
         }
-        let help = if c.action == Action::Replace && !c.replace_paths.is_empty() {
-            let paths: Vec<String> = c.replace_paths.iter().map(|p| format!("`{p}`")).collect();
-            format!(
-                "to keep the existing object, leave {} at the prior value; a replacement is a \
-                 new object with a new id",
-                paths.join(", ")
-            )
-        } else {
-            "to keep it, revert the manifest change above before the controller reconciles; a \
-             deleted object cannot be restored, and one created again gets a new id"
-                .to_string()
-        };
+        if let Some(site) = site {
+            let (file, line, col) = sources.location(site.span);
+            lines.extend(wrap(
+                "Line:  ",
+                &format!("{file}:{line}:{col} ({})", site.label),
+                width,
+            ));
+            lines.push(format!(
+                "{}{line} | {}",
+                pad(9),
+                source_line(sources, site.span).trim_end()
+            ));
+        }
+        let help = warning_help(c, site);
         lines.extend(wrap("Help:  ", &help, width));
         lines
     }
+}
+
+/// The help line of a destructive change: the provider's way to keep the object when it
+/// knows one, else what a replacement or a deletion asks of the reader.
+pub fn warning_help(c: &Change, site: Option<&CauseSite>) -> String {
+    if let Some(keep) = site.and_then(|s| s.keep.clone()) {
+        keep
+    } else if c.action == Action::Replace && !c.replace_paths.is_empty() {
+        let paths: Vec<String> = c.replace_paths.iter().map(|p| format!("`{p}`")).collect();
+        format!(
+            "to keep the existing object, leave {} at the prior value; a replacement is a \
+             new object with a new id",
+            paths.join(", ")
+        )
+    } else {
+        "to keep it, revert the manifest change above before the controller reconciles; a \
+         deleted object cannot be restored, and one created again gets a new id"
+            .to_string()
+    }
+}
+
+/// The whole line a span starts on, for an excerpt under a warning.
+pub fn source_line(sources: &SourceMap, span: crate::source::Span) -> String {
+    let f = sources.get(span.file);
+    let start = f.text[..(span.start as usize).min(f.text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    f.text[start..].lines().next().unwrap_or("").to_string()
+}
+
+/// One change as its plan block (no colour), for renderers that show changes one by one
+/// (the Markdown PR comment's collapsible details).
+pub fn change_block(sources: &SourceMap, c: &Change) -> String {
+    let r = Renderer {
+        paint: Paint(false),
+    };
+    r.block(sources, c)
+        .into_iter()
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// Appends Terraform's `-> null` to the last line of a removed value.

@@ -36,11 +36,23 @@ pub struct Loaded {
 /// Reads every input named on the command line. `-` is standard input.
 pub fn load_inputs(inputs: &[String], opts: &LoadOptions, diags: &mut Diagnostics) -> Loaded {
     let mut loaded = Loaded::default();
+    load_inputs_into(&mut loaded, inputs, opts, diags);
+    loaded
+}
+
+/// [`load_inputs`] onto an existing load, whose files keep their ids: `diff` reads the
+/// base and the head into one source map so that spans of either side stay valid.
+pub fn load_inputs_into(
+    loaded: &mut Loaded,
+    inputs: &[String],
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) {
     for input in inputs {
         if input == "-" {
             let stdin = std::io::stdin();
             let bytes = read_limited(stdin.lock(), opts.max_file_size);
-            add_bytes(&mut loaded, "<stdin>", bytes, opts, diags);
+            add_bytes(loaded, "<stdin>", bytes, opts, diags);
             continue;
         }
         let path = Path::new(input);
@@ -61,20 +73,19 @@ pub fn load_inputs(inputs: &[String], opts: &LoadOptions, diags: &mut Diagnostic
                     );
                 }
                 for f in files {
-                    read_file(&mut loaded, &f, opts, diags);
+                    read_file(loaded, &f, opts, diags);
                 }
             }
-            Ok(_) => read_file(&mut loaded, path, opts, diags),
+            Ok(_) => read_file(loaded, path, opts, diags),
         }
     }
-    report_empty_input(&mut loaded, inputs, diags);
-    loaded
+    report_empty_input(loaded, inputs, diags);
 }
 
 /// Checking nothing must not pass silently: an empty stdin (a `helm template` that
 /// rendered nothing) or comment-only files are a usage error, unless something else was
 /// already reported.
-fn report_empty_input(loaded: &mut Loaded, inputs: &[String], diags: &mut Diagnostics) {
+pub fn report_empty_input(loaded: &mut Loaded, inputs: &[String], diags: &mut Diagnostics) {
     let has_object = loaded.documents.iter().any(|d| {
         d.root
             .as_ref()
@@ -157,6 +168,18 @@ fn read_file(loaded: &mut Loaded, path: &Path, opts: &LoadOptions, diags: &mut D
     let name = path.display().to_string();
     let bytes = std::fs::File::open(path).and_then(|f| read_limited(f, opts.max_file_size));
     add_bytes(loaded, &name, bytes, opts, diags);
+}
+
+/// Adds bytes read elsewhere (a git blob) with the same checks as a file: size limit,
+/// UTF-8, NUL bytes.
+pub fn add_blob(
+    loaded: &mut Loaded,
+    name: &str,
+    bytes: Vec<u8>,
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) {
+    add_bytes(loaded, name, Ok(bytes), opts, diags);
 }
 
 fn add_bytes(

@@ -3,6 +3,7 @@
 //! Every later stage points at input through [`Span`] (file + byte range), so this module
 //! owns the only mapping from bytes to the `line:column` a user sees.
 
+pub mod git;
 pub mod load;
 pub mod node;
 pub mod offsets;

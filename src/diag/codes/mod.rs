@@ -3,12 +3,15 @@
 //! Codes are public contract: CI systems filter on them, so a code is never reused for a
 //! different finding. Ranges: `LBP1xxx` input and decoding errors, `LBP2xxx` semantic
 //! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP50xx` plan
-//! findings, `LBP60xx` findings of the `ir` and `topology` stages (reported when a plan is built),
-//! `LBP70xx` findings of the ACK Edge ELB provider, `LBP90xx` findings of the executor (`apply`).
+//! findings, `LBP60xx` findings of the `ir` and `topology` stages (reported when a plan is
+//! built), `LBP70xx` the ACK Edge ELB provider, `LBP71xx` Alibaba CLB/NLB, `LBP72xx` Huawei
+//! CCE, `LBP73xx` the ALB multi-cluster gateway, `LBP80xx` `lbplan diff`, `LBP81xx` the
+//! Terraform renderer, `LBP90xx` the executor (`apply`).
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
 mod annotations;
 mod apply;
+mod diff;
 mod elb;
 mod input;
 mod kube;
@@ -37,6 +40,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(topology::CODES)
         .chain(elb::CODES)
         .chain(apply::CODES)
+        .chain(diff::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

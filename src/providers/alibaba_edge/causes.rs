@@ -11,8 +11,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{NODEPOOL_SELECTOR, Route, ServiceType};
 use crate::model::{Model, Value};
-use crate::plan::Causes;
+use crate::plan::{CauseSite, Causes};
+use crate::source::Span;
 use crate::topology::Resolved;
+
+/// The Service annotation that makes ELBs self-managed (retained on deletion).
+const MANAGED_BY_USER: &str =
+    "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user";
 
 /// What the current manifests say about one Service.
 #[derive(Debug, Clone)]
@@ -24,6 +29,15 @@ struct ServiceFacts {
     fans_out: bool,
     /// Ports as `<proto>-<port>` (the listener address suffix).
     ports: BTreeSet<String>,
+    /// The selector annotation's value, `spec.type` and `metadata.name`, to point at.
+    selector_span: Option<Span>,
+    type_span: Option<Span>,
+    name_span: Option<Span>,
+    /// `spec.ports`, or the Service when it has none.
+    ports_span: Option<Span>,
+    /// `managed-by-user: "true"`: the user brings the ELBs, the controller makes no EIP.
+    self_managed: bool,
+    managed_span: Option<Span>,
 }
 
 /// What the current manifests say about one NodePool.
@@ -31,6 +45,10 @@ struct ServiceFacts {
 struct PoolFacts {
     labels: String,
     deleting: bool,
+    /// Each label's value span, by key.
+    label_spans: BTreeMap<String, Span>,
+    /// `metadata.deletionTimestamp`, else `metadata.name`.
+    site: Option<Span>,
 }
 
 /// The provider's [`Causes`] for ECM ELB resources.
@@ -75,6 +93,31 @@ impl ElbCauses {
                             .map(str::to_string),
                         fans_out: matches!(s.route, Route::PoolServices { .. }),
                         ports,
+                        selector_span: s
+                            .obj
+                            .manifest
+                            .meta
+                            .annotations
+                            .get(NODEPOOL_SELECTOR)
+                            .map(|e| e.value.span),
+                        type_span: s.type_.span,
+                        name_span: s.obj.manifest.meta.name.as_ref().map(|n| n.span),
+                        ports_span: s.ports.iter().map(|p| p.port.span).reduce(Span::join).or(s
+                            .obj
+                            .manifest
+                            .meta
+                            .name
+                            .as_ref()
+                            .map(|n| n.span)),
+                        self_managed: s.obj.manifest.meta.annotation(MANAGED_BY_USER)
+                            == Some("true"),
+                        managed_span: s
+                            .obj
+                            .manifest
+                            .meta
+                            .annotations
+                            .get(MANAGED_BY_USER)
+                            .map(|e| e.value.span),
                     },
                 );
             }
@@ -89,6 +132,18 @@ impl ElbCauses {
                     PoolFacts {
                         labels: format!("{{{}}}", labels.join(", ")),
                         deleting: p.manifest.meta.deletion_timestamp.is_some(),
+                        label_spans: p
+                            .labels()
+                            .values()
+                            .map(|e| (e.key.value.clone(), e.value.span))
+                            .collect(),
+                        site: p
+                            .manifest
+                            .meta
+                            .deletion_timestamp
+                            .as_ref()
+                            .or(p.manifest.meta.name.as_ref())
+                            .map(|n| n.span),
                     },
                 );
             }
@@ -189,6 +244,93 @@ impl Causes for ElbCauses {
         match kind.as_str() {
             "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => Some(
                 format!("port {tail} was removed from spec.ports of Service {ns}/{svc}"),
+            ),
+            "eip" | "eip_binding" if facts.self_managed => Some(format!(
+                "Service {ns}/{svc} is now self-managed (`{MANAGED_BY_USER}: \"true\"`): the controller no longer keeps an EIP for NodePool {pool}"
+            )),
+            _ => None,
+        }
+    }
+
+    /// Follows [`Causes::why_absent`] branch by branch, pointing at the value whose edit
+    /// is the cause (seed 000, "Important": deleting the Service or its pools, or updating
+    /// the selector or the pool labels, deletes the ELBs and EIPs).
+    fn cause_site(&self, address: &str) -> Option<CauseSite> {
+        let (kind, ns, svc, pool, tail) = self.parse(address)?;
+        let facts = self.services.get(&(ns.clone(), svc.clone()))?;
+        let self_managed = format!(
+            "or make the Service self-managed (`{MANAGED_BY_USER}: \"true\"` with existing ELB ids), whose ELBs the controller retains"
+        );
+        let site = |span: Option<Span>, label: String, keep: String| {
+            span.map(|span| CauseSite {
+                span,
+                label,
+                keep: Some(keep),
+            })
+        };
+        if facts.type_ != ServiceType::LoadBalancer {
+            return site(
+                facts.type_span.or(facts.name_span),
+                format!("no longer type LoadBalancer: every ELB of {ns}/{svc} goes"),
+                "to keep them, keep `type: LoadBalancer`".to_string(),
+            );
+        }
+        if !facts.fans_out {
+            return site(
+                facts.name_span,
+                format!("{ns}/{svc} no longer selects node pools"),
+                format!(
+                    "to keep them, keep `{NODEPOOL_SELECTOR}` and `loadBalancerClass: alibabacloud.com/elb`"
+                ),
+            );
+        }
+        let p = self.pools.get(&pool)?;
+        if p.deleting {
+            return site(
+                p.site,
+                format!("NodePool {pool} is being deleted"),
+                format!("to keep it, keep NodePool {pool}, {self_managed}"),
+            );
+        }
+        let key = (ns.clone(), svc.clone(), pool.clone());
+        if !self.matched.contains(&key) {
+            let current = facts.selector.clone().unwrap_or_default();
+            let selector_changed = self
+                .prior_selectors
+                .get(&key)
+                .is_some_and(|before| *before != current);
+            if selector_changed {
+                return site(
+                    facts.selector_span,
+                    format!("NodePool {pool} no longer matches this selector"),
+                    format!("to keep it, keep NodePool {pool} in the selector, {self_managed}"),
+                );
+            }
+            let label = p
+                .label_spans
+                .iter()
+                .find(|(k, _)| current.contains(k.as_str()))
+                .map(|(_, span)| *span);
+            return site(
+                label.or(p.site),
+                format!("NodePool {pool} no longer matches selector `{current}`"),
+                format!(
+                    "to keep it, restore the label the selector `{current}` matches on NodePool {pool}, {self_managed}"
+                ),
+            );
+        }
+        match kind.as_str() {
+            "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => site(
+                facts.ports_span,
+                format!("port {tail} is no longer listed"),
+                format!("to keep the listener, keep port {tail} in spec.ports"),
+            ),
+            "eip" | "eip_binding" if facts.self_managed => site(
+                facts.managed_span,
+                "self-managed: the controller no longer keeps an EIP".to_string(),
+                format!(
+                    "to keep the EIP and its address, bind it to the self-managed ELB of NodePool {pool} in the console before merging, or stay auto-managed"
+                ),
             ),
             _ => None,
         }

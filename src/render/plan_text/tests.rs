@@ -614,3 +614,55 @@ fn warning_prose_wraps_at_the_width_without_breaking_words() {
     assert!(lines.len() > 1);
     assert!(lines.iter().skip(1).all(|l| l.starts_with("         word")));
 }
+
+/// A multi-line string (a JSON annotation copied into an attribute) changes line by line,
+/// as a heredoc, so one edited line does not show as two whole blobs (issue 4, `similar`).
+#[test]
+fn multi_line_strings_diff_line_by_line() {
+    let r = Renderer {
+        paint: Paint(false),
+    };
+    let before = Value::from("{\n  \"a\": 1,\n  \"b\": 2\n}\n");
+    let after = Value::from("{\n  \"a\": 1,\n  \"b\": 3\n}\n");
+    assert_eq!(
+        r.diff(&before, &after, 6),
+        vec![
+            "<<-EOT",
+            "          {",
+            "            \"a\": 1,",
+            "        -   \"b\": 2",
+            "        +   \"b\": 3",
+            "          }",
+            "          EOT",
+        ]
+    );
+}
+
+/// `lbplan diff` (seed 000, "Important"): the warning shows the head line that causes the
+/// destruction and the provider's way to keep it instead of the generic help.
+#[test]
+fn warnings_show_the_causing_line_and_the_providers_help() {
+    let prior = model(two_regions(true));
+    let desired = model(region("np-hangzhou", "cn-hangzhou", false, 10, 30080));
+    let plan = diff(&prior, &desired, &NoCauses).expect("plan");
+    let at = span("np-hefei");
+    let sites: BTreeMap<String, CauseSite> = plan
+        .changes
+        .iter()
+        .filter(|c| c.destructive)
+        .map(|c| {
+            let site = CauseSite {
+                span: at,
+                label: "relabelled".to_string(),
+                keep: Some("keep the label".to_string()),
+            };
+            (c.address.clone(), site)
+        })
+        .collect();
+    let out = render_with_sites(&sources(), &plan, &Diagnostics::new(), PLAIN, &sites);
+    assert!(
+        out.contains("  Line:  edge/service.yaml:14:9 (relabelled)\n         14 |   name: cube-svc-np-hefei\n  Help:  keep the label\n"),
+        "{out}"
+    );
+    assert!(!out.contains("revert the manifest change above"), "{out}");
+}

@@ -423,3 +423,74 @@ fn causes_fall_back_for_foreign_addresses() {
     );
     let _ = Kind::LoadBalancer;
 }
+
+/// The head text each removal of `before → after` points at, by address (`lbplan diff`).
+fn cause_sites(before: &str, after: &str) -> Vec<(String, String, Option<String>)> {
+    let c0 = compile(before);
+    let (b0, _) = run(&c0);
+    let prior = Model::from_resources(b0.resources).expect("prior model");
+    let c1 = compile(after);
+    let mut d = Diagnostics::new();
+    let r = lower_and_resolve(&c1.sources, &c1.manifests, &mut d);
+    let causes = ElbCauses::new(&r, &prior);
+    prior
+        .iter()
+        .filter_map(|res| {
+            let site = causes.cause_site(&res.address)?;
+            let text = c1.sources.get(site.span.file).slice(site.span).to_string();
+            Some((res.address.clone(), text, site.keep))
+        })
+        .collect()
+}
+
+fn site_of<'a>(sites: &'a [(String, String, Option<String>)], address: &str) -> &'a str {
+    sites
+        .iter()
+        .find(|s| s.0 == address)
+        .map(|s| s.1.as_str())
+        .unwrap_or_else(|| panic!("no site for {address}: {sites:?}"))
+}
+
+/// Seed 000 "Important" ("Updating the node pool selector or node pool labels may also
+/// trigger ELB instance deletion"): the diff points at the edited value of each path.
+#[test]
+fn cause_sites_point_at_the_edited_value() {
+    let base = cluster(&service("cube-svc", "", "Local", PORT));
+    // Pool relabelled: the label's new value.
+    let relabelled = base.replacen("k8s-svc: cube}", "k8s-svc: other}", 1);
+    let sites = cause_sites(&base, &relabelled);
+    assert_eq!(site_of(&sites, "elb.default/cube-svc/np-a"), "other");
+    assert_eq!(site_of(&sites, "eip.default/cube-svc/np-a"), "other");
+    let keep = sites.iter().find_map(|s| s.2.clone()).unwrap_or_default();
+    assert!(keep.contains("restore the label"), "{keep}");
+    assert!(keep.contains("managed-by-user"), "{keep}");
+    assert!(sites.iter().all(|s| !s.0.contains("np-b")), "{sites:?}");
+    // Selector narrowed: the annotation's value.
+    let narrowed = base.replacen("\"k8s-svc=cube\"", "\"k8s-svc=cube,zone=b\"", 1);
+    let narrowed = narrowed.replacen("k8s-svc: cube}", "k8s-svc: cube, zone: a}", 1);
+    let sites = cause_sites(&base, &narrowed);
+    assert_eq!(
+        site_of(&sites, "elb.default/cube-svc/np-a"),
+        "\"k8s-svc=cube,zone=b\""
+    );
+    // No longer a LoadBalancer: `spec.type`.
+    let cluster_ip = base.replacen("type: LoadBalancer", "type: ClusterIP", 1);
+    let sites = cause_sites(&base, &cluster_ip);
+    assert_eq!(site_of(&sites, "elb.default/cube-svc/np-b"), "ClusterIP");
+    // Service deleted: no line of the head is to blame.
+    let gone = cluster("");
+    assert!(cause_sites(&base, &gone).is_empty());
+}
+
+#[test]
+fn a_removed_port_points_at_the_remaining_ports() {
+    let two = "  - {port: 80, nodePort: 30081, protocol: TCP}\n  - {port: 443, nodePort: 30443, protocol: TCP}\n";
+    let base = cluster(&service("cube-svc", "", "Local", two));
+    let after = cluster(&service("cube-svc", "", "Local", PORT));
+    let sites = cause_sites(&base, &after);
+    assert_eq!(
+        site_of(&sites, "listener.default/cube-svc/np-a/tcp-443"),
+        "{port: 80, nodePort: 30081, protocol: TCP}"
+    );
+    assert!(sites.iter().all(|s| !s.0.starts_with("elb.")), "{sites:?}");
+}
