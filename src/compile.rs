@@ -113,7 +113,7 @@ impl PlanRun {
 }
 
 /// Validates the inputs, lowers and resolves them, builds the desired model of every
-/// provider (today: ACK Edge ELB) and diffs it against `state` (a missing file, or no
+/// provider (today: ACK Edge ELB and Huawei CCE ELB) and diffs it against `state` (a missing file, or no
 /// file, is the empty state). Deterministic: the same inputs and state give the same plan.
 pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> PlanRun {
     let Compilation {
@@ -175,7 +175,6 @@ fn report_unplanned(
             let controller = match &svc.route {
                 Route::Clb { .. } => "Alibaba CCM (CLB)",
                 Route::Nlb { .. } => "Alibaba CCM (NLB)",
-                Route::Cce { .. } => "Huawei CCE (ELB)",
                 _ => continue,
             };
             diags.push(not_planned(svc.obj.manifest, "Service", controller));
