@@ -102,7 +102,13 @@ fn build_service(cluster: &Cluster, facts: &ClusterFacts, service: &ServiceIr, o
     let svc_span = name_span(service.obj.manifest);
     let origin = |r: Resource| r.with_provenance(svc_span);
     let elb_address = format!("cce_elb.{stem}");
+    let persist = persisted(service);
+    let keep = |r: Resource| match &persist {
+        Some(p) => r.with_delete_policy(p.clone()),
+        None => r,
+    };
     let (elb, lb_id) = load_balancer(service, &s, &elb_address);
+    let elb = if s.elb_id.is_none() { keep(elb) } else { elb };
     out.resources.push(origin(elb));
     let mut parent = elb_address.clone();
     let mut eip_address = None;
@@ -118,8 +124,8 @@ fn build_service(cluster: &Cluster, facts: &ClusterFacts, service: &ServiceIr, o
         };
         eip_address = Some(eip.address.clone());
         parent = binding.address.clone();
-        out.resources.push(with_span(origin(eip)));
-        out.resources.push(with_span(origin(binding)));
+        out.resources.push(keep(with_span(origin(eip))));
+        out.resources.push(keep(with_span(origin(binding))));
     }
     out.ingress.push(IngressSource {
         service: stem.clone(),
@@ -161,6 +167,21 @@ fn build_service(cluster: &Cluster, facts: &ClusterFacts, service: &ServiceIr, o
         }
         out.resources.push(origin(m));
     }
+}
+
+/// `kubernetes.io/elb.persist-autocreate: "true"`: the (old open-source) controller keeps
+/// the auto-created ELB and its EIP when the Service is deleted (reference §1.4).
+fn persisted(service: &ServiceIr) -> Option<DeletePolicy> {
+    let v = service
+        .obj
+        .manifest
+        .meta
+        .annotation(elb!("persist-autocreate"))?;
+    (v == "true").then(|| DeletePolicy::Retain {
+        reason: "`kubernetes.io/elb.persist-autocreate: \"true\"`: the controller keeps the \
+                 auto-created ELB and its EIP when the Service is deleted; manual cleanup required"
+            .to_string(),
+    })
 }
 
 /// The ELB: the user's (`elb.id`) or the one CCE creates from `elb.autocreate`. Returns
@@ -665,4 +686,81 @@ fn member_list(
             .with_note(format!("the members are known after apply: {reason}")),
     };
     r.with_attr("pool_id", Value::Unknown, UpdatePolicy::Computed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile;
+
+    fn resolved_names(text: &str) -> Vec<(String, Option<String>)> {
+        let run = compile::plan_text("t.yaml", text);
+        run.model
+            .iter()
+            .map(|r| (r.address.clone(), r.name.clone()))
+            .collect()
+    }
+
+    const PROFILE: &str = "apiVersion: lbplan/v1\nkind: ClusterProfile\nmetadata: {name: p}\nspec: {cloud: huawei, kubernetesVersion: \"1.28\"}\n---\n";
+
+    /// Reference §1.2 / §1.8: the docs say "cce-lb+service.UID", the code `cce-lb-<uid>`;
+    /// reference §1.4: listener `k8s_<PROTO>_<port>`, pool `k8s_<ns>_<name>-<port>_<PROTO>-<port>`.
+    #[test]
+    fn names_follow_the_controller() {
+        let text = format!(
+            "{PROFILE}apiVersion: v1\nkind: Service\nmetadata: {{name: web, namespace: shop, uid: u-1, annotations: {{kubernetes.io/elb.autocreate: '{{\"type\":\"inner\"}}'}}}}\nspec: {{type: LoadBalancer, selector: {{app: w}}, ports: [{{port: 53, protocol: UDP}}]}}\n"
+        );
+        let names = resolved_names(&text);
+        let name = |a: &str| {
+            names
+                .iter()
+                .find(|(x, _)| x == a)
+                .and_then(|(_, n)| n.clone())
+        };
+        assert_eq!(name("cce_elb.shop/web").as_deref(), Some("cce-lb-u-1"));
+        assert_eq!(
+            name("cce_listener.shop/web/udp-53").as_deref(),
+            Some("k8s_UDP_53")
+        );
+        assert_eq!(
+            name("cce_pool.shop/web/udp-53").as_deref(),
+            Some("k8s_shop_web-53_UDP-53")
+        );
+        // An inner ELB has no EIP.
+        assert!(names.iter().all(|(a, _)| !a.contains("eip")));
+    }
+
+    /// Without a UID the name is known after apply; an autocreate `name` wins.
+    #[test]
+    fn name_from_the_recipe_or_unknown() {
+        let svc = |ann: &str| {
+            format!(
+                "{PROFILE}apiVersion: v1\nkind: Service\nmetadata: {{name: web, annotations: {{kubernetes.io/elb.autocreate: '{ann}'}}}}\nspec: {{type: LoadBalancer, ports: [{{port: 80}}]}}\n"
+            )
+        };
+        let run = compile::plan_text("t.yaml", &svc("{\"name\":\"james\"}"));
+        let elb = run.model.iter().find(|r| r.kind == Kind::LoadBalancer);
+        assert_eq!(elb.and_then(|r| r.name.as_deref()), Some("james"));
+        let run = compile::plan_text("t.yaml", &svc("{}"));
+        let elb = run.model.iter().find(|r| r.kind == Kind::LoadBalancer);
+        assert_eq!(elb.and_then(|r| r.name.as_deref()), None);
+        assert_eq!(
+            elb.and_then(|r| r.attrs.get("name")).map(|a| &a.value),
+            Some(&Value::Unknown)
+        );
+    }
+
+    /// Reference §1.4: `persist-autocreate` keeps the auto-created ELB on delete.
+    #[test]
+    fn persist_autocreate_retains_the_elb() {
+        let text = format!(
+            "{PROFILE}apiVersion: v1\nkind: Service\nmetadata: {{name: web, annotations: {{kubernetes.io/elb.autocreate: '{{}}', kubernetes.io/elb.persist-autocreate: \"true\"}}}}\nspec: {{type: LoadBalancer, ports: [{{port: 80}}]}}\n"
+        );
+        let run = compile::plan_text("t.yaml", &text);
+        let elb = run.model.iter().find(|r| r.kind == Kind::LoadBalancer);
+        assert!(matches!(
+            elb.map(|r| &r.delete_policy),
+            Some(DeletePolicy::Retain { .. })
+        ));
+    }
 }

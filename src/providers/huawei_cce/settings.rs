@@ -275,3 +275,43 @@ pub fn located_span<T>(entry: &StringEntry, l: &Located<T>) -> Span {
 pub fn name_span(m: &Manifest) -> Span {
     m.meta.name.as_ref().map_or(m.span, |n| n.span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::decode::Spanned;
+    use crate::source::{FileId, Node, Scalar};
+
+    fn entry(value: &str, style: ScalarStyle, written: u32) -> StringEntry {
+        let span = Span {
+            file: FileId(0),
+            start: 10,
+            end: 10 + written,
+        };
+        StringEntry {
+            key: Spanned::new("k".to_string(), span),
+            value: Spanned::new(value.to_string(), span),
+            node: Node {
+                span,
+                kind: crate::source::NodeKind::Scalar(Scalar {
+                    value: value.to_string(),
+                    style,
+                    tag: None,
+                }),
+            },
+        }
+    }
+
+    /// Offsets inside a one-line value map to the file; anything else falls back to the
+    /// whole value, never to a wrong place.
+    #[test]
+    fn inner_spans() {
+        let plain = entry("https:443", ScalarStyle::Plain, 9);
+        assert_eq!(inner_span(&plain, 6, 9).start, 16);
+        let quoted = entry("https:443", ScalarStyle::DoubleQuoted, 11);
+        let s = inner_span(&quoted, 6, 9);
+        assert_eq!((s.start, s.end), (17, 20));
+        let folded = entry("https:443", ScalarStyle::SingleQuoted, 15);
+        assert_eq!(inner_span(&folded, 6, 9), folded.value.span);
+    }
+}
