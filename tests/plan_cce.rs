@@ -527,7 +527,8 @@ fn health_checks() {
 }
 
 /// Reference §1.4: `hws-hostNetwork` registers the container port for host-network pods;
-/// CCE Turbo registers pods (pod IP + container port, ENI).
+/// seed 003 "ELB Forwarding": CCE Turbo with a dedicated ELB registers pods (pod IP +
+/// container port, ENI).
 #[test]
 fn host_network_and_turbo_members() {
     let host_pods = NODES.replace(
@@ -552,10 +553,12 @@ fn host_network_and_turbo_members() {
         ])]))
     );
 
+    let dedicated = "    kubernetes.io/elb.class: performance
+    kubernetes.io/elb.autocreate: '{\"type\": \"inner\", \"available_zone\": [\"az1\"], \"l4_flavor_name\": \"L4\"}'";
     let text = format!(
         "{}---\n{NODES}---\n{}",
         profile("cce-turbo", "1.28", "iptables"),
-        service(AUTO_PUBLIC, "", PORT_80)
+        service(dedicated, "", PORT_80)
     );
     let d = doc(&run(&text));
     let Some(Value::List(members)) = after(change(&d, "cce_members.default/web/tcp-80"), "members")

@@ -151,4 +151,13 @@ are Running and Ready.",
 ELB health monitors probe (reference §1.1). A Service with only that port gets an ELB without listeners.\n\n\
 Fix: add the port clients connect to.",
     },
+    CodeInfo {
+        code: "LBP7220",
+        title: "Services on one ELB disagree on pass-through in IPVS mode",
+        explanation: "`kubernetes.io/elb.pass-through` decides whether in-cluster traffic to the ELB address goes \
+through the ELB or is short-circuited by kube-proxy. In IPVS mode kube-proxy binds the ELB address once on its \
+bridge for every Service that uses the ELB, so all Services on one ELB must set pass-through the same way \
+(reference §1.1); otherwise some of them are unreachable from inside the cluster.\n\nFix: set the same \
+`elb.pass-through` on every Service that names the ELB.",
+    },
 ];

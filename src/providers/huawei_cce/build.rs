@@ -13,12 +13,12 @@
 //! monitor settings are updated in place; a listener's protocol or port forces a new one.
 //! An existing ELB (`elb.id`) is the user's: it is used, never created or deleted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::annotations::grammar::cce::{ElbAutocreate, HealthProtocol};
 use crate::diag::Diagnostics;
-use crate::ir::{Cluster, Obj, PortIr, Route, ServiceIr, TrafficPolicy};
-use crate::manifest::decode::IntOrString;
+use crate::ir::{Cluster, Obj, PortIr, Protocol, Route, ServiceIr, TrafficPolicy};
+use crate::manifest::decode::{IntOrString, StringMap};
 use crate::manifest::workload::{Pod, WorkloadKind};
 use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePolicy, Value};
 use crate::providers::planner::{Built, IngressSource};
@@ -42,13 +42,49 @@ pub fn build(resolved: &[Resolved], _diags: &mut Diagnostics) -> Built {
     let mut out = Built::default();
     for r in resolved {
         let facts = ClusterFacts::of(&r.cluster);
+        let pods = PodIndex::new(&r.cluster);
         for service in &r.cluster.services {
             if matches!(service.route, Route::Cce { .. }) {
-                build_service(&r.cluster, &facts, service, &mut out);
+                build_service(&r.cluster, &pods, &facts, service, &mut out);
             }
         }
     }
     out
+}
+
+/// The cluster's Pods by (namespace, label key, label value), built once per cluster so
+/// that finding a Service's pods costs its shortest selector posting, not every pod.
+pub struct PodIndex<'m> {
+    by_label: HashMap<(&'m str, &'m str, &'m str), Vec<usize>>,
+}
+
+impl<'m> PodIndex<'m> {
+    pub fn new(cluster: &Cluster<'m>) -> Self {
+        let mut by_label: HashMap<(&'m str, &'m str, &'m str), Vec<usize>> = HashMap::new();
+        for (i, p) in cluster.pods.iter().enumerate() {
+            for e in p.labels().values() {
+                by_label
+                    .entry((p.namespace(), e.key.value.as_str(), e.value.value.as_str()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        PodIndex { by_label }
+    }
+
+    /// Indices (ascending) of the pods in `namespace` that may match `selector`: the
+    /// shortest posting of its pairs; empty for an empty selector (selects nothing).
+    fn candidates<'s>(&'s self, namespace: &'s str, selector: &'s StringMap) -> &'s [usize] {
+        selector
+            .values()
+            .map(|e| {
+                self.by_label
+                    .get(&(namespace, e.key.value.as_str(), e.value.value.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|l| l.len())
+            .unwrap_or(&[])
+    }
 }
 
 /// `<namespace>/<service>`: the address stem of every resource of one Service.
@@ -96,7 +132,13 @@ pub fn pool_name(service: &ServiceIr, port: &PortIr) -> String {
     )
 }
 
-fn build_service(cluster: &Cluster, facts: &ClusterFacts, service: &ServiceIr, out: &mut Built) {
+fn build_service(
+    cluster: &Cluster,
+    pods: &PodIndex,
+    facts: &ClusterFacts,
+    service: &ServiceIr,
+    out: &mut Built,
+) {
     let s = CceSettings::of(service);
     let stem = stem(service);
     let svc_span = name_span(service.obj.manifest);
@@ -133,7 +175,7 @@ fn build_service(cluster: &Cluster, facts: &ClusterFacts, service: &ServiceIr, o
         load_balancer: elb_address.clone(),
     });
     let healthz = service.ports.iter().find(|p| is_healthz(p));
-    let members = members(cluster, facts, service, &s);
+    let members = members(cluster, pods, facts, service, &s);
     for port in listener_ports(service) {
         let suffix = port_suffix(port);
         let listener_address = format!("cce_listener.{stem}/{suffix}");
@@ -432,9 +474,15 @@ fn monitor(
     address: &str,
 ) -> Resource {
     let hc = s.health_for(port);
+    // Reference §1.3: a per-port entry defaults to its port's protocol; the single
+    // option to the protocol of `spec.ports[0]`.
     let protocol = hc
         .and_then(|h| h.protocol.as_ref().map(|p| p.value))
-        .unwrap_or_else(|| default_monitor_protocol(service));
+        .unwrap_or_else(|| match hc.and_then(|h| h.target_service_port.as_ref()) {
+            Some(_) if port.protocol.value == Protocol::Udp => HealthProtocol::UdpConnect,
+            Some(_) => HealthProtocol::Tcp,
+            None => default_monitor_protocol(service),
+        });
     let num = |v: Option<u32>, d: u32| Value::from(i64::from(v.unwrap_or(d)));
     let delay = num(
         hc.and_then(|h| h.delay.as_ref().map(|v| v.value)),
@@ -516,12 +564,14 @@ pub enum Placement<'m> {
 /// placement is up to the scheduler.
 pub fn members<'m>(
     cluster: &Cluster<'m>,
+    index: &PodIndex<'m>,
     facts: &ClusterFacts,
     service: &ServiceIr<'m>,
-    _s: &CceSettings,
+    s: &CceSettings,
 ) -> Placement<'m> {
+    let pod_members = pods_are_members(facts, s);
     let selector = &service.obj.object.selector;
-    let selects = |labels: &crate::manifest::decode::StringMap| {
+    let selects = |labels: &StringMap| {
         !selector.is_empty()
             && selector.values().all(|e| {
                 labels
@@ -539,15 +589,16 @@ pub fn members<'m>(
     };
     if !cluster.pods.is_empty() {
         let mut hosts: BTreeMap<&'m str, Host<'m>> = BTreeMap::new();
-        for pod in &cluster.pods {
-            if pod.namespace() != service.namespace() || !selects(pod.labels()) || !serving(pod) {
+        for &i in index.candidates(service.namespace(), selector) {
+            let pod = &cluster.pods[i];
+            if !selects(pod.labels()) || !serving(pod) {
                 continue;
             }
             let Some(node) = pod.object.node_name() else {
                 continue;
             };
             let host_network = pod.object.spec.uses_host_network();
-            if facts.is_turbo() && !host_network {
+            if pod_members && !host_network {
                 hosts.insert(
                     pod.name(),
                     Host {
@@ -626,6 +677,13 @@ pub fn members<'m>(
     Placement::Known(hosts)
 }
 
+/// Seed 003 "ELB Forwarding": in CCE Turbo with a dedicated ELB, pods on ENIs are the
+/// members (pod IP + container port); shared ELBs reach them through node ports (seed
+/// 003 "Notes and Constraints": the node-port limit applies to shared ELBs in Turbo).
+fn pods_are_members(facts: &ClusterFacts, s: &CceSettings) -> bool {
+    facts.is_turbo() && s.class == ElbClass::Performance
+}
+
 /// The controller's member filter: has a host, not Succeeded/Failed, not terminating,
 /// Ready (reference §1.4 `generateMembers`).
 fn serving(pod: &Obj<Pod>) -> bool {
@@ -640,7 +698,8 @@ fn serving(pod: &Obj<Pod>) -> bool {
 /// The member port: the NodePort, or the container port when the pods use the host
 /// network and `hws-hostNetwork` is set, or in CCE Turbo (reference §1.4).
 fn member_port(port: &PortIr, host: &Host, s: &CceSettings, facts: &ClusterFacts) -> Value {
-    let direct = (s.host_network && host.host_network) || (facts.is_turbo() && !host.host_network);
+    let direct =
+        (s.host_network && host.host_network) || (pods_are_members(facts, s) && !host.host_network);
     if !direct {
         return port.node_port.map_or(Value::Unknown, Value::from);
     }

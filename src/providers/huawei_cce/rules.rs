@@ -7,11 +7,14 @@
 //!
 //! Each rule is one function returning its findings, so each can be tested alone.
 
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Cluster, Protocol, Route, ServiceIr, TrafficPolicy};
 use crate::manifest::profile::ProxyMode;
 use crate::topology::Resolved;
 
+use super::build::PodIndex;
 use super::settings::{
     CceSettings, ClusterFacts, ElbClass, listener_ports, located_span, name_span,
 };
@@ -56,11 +59,15 @@ pub mod codes {
     pub const NO_MEMBERS: &str = "LBP7218";
     /// Only the `cce-healthz` port: no listener at all.
     pub const ONLY_HEALTHZ_PORT: &str = "LBP7219";
+    /// IPVS: Services sharing one ELB disagree on `elb.pass-through`.
+    pub const IPVS_PASS_THROUGH_MIXED: &str = "LBP7220";
 }
 
 /// Runs every CCE rule over one cluster.
 pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
     let facts = ClusterFacts::of(&r.cluster);
+    let pods = PodIndex::new(&r.cluster);
+    let mut on_elb: BTreeMap<&str, Vec<(&ServiceIr, CceSettings)>> = BTreeMap::new();
     for service in &r.cluster.services {
         if !matches!(service.route, Route::Cce { .. }) {
             continue;
@@ -80,7 +87,7 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             local_unreachable_inside(service, &s),
             ipvs_node_ip(&r.cluster, &facts, service),
             health_check_protocol(service, &s),
-            no_members(&r.cluster, &facts, service, &s),
+            no_members(&r.cluster, &pods, &facts, service, &s),
             only_healthz_port(service),
         ];
         for d in found.into_iter().flatten() {
@@ -92,6 +99,19 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             .chain(health_check_unknown_port(service, &s))
         {
             diags.push(d);
+        }
+        if let Some(id) = s.elb_id {
+            on_elb
+                .entry(id.value.value.as_str())
+                .or_default()
+                .push((service, s));
+        }
+    }
+    if facts.proxy_mode == ProxyMode::Ipvs {
+        for (id, users) in &on_elb {
+            if let Some(d) = ipvs_pass_through_mixed(id, users) {
+                diags.push(d);
+            }
         }
     }
 }
@@ -495,6 +515,36 @@ pub fn ipvs_node_ip(
     )
 }
 
+/// Reference §1.1 (`elb.pass-through`): in IPVS mode all Services on one ELB must agree,
+/// as kube-proxy binds the ELB address once for all of them.
+pub fn ipvs_pass_through_mixed(
+    id: &str,
+    users: &[(&ServiceIr, CceSettings)],
+) -> Option<Diagnostic> {
+    let (first, first_s) = users.first()?;
+    let (other, other_s) = users
+        .iter()
+        .find(|(_, s)| s.pass_through != first_s.pass_through)?;
+    let span = |svc: &ServiceIr, s: &CceSettings| {
+        s.elb_id
+            .map_or(name_span(svc.obj.manifest), |e| e.value.span)
+    };
+    let word = |on: bool| if on { "on" } else { "off" };
+    Some(
+        Diagnostic::warning(
+            codes::IPVS_PASS_THROUGH_MIXED,
+            format!(
+                "Services `{}` and `{}` share ELB `{id}` but disagree on `kubernetes.io/elb.pass-through` in IPVS mode",
+                svc_name(first),
+                svc_name(other)
+            ),
+        )
+        .with_primary(span(other, other_s), format!("pass-through {}", word(other_s.pass_through)))
+        .with_secondary(span(first, first_s), format!("pass-through {}", word(first_s.pass_through)))
+        .with_help("in IPVS mode kube-proxy binds the ELB address once for every Service on it; set the same `elb.pass-through` on all of them (reference §1.1)"),
+    )
+}
+
 /// Reference §1.3 / seed 003 table 3: `target_service_port` must name a Service port.
 pub fn health_check_unknown_port(service: &ServiceIr, s: &CceSettings) -> Vec<Diagnostic> {
     let Some(entry) = s.health_entry else {
@@ -555,8 +605,9 @@ pub fn health_check_protocol(service: &ServiceIr, s: &CceSettings) -> Option<Dia
 
 /// Reference §1.4: no eligible pod → the controller fails with "have no node to bind" and
 /// the ELB gets listeners without members.
-pub fn no_members(
-    cluster: &Cluster,
+pub fn no_members<'m>(
+    cluster: &Cluster<'m>,
+    pods: &PodIndex<'m>,
     facts: &ClusterFacts,
     service: &ServiceIr,
     s: &CceSettings,
@@ -565,7 +616,7 @@ pub fn no_members(
     if cluster.pods.is_empty() {
         return None;
     }
-    match super::build::members(cluster, facts, service, s) {
+    match super::build::members(cluster, pods, facts, service, s) {
         super::build::Placement::Known(h) if h.is_empty() => Some(
             Diagnostic::warning(
                 codes::NO_MEMBERS,
