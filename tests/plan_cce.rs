@@ -640,3 +640,67 @@ fn examples_plan_cleanly_and_deterministically() {
         assert_eq!(a.document().to_json(), b.document().to_json(), "{ex}");
     }
 }
+
+/// The CCE examples against their prior states (`examples/<example>/state/*.state`),
+/// compared with `golden/<example>/plan-<state>.txt` and `.json`:
+/// - `cce-autocreate-public/state/port-removed.state`: the Service had a second port 443;
+///   its members, monitor, pool and listener are deleted in that order (reference §1.4),
+///   and EXTERNAL-IP is the EIP's address, the seed's `10.78.42.242`;
+/// - `cce-existing-elb/state/policy-changed.state`: the Service was created with
+///   `externalTrafficPolicy: Local`; seed 003 advises recreating it rather than switching.
+///
+/// `LBPLAN_BLESS=1 cargo test --test plan_cce` rewrites them; review the diff.
+#[test]
+fn plans_against_prior_states_match_goldens() {
+    use lbplan::cli::{self, Color, Command, PlanArgs, PlanFormat};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::env::set_current_dir(&root).expect("cd to the crate root");
+    let bless = std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0");
+    let mut failures = Vec::new();
+    for ex in ["cce-autocreate-public", "cce-existing-elb"] {
+        let mut states: Vec<PathBuf> = fs::read_dir(root.join("examples").join(ex).join("state"))
+            .expect("state folder")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "state"))
+            .collect();
+        states.sort();
+        assert!(!states.is_empty(), "{ex} has prior states");
+        for state in states {
+            let stem = state
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
+            for (format, ext) in [(PlanFormat::Text, "txt"), (PlanFormat::Json, "json")] {
+                let (out, code) = cli::run(Command::Plan(PlanArgs {
+                    inputs: vec![format!("examples/{ex}")],
+                    state: Some(PathBuf::from(format!("examples/{ex}/state/{stem}.state"))),
+                    format,
+                    color: Color::Never,
+                    out: None,
+                    detailed_exitcode: false,
+                    profile: None,
+                    max_file_size: DEFAULT_MAX_FILE_SIZE,
+                }));
+                assert_eq!(code, 0, "{ex} {stem}:\n{out}");
+                let golden = root
+                    .join("golden")
+                    .join(ex)
+                    .join(format!("plan-{stem}.{ext}"));
+                if fs::read_to_string(&golden).ok().as_deref() == Some(out.as_str()) {
+                    continue;
+                }
+                if bless {
+                    fs::write(&golden, &out).expect("write golden");
+                } else {
+                    failures.push(golden.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "golden mismatch (review, then LBPLAN_BLESS=1): {failures:?}"
+    );
+}

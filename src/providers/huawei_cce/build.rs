@@ -142,7 +142,7 @@ fn build_service(
     let s = CceSettings::of(service);
     let stem = stem(service);
     let svc_span = name_span(service.obj.manifest);
-    let origin = |r: Resource| r.with_provenance(svc_span);
+    let origin = |r: Resource| unknowns_are_computed(r.with_provenance(svc_span));
     let elb_address = format!("cce_elb.{stem}");
     let persist = persisted(service);
     let keep = |r: Resource| match &persist {
@@ -169,10 +169,14 @@ fn build_service(
         out.resources.push(keep(with_span(origin(eip))));
         out.resources.push(keep(with_span(origin(binding))));
     }
+    // The EXTERNAL-IP column reads the `address` of `load_balancer`: Terraform's
+    // `huaweicloud_vpc_eip` exports the EIP's address as `address` (not `ip_address`), so a
+    // public Service names its EIP there. The ELB's own VIP is `vip_address` /
+    // `ipv4_address`, which stays "known after apply" in that column.
     out.ingress.push(IngressSource {
         service: stem.clone(),
-        eip: eip_address,
-        load_balancer: elb_address.clone(),
+        eip: None,
+        load_balancer: eip_address.unwrap_or_else(|| elb_address.clone()),
     });
     let healthz = service.ports.iter().find(|p| is_healthz(p));
     let members = members(cluster, pods, facts, service, &s);
@@ -209,6 +213,19 @@ fn build_service(
         }
         out.resources.push(origin(m));
     }
+}
+
+/// A value only the cloud or the API server will fill in (the cluster subnet, a NodePort
+/// not written, a UID) cannot be compared with the value a state recorded: such
+/// attributes are `Computed`, so that a plan against an applied state shows no change for
+/// them.
+fn unknowns_are_computed(mut r: Resource) -> Resource {
+    for a in r.attrs.values_mut() {
+        if a.value.contains_unknown() {
+            a.policy = UpdatePolicy::Computed;
+        }
+    }
+    r
 }
 
 /// `kubernetes.io/elb.persist-autocreate: "true"`: the (old open-source) controller keeps

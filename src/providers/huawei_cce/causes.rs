@@ -65,6 +65,14 @@ fn parse(address: &str) -> Option<(&str, &str, &str, &str)> {
     Some((kind, ns, svc, parts.next().unwrap_or("")))
 }
 
+/// `tcp-443` → `443/TCP`, as `kubectl get svc` prints ports.
+fn show_port(suffix: &str) -> String {
+    match suffix.split_once('-') {
+        Some((proto, port)) => format!("{port}/{}", proto.to_ascii_uppercase()),
+        None => suffix.to_string(),
+    }
+}
+
 /// [`CceCauses::new`] for the planning registry.
 pub fn boxed(resolved: &[Resolved], _prior: &Model) -> Box<dyn Causes> {
     Box::new(CceCauses::new(resolved))
@@ -89,7 +97,10 @@ impl Causes for CceCauses {
         }
         Some(match kind {
             "listener" | "pool" | "monitor" | "members" if !f.ports.contains(port) => {
-                format!("port {port} was removed from spec.ports of Service {ns}/{svc}")
+                format!(
+                    "port {} was removed from spec.ports of Service {ns}/{svc}",
+                    show_port(port)
+                )
             }
             "monitor" if !f.health_check => format!(
                 "the health check of Service {ns}/{svc} was turned off (`kubernetes.io/elb.health-check-flag: off`)"
@@ -117,7 +128,7 @@ impl Causes for CceCauses {
             ("eip" | "eip_binding", _) => format!(
                 "`kubernetes.io/elb.autocreate` of Service {ns}/{svc} has `\"type\": \"public\"`"
             ),
-            _ => format!("port {port} of Service {ns}/{svc}"),
+            _ => format!("port {} of Service {ns}/{svc}", show_port(port)),
         })
     }
 }
