@@ -653,3 +653,110 @@ pub fn only_healthz_port(service: &ServiceIr) -> Option<Diagnostic> {
         .with_help("add the port clients connect to; `cce-healthz` only sets the port the ELB health check probes"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::compile;
+
+    const PROFILE: &str = "apiVersion: lbplan/v1\nkind: ClusterProfile\nmetadata: {name: p}\nspec: {cloud: huawei, kubernetesVersion: \"1.28\"}\n---\n";
+
+    /// A Service `web` with the given annotations (a YAML flow map body) and ports.
+    fn svc(annotations: &str, ports: &str) -> String {
+        format!(
+            "{PROFILE}apiVersion: v1\nkind: Service\nmetadata: {{name: web, namespace: default, annotations: {{{annotations}}}}}\nspec: {{type: LoadBalancer, selector: {{app: web}}, ports: [{ports}]}}\n"
+        )
+    }
+
+    fn findings(text: &str) -> Vec<(&'static str, String)> {
+        compile::validate_text("t.yaml", text)
+            .diagnostics
+            .iter()
+            .filter(|d| d.code.starts_with("LBP72"))
+            .map(|d| {
+                let s = d.primary().map(|l| l.span).unwrap_or_default();
+                (d.code, text[s.start as usize..s.end as usize].to_string())
+            })
+            .collect()
+    }
+
+    /// Seed 003, Table 1: `elb.id` or `elb.autocreate`; `spec.loadBalancerIP` is where CCE
+    /// would look instead, so the finding points there.
+    #[test]
+    fn no_elb_points_at_the_lookup_address() {
+        let text = format!(
+            "{PROFILE}apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {{type: LoadBalancer, loadBalancerIP: 10.0.0.9, ports: [{{port: 80}}]}}\n"
+        );
+        assert_eq!(findings(&text), [("LBP7201", "10.0.0.9".to_string())]);
+    }
+
+    /// Seed 003: "When the value is SOURCE_IP, the weights of backend servers in the server
+    /// group are invalid."
+    #[test]
+    fn source_ip_with_adaptive_weights() {
+        let text = svc(
+            "kubernetes.io/elb.id: x, kubernetes.io/elb.lb-algorithm: SOURCE_IP, kubernetes.io/elb.adaptive-weight: \"true\"",
+            "{port: 80}",
+        );
+        assert_eq!(findings(&text), [("LBP7212", "\"true\"".to_string())]);
+    }
+
+    /// Reference §1.1: an L7 listener needs a TCP port.
+    #[test]
+    fn l7_on_a_udp_port() {
+        let text = svc(
+            "kubernetes.io/elb.id: x, kubernetes.io/elb.protocol-port: \"http:53\"",
+            "{port: 53, protocol: UDP}",
+        );
+        assert_eq!(findings(&text), [("LBP7209", "53".to_string())]);
+    }
+
+    /// Seed 003 "Enabling HTTP for Services": an existing dedicated ELB must have an L7
+    /// flavor, which only its owner can check (advice, not an error).
+    #[test]
+    fn existing_dedicated_elb_with_l7_listeners_is_advice() {
+        let text = svc(
+            "kubernetes.io/elb.class: performance, kubernetes.io/elb.id: x, kubernetes.io/elb.protocol-port: \"http:80\"",
+            "{port: 80}",
+        );
+        let run = compile::validate_text("t.yaml", &text);
+        let d = run
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "LBP7208")
+            .expect("LBP7208");
+        assert_eq!(d.severity, crate::diag::Severity::Advice);
+    }
+
+    /// Reference §1.1: the `cce-healthz` port is no listener.
+    #[test]
+    fn only_the_healthz_port() {
+        let text = svc(
+            "kubernetes.io/elb.id: x",
+            "{name: cce-healthz, port: 10254}",
+        );
+        assert_eq!(findings(&text), [("LBP7219", "cce-healthz".to_string())]);
+    }
+
+    /// Reference §1.4 "have no node to bind": a live snapshot whose pods are not ready.
+    #[test]
+    fn no_ready_pod_in_a_snapshot() {
+        let text = format!(
+            "{}---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p, namespace: default, labels: {{app: web}}}}\nspec: {{nodeName: n}}\nstatus: {{phase: Pending}}\n",
+            svc("kubernetes.io/elb.id: x", "{port: 80}")
+        );
+        assert_eq!(findings(&text), [("LBP7218", "app".to_string())]);
+    }
+
+    /// Seed 003: dedicated ELBs from v1.17 on; v1.17 itself is fine.
+    #[test]
+    fn dedicated_from_1_17() {
+        let ok = svc(
+            "kubernetes.io/elb.class: performance, kubernetes.io/elb.id: x",
+            "{port: 80}",
+        )
+        .replace("1.28", "1.17");
+        assert!(findings(&ok).is_empty(), "{:?}", findings(&ok));
+        let old = ok.replace("1.17", "1.16");
+        assert_eq!(findings(&old), [("LBP7202", "performance".to_string())]);
+    }
+}
