@@ -143,25 +143,52 @@ fn build_service(
     let stem = stem(service);
     let svc_span = name_span(service.obj.manifest);
     let origin = |r: Resource| unknowns_are_computed(r.with_provenance(svc_span));
+    let (parent, lb_id) = front_end(service, &s, &stem, origin, out);
+    let healthz = service.ports.iter().find(|p| is_healthz(p));
+    let members = members(cluster, pods, facts, service, &s);
+    let per_port = PerPort {
+        service,
+        s: &s,
+        facts,
+        stem: &stem,
+        parent: &parent,
+        lb_id: &lb_id,
+        healthz,
+        members: &members,
+    };
+    for port in listener_ports(service) {
+        for r in per_port.resources(port) {
+            out.resources.push(origin(r));
+        }
+    }
+}
+
+/// The ELB, and for a public auto-created one its EIP and binding; records where the
+/// Service's address comes from. Returns the address listeners hang off and the
+/// `loadbalancer_id` they reference.
+fn front_end(
+    service: &ServiceIr,
+    s: &CceSettings,
+    stem: &str,
+    origin: impl Fn(Resource) -> Resource,
+    out: &mut Built,
+) -> (String, Value) {
     let elb_address = format!("cce_elb.{stem}");
-    let persist = persisted(service);
+    let persist = persisted(service).filter(|_| s.elb_id.is_none());
     let keep = |r: Resource| match &persist {
         Some(p) => r.with_delete_policy(p.clone()),
         None => r,
     };
-    let (elb, lb_id) = load_balancer(service, &s, &elb_address);
-    let elb = if s.elb_id.is_none() { keep(elb) } else { elb };
-    out.resources.push(origin(elb));
+    let (elb, lb_id) = load_balancer(service, s, &elb_address);
+    out.resources.push(keep(origin(elb)));
     let mut parent = elb_address.clone();
     let mut eip_address = None;
-    if s.auto_created()
-        && s.elb_id.is_none()
+    if s.elb_id.is_none()
         && let Some(auto) = s.autocreate.as_ref().filter(|a| a.is_public())
     {
-        let (eip, binding) = eip_and_binding(&stem, auto, &elb_address);
-        let span = s.autocreate_entry.map(|e| e.value.span);
-        let with_span = |r: Resource| match span {
-            Some(sp) => r.with_provenance(sp),
+        let (eip, binding) = eip_and_binding(stem, auto, &elb_address);
+        let with_span = |r: Resource| match s.autocreate_entry {
+            Some(e) => r.with_provenance(e.value.span),
             None => r,
         };
         eip_address = Some(eip.address.clone());
@@ -174,44 +201,66 @@ fn build_service(
     // public Service names its EIP there. The ELB's own VIP is `vip_address` /
     // `ipv4_address`, which stays "known after apply" in that column.
     out.ingress.push(IngressSource {
-        service: stem.clone(),
+        service: stem.to_string(),
         eip: None,
-        load_balancer: eip_address.unwrap_or_else(|| elb_address.clone()),
+        load_balancer: eip_address.unwrap_or(elb_address),
     });
-    let healthz = service.ports.iter().find(|p| is_healthz(p));
-    let members = members(cluster, pods, facts, service, &s);
-    for port in listener_ports(service) {
+    (parent, lb_id)
+}
+
+/// What every port's listener, pool, monitor and members share.
+struct PerPort<'a, 'm> {
+    service: &'a ServiceIr<'m>,
+    s: &'a CceSettings<'m>,
+    facts: &'a ClusterFacts,
+    stem: &'a str,
+    /// The ELB, or the EIP binding of a public one.
+    parent: &'a str,
+    lb_id: &'a Value,
+    healthz: Option<&'a PortIr<'m>>,
+    members: &'a Placement<'m>,
+}
+
+impl PerPort<'_, '_> {
+    /// Listener, pool, monitor (when the health check is on) and members of `port`.
+    /// Deletion runs against the dependencies: members, then the monitor, then the pool,
+    /// then the listener (reference §1.4 `EnsureLoadBalancerDeleted`). Listeners on the
+    /// user's ELB are deleted too; only the ELB itself is kept.
+    fn resources(&self, port: &PortIr) -> Vec<Resource> {
+        let (stem, s) = (self.stem, self.s);
         let suffix = port_suffix(port);
         let listener_address = format!("cce_listener.{stem}/{suffix}");
         let pool_address = format!("cce_pool.{stem}/{suffix}");
-        let l = listener(&s, port, &lb_id, &listener_address).depends_on(&parent);
-        out.resources.push(origin(l));
-        let pool = pool(service, &s, port, &pool_address).depends_on(&listener_address);
-        out.resources.push(origin(pool));
-        let members_address = format!("cce_members.{stem}/{suffix}");
-        let mut m =
-            member_list(&members, port, &s, facts, &members_address).depends_on(&pool_address);
-        // Deletion runs against the dependencies: members, then the monitor, then the
-        // pool, then the listener (reference §1.4 `EnsureLoadBalancerDeleted`). Listeners
-        // on the user's ELB are deleted too; only the ELB itself is kept.
+        let mut out = vec![
+            listener(s, port, self.lb_id, &listener_address).depends_on(self.parent),
+            pool(self.service, s, port, &pool_address).depends_on(&listener_address),
+        ];
+        let mut members = member_list(
+            self.members,
+            port,
+            s,
+            self.facts,
+            &format!("cce_members.{stem}/{suffix}"),
+        )
+        .depends_on(&pool_address);
         if s.health_check {
             let monitor_address = format!("cce_monitor.{stem}/{suffix}");
-            m = m.depends_on(&monitor_address);
-            let hm =
-                monitor(service, &s, port, healthz, &monitor_address).depends_on(&pool_address);
-            let hm = match s.health_entry {
+            members = members.depends_on(&monitor_address);
+            let hm = monitor(self.service, s, port, self.healthz, &monitor_address)
+                .depends_on(&pool_address);
+            out.push(match s.health_entry {
                 Some(e) => hm.with_provenance(e.value.span),
                 None => hm,
-            };
-            out.resources.push(origin(hm));
+            });
         }
         if let Placement::Unknown {
             workload: Some(w), ..
-        } = &members
+        } = self.members
         {
-            m = m.with_provenance(*w);
+            members = members.with_provenance(*w);
         }
-        out.resources.push(origin(m));
+        out.push(members);
+        out
     }
 }
 

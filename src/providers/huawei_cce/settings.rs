@@ -13,7 +13,7 @@ use crate::annotations::grammar::cce::{
 use crate::annotations::grammar::lists::{ProtoPort, parse_proto_ports};
 use crate::ir::{Cluster, PortIr, ServiceIr};
 use crate::manifest::decode::StringEntry;
-use crate::manifest::profile::{ClusterKind, ProxyMode, Version};
+use crate::manifest::profile::{ClusterKind, ClusterProfile, ProxyMode, Version};
 use crate::manifest::{Manifest, Object};
 use crate::source::{ScalarStyle, Span};
 
@@ -49,14 +49,18 @@ pub struct ClusterFacts {
 
 impl ClusterFacts {
     pub fn of(cluster: &Cluster) -> Self {
-        let profile = cluster.profile.and_then(|m| match &m.object {
-            Object::ClusterProfile(p) => Some(p),
-            _ => None,
-        });
+        let default = ClusterProfile::default();
+        let profile = cluster
+            .profile
+            .and_then(|m| match &m.object {
+                Object::ClusterProfile(p) => Some(p),
+                _ => None,
+            })
+            .unwrap_or(&default);
         ClusterFacts {
-            version: profile.map_or_else(|| Version::new(1, 30, None), |p| p.kubernetes_version()),
+            version: profile.kubernetes_version(),
             kind: cluster.kind,
-            proxy_mode: profile.map_or(ProxyMode::Iptables, |p| p.proxy_mode()),
+            proxy_mode: profile.proxy_mode(),
         }
     }
 
