@@ -160,4 +160,11 @@ bridge for every Service that uses the ELB, so all Services on one ELB must set 
 (reference §1.1); otherwise some of them are unreachable from inside the cluster.\n\nFix: set the same \
 `elb.pass-through` on every Service that names the ELB.",
     },
+    CodeInfo {
+        code: "LBP7221",
+        title: "Service port protocol not supported by ELB",
+        explanation: "CCE creates one ELB listener per Service port with the port's protocol, and ELB listeners \
+are TCP or UDP (HTTP/HTTPS through `elb.protocol-port`, reference §1.4). An SCTP port gets no listener, so it \
+is not exposed.\n\nFix: use TCP or UDP for the port, or expose it another way.",
+    },
 ];

@@ -61,6 +61,8 @@ pub mod codes {
     pub const ONLY_HEALTHZ_PORT: &str = "LBP7219";
     /// IPVS: Services sharing one ELB disagree on `elb.pass-through`.
     pub const IPVS_PASS_THROUGH_MIXED: &str = "LBP7220";
+    /// A Service port that is neither TCP nor UDP.
+    pub const UNSUPPORTED_PROTOCOL: &str = "LBP7221";
 }
 
 /// Runs every CCE rule over one cluster.
@@ -97,6 +99,7 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             .into_iter()
             .chain(sticky_needs_tcp(service, &s))
             .chain(health_check_unknown_port(service, &s))
+            .chain(unsupported_protocols(service))
         {
             diags.push(d);
         }
@@ -635,12 +638,34 @@ pub fn no_members<'m>(
     }
 }
 
+/// Reference §1.4: listeners take the port's protocol, TCP or UDP; ELB has no SCTP
+/// listener.
+pub fn unsupported_protocols(service: &ServiceIr) -> Vec<Diagnostic> {
+    service
+        .ports
+        .iter()
+        .filter(|p| p.protocol.value == Protocol::Sctp)
+        .map(|p| {
+            Diagnostic::error(
+                codes::UNSUPPORTED_PROTOCOL,
+                format!(
+                    "port {} of Service `{}` is SCTP, which ELB listeners do not support",
+                    p.number,
+                    svc_name(service)
+                ),
+            )
+            .with_primary(p.protocol.span.unwrap_or(p.port.span), "not TCP or UDP")
+            .with_help("CCE creates TCP and UDP listeners only; use TCP or UDP, or expose this port another way")
+        })
+        .collect()
+}
+
 /// Reference §1.1: the `cce-healthz` port becomes the monitor port, never a listener.
 pub fn only_healthz_port(service: &ServiceIr) -> Option<Diagnostic> {
-    if service.ports.is_empty() || listener_ports(service).next().is_some() {
+    if listener_ports(service).next().is_some() {
         return None;
     }
-    let p = service.ports.first()?;
+    let p = service.ports.iter().find(|p| super::settings::is_healthz(p))?;
     Some(
         Diagnostic::warning(
             codes::ONLY_HEALTHZ_PORT,
@@ -725,6 +750,13 @@ mod tests {
             .find(|d| d.code == "LBP7208")
             .expect("LBP7208");
         assert_eq!(d.severity, crate::diag::Severity::Advice);
+    }
+
+    /// Reference §1.4: TCP and UDP listeners only.
+    #[test]
+    fn sctp_port_is_refused() {
+        let text = svc("kubernetes.io/elb.id: x", "{port: 80, protocol: SCTP}");
+        assert_eq!(findings(&text), [("LBP7221", "SCTP".to_string())]);
     }
 
     /// Reference §1.1: the `cce-healthz` port is no listener.

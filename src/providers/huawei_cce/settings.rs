@@ -214,9 +214,13 @@ impl<'m> CceSettings<'m> {
     }
 }
 
-/// The listener ports of a Service: every port except the `cce-healthz` one.
+/// The listener ports of a Service: every TCP or UDP port except the `cce-healthz` one
+/// (ELB listeners are TCP/UDP; SCTP ports are refused by the rules, LBP7221).
 pub fn listener_ports<'a, 'm>(service: &'a ServiceIr<'m>) -> impl Iterator<Item = &'a PortIr<'m>> {
-    service.ports.iter().filter(|p| !is_healthz(p))
+    service
+        .ports
+        .iter()
+        .filter(|p| !is_healthz(p) && p.protocol.value != crate::ir::Protocol::Sctp)
 }
 
 /// Whether `port` is the `cce-healthz` health-check port.
