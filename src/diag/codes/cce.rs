@@ -167,4 +167,13 @@ bridge for every Service that uses the ELB, so all Services on one ELB must set 
 are TCP or UDP (HTTP/HTTPS through `elb.protocol-port`, reference §1.4). An SCTP port gets no listener, so it \
 is not exposed.\n\nFix: use TCP or UDP for the port, or expose it another way.",
     },
+    CodeInfo {
+        code: "LBP7222",
+        title: "sticky sessions with externalTrafficPolicy Cluster",
+        explanation: "ELB members are nodes, so `kubernetes.io/elb.session-affinity-mode: SOURCE_IP` keeps a client \
+on one node. With `externalTrafficPolicy: Cluster` that node's kube-proxy forwards each connection to any pod of \
+the Service, so the client does not stay on one pod. Seed 003, Table 4: \"If sticky session is enabled, add this \
+parameter so that requests are transferred to a fixed node.\"\n\nFix: set `externalTrafficPolicy: Local` (and \
+read LBP7214 about in-cluster access), together with pod anti-affinity (LBP7211).",
+    },
 ];

@@ -63,6 +63,8 @@ pub mod codes {
     pub const IPVS_PASS_THROUGH_MIXED: &str = "LBP7220";
     /// A Service port that is neither TCP nor UDP.
     pub const UNSUPPORTED_PROTOCOL: &str = "LBP7221";
+    /// Sticky sessions with `externalTrafficPolicy: Cluster`.
+    pub const STICKY_WITH_CLUSTER: &str = "LBP7222";
 }
 
 /// Runs every CCE rule over one cluster.
@@ -84,6 +86,7 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             https_without_cert(&s),
             l7_without_flavor(&s),
             sticky_needs_anti_affinity(&r.cluster, service, &s),
+            sticky_with_cluster(service, &s),
             source_ip_ignores_weights(&s),
             turbo_local(&facts, service),
             local_unreachable_inside(service, &s),
@@ -431,6 +434,30 @@ pub fn sticky_needs_anti_affinity(
     )
 }
 
+/// Seed 003, Table 4, `externalTrafficPolicy`: "If sticky session is enabled, add this
+/// parameter so that requests are transferred to a fixed node." With `Cluster` the node
+/// the ELB keeps a client on forwards to any pod, so the stickiness does not reach pods.
+pub fn sticky_with_cluster(service: &ServiceIr, s: &CceSettings) -> Option<Diagnostic> {
+    let sticky = s.sticky?;
+    if service.traffic_policy.value != TrafficPolicy::Cluster {
+        return None;
+    }
+    let mut d = Diagnostic::advice(
+        codes::STICKY_WITH_CLUSTER,
+        format!(
+            "sticky sessions on Service `{}` pin clients to a node, but with `externalTrafficPolicy: Cluster` that node forwards to any pod",
+            svc_name(service)
+        ),
+    )
+    .with_primary(sticky.value.span, "sticky sessions requested here");
+    if let Some(t) = service.traffic_policy.span {
+        d = d.with_secondary(t, "cluster-level affinity");
+    }
+    Some(d.with_help(
+        "seed 003: with sticky sessions set `externalTrafficPolicy: Local` so requests stay on the node (and its pod); mind that Local makes the ELB address unreachable from inside the cluster (LBP7214)",
+    ))
+}
+
 /// Seed 003: "When the value is SOURCE_IP, the weights of backend servers in the server
 /// group are invalid."
 pub fn source_ip_ignores_weights(s: &CceSettings) -> Option<Diagnostic> {
@@ -665,7 +692,10 @@ pub fn only_healthz_port(service: &ServiceIr) -> Option<Diagnostic> {
     if listener_ports(service).next().is_some() {
         return None;
     }
-    let p = service.ports.iter().find(|p| super::settings::is_healthz(p))?;
+    let p = service
+        .ports
+        .iter()
+        .find(|p| super::settings::is_healthz(p))?;
     Some(
         Diagnostic::warning(
             codes::ONLY_HEALTHZ_PORT,
@@ -712,6 +742,30 @@ mod tests {
             "{PROFILE}apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {{type: LoadBalancer, loadBalancerIP: 10.0.0.9, ports: [{{port: 80}}]}}\n"
         );
         assert_eq!(findings(&text), [("LBP7201", "10.0.0.9".to_string())]);
+    }
+
+    /// Seed 003, Table 4, `externalTrafficPolicy`: "If sticky session is enabled, add this
+    /// parameter so that requests are transferred to a fixed node." With `Cluster` the node
+    /// the ELB keeps a client on forwards to any pod, so the stickiness does not reach pods.
+    pub fn sticky_with_cluster(service: &ServiceIr, s: &CceSettings) -> Option<Diagnostic> {
+        let sticky = s.sticky?;
+        if service.traffic_policy.value != TrafficPolicy::Cluster {
+            return None;
+        }
+        let mut d = Diagnostic::advice(
+        codes::STICKY_WITH_CLUSTER,
+        format!(
+            "sticky sessions on Service `{}` pin clients to a node, but with `externalTrafficPolicy: Cluster` that node forwards to any pod",
+            svc_name(service)
+        ),
+    )
+    .with_primary(sticky.value.span, "sticky sessions requested here");
+        if let Some(t) = service.traffic_policy.span {
+            d = d.with_secondary(t, "cluster-level affinity");
+        }
+        Some(d.with_help(
+        "seed 003: with sticky sessions set `externalTrafficPolicy: Local` so requests stay on the node (and its pod); mind that Local makes the ELB address unreachable from inside the cluster (LBP7214)",
+    ))
     }
 
     /// Seed 003: "When the value is SOURCE_IP, the weights of backend servers in the server
