@@ -744,30 +744,6 @@ mod tests {
         assert_eq!(findings(&text), [("LBP7201", "10.0.0.9".to_string())]);
     }
 
-    /// Seed 003, Table 4, `externalTrafficPolicy`: "If sticky session is enabled, add this
-    /// parameter so that requests are transferred to a fixed node." With `Cluster` the node
-    /// the ELB keeps a client on forwards to any pod, so the stickiness does not reach pods.
-    pub fn sticky_with_cluster(service: &ServiceIr, s: &CceSettings) -> Option<Diagnostic> {
-        let sticky = s.sticky?;
-        if service.traffic_policy.value != TrafficPolicy::Cluster {
-            return None;
-        }
-        let mut d = Diagnostic::advice(
-        codes::STICKY_WITH_CLUSTER,
-        format!(
-            "sticky sessions on Service `{}` pin clients to a node, but with `externalTrafficPolicy: Cluster` that node forwards to any pod",
-            svc_name(service)
-        ),
-    )
-    .with_primary(sticky.value.span, "sticky sessions requested here");
-        if let Some(t) = service.traffic_policy.span {
-            d = d.with_secondary(t, "cluster-level affinity");
-        }
-        Some(d.with_help(
-        "seed 003: with sticky sessions set `externalTrafficPolicy: Local` so requests stay on the node (and its pod); mind that Local makes the ELB address unreachable from inside the cluster (LBP7214)",
-    ))
-    }
-
     /// Seed 003: "When the value is SOURCE_IP, the weights of backend servers in the server
     /// group are invalid."
     #[test]
