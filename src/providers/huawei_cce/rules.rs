@@ -782,6 +782,20 @@ mod tests {
         assert_eq!(d.severity, crate::diag::Severity::Advice);
     }
 
+    /// Seed 003, Table 4: "If sticky session is enabled, add this parameter
+    /// [externalTrafficPolicy: Local] so that requests are transferred to a fixed node."
+    #[test]
+    fn sticky_sessions_want_local() {
+        let ann = "kubernetes.io/elb.id: x, kubernetes.io/elb.session-affinity-mode: SOURCE_IP";
+        let text = svc(ann, "{port: 80}");
+        assert_eq!(findings(&text), [("LBP7222", "SOURCE_IP".to_string())]);
+        let local = text.replace(
+            "type: LoadBalancer,",
+            "type: LoadBalancer, externalTrafficPolicy: Local,",
+        );
+        assert_eq!(findings(&local), [("LBP7214", "Local".to_string())]);
+    }
+
     /// Reference §1.4: TCP and UDP listeners only.
     #[test]
     fn sctp_port_is_refused() {
