@@ -133,7 +133,7 @@ impl PlanRun {
 }
 
 /// Validates the inputs, lowers and resolves them, builds the desired model of every
-/// provider (today: ACK Edge ELB) and diffs it against `state` (a missing file, or no
+/// provider (today: ACK Edge ELB and Huawei CCE ELB) and diffs it against `state` (a missing file, or no
 /// file, is the empty state). Deterministic: the same inputs and state give the same plan.
 pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> PlanRun {
     plan_keeping(inputs, opts, state, KeepModel::No)
@@ -185,14 +185,22 @@ fn plan_keeping(
 
 /// The same for in-memory text with an empty prior state (tests, benchmarks).
 pub fn plan_text(name: &str, text: &str) -> PlanRun {
+    plan_text_keeping(name, text, KeepModel::No)
+}
+
+/// [`plan_text`] keeping the desired model, as [`graph`] does (tests).
+pub fn graph_text(name: &str, text: &str) -> PlanRun {
+    plan_text_keeping(name, text, KeepModel::Yes)
+}
+
+fn plan_text_keeping(name: &str, text: &str, keep: KeepModel) -> PlanRun {
     let Compilation {
         sources,
         manifests,
         mut diagnostics,
         io_failed,
     } = read_and_check_text(name, text);
-    let (plan, model, outputs) =
-        plan_manifests(&sources, &manifests, None, KeepModel::No, &mut diagnostics);
+    let (plan, model, outputs) = plan_manifests(&sources, &manifests, None, keep, &mut diagnostics);
     PlanRun {
         sources,
         diagnostics,
@@ -218,7 +226,6 @@ fn report_unplanned(
             let controller = match &svc.route {
                 Route::Clb { .. } => "Alibaba CCM (CLB)",
                 Route::Nlb { .. } => "Alibaba CCM (NLB)",
-                Route::Cce { .. } => "Huawei CCE (ELB)",
                 _ => continue,
             };
             diags.push(not_planned(svc.obj.manifest, "Service", controller));

@@ -53,13 +53,22 @@ pub struct Planner {
     pub causes: fn(&[Resolved], &Model) -> Box<dyn Causes>,
 }
 
-/// Every provider that plans.
-pub static PLANNERS: &[Planner] = &[Planner {
-    name: "alibaba-elb",
-    check: super::alibaba_edge::rules::check_cluster,
-    build: super::alibaba_edge::build::build,
-    causes: super::alibaba_edge::causes::boxed,
-}];
+/// Every provider that plans. Huawei CCE comes first: its causes answer only for its own
+/// `cce_…` addresses, while the ACK Edge causes read any `<kind>.<ns>/<svc>/<x>` address.
+pub static PLANNERS: &[Planner] = &[
+    Planner {
+        name: "huawei-elb",
+        check: super::huawei_cce::rules::check_cluster,
+        build: super::huawei_cce::build::build,
+        causes: super::huawei_cce::causes::boxed,
+    },
+    Planner {
+        name: "alibaba-elb",
+        check: super::alibaba_edge::rules::check_cluster,
+        build: super::alibaba_edge::build::build,
+        causes: super::alibaba_edge::causes::boxed,
+    },
+];
 
 /// Every provider's cluster rules over every resolved cluster.
 pub fn check_clusters(resolved: &[Resolved], diags: &mut Diagnostics) {

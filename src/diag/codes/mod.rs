@@ -11,6 +11,7 @@
 
 mod annotations;
 mod apply;
+mod cce;
 mod diff;
 mod elb;
 mod input;
@@ -41,6 +42,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(elb::CODES)
         .chain(apply::CODES)
         .chain(diff::CODES)
+        .chain(cce::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

@@ -6,6 +6,10 @@
 //! with `Controller::HuaweiCcm` as their only reader: CCE ignores them.
 
 pub mod annotations;
+pub mod build;
+pub mod causes;
+pub mod rules;
+pub mod settings;
 
 /// The CCE key doing the job of an upstream-CCM-only key, for the "CCE ignores this" help.
 pub fn cce_equivalent(key: &str) -> Option<&'static str> {
