@@ -173,8 +173,6 @@ fn report_unplanned(
     for r in resolved {
         for svc in &r.cluster.services {
             let controller = match &svc.route {
-                Route::Clb { .. } => "Alibaba CCM (CLB)",
-                Route::Nlb { .. } => "Alibaba CCM (NLB)",
                 Route::Cce { .. } => "Huawei CCE (ELB)",
                 _ => continue,
             };

@@ -54,12 +54,20 @@ pub struct Planner {
 }
 
 /// Every provider that plans.
-pub static PLANNERS: &[Planner] = &[Planner {
-    name: "alibaba-elb",
-    check: super::alibaba_edge::rules::check_cluster,
-    build: super::alibaba_edge::build::build,
-    causes: super::alibaba_edge::causes::boxed,
-}];
+pub static PLANNERS: &[Planner] = &[
+    Planner {
+        name: "alibaba-elb",
+        check: super::alibaba_edge::rules::check_cluster,
+        build: super::alibaba_edge::build::build,
+        causes: super::alibaba_edge::causes::boxed,
+    },
+    Planner {
+        name: "alibaba-ccm",
+        check: super::alibaba_clb::rules::check_cluster,
+        build: super::alibaba_clb::build::build,
+        causes: super::alibaba_clb::causes::boxed,
+    },
+];
 
 /// Every provider's cluster rules over every resolved cluster.
 pub fn check_clusters(resolved: &[Resolved], diags: &mut Diagnostics) {

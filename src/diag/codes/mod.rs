@@ -4,10 +4,11 @@
 //! different finding. Ranges: `LBP1xxx` input and decoding errors, `LBP2xxx` semantic
 //! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP50xx` plan
 //! findings, `LBP60xx` findings of the `ir` and `topology` stages (reported when a plan is built),
-//! `LBP70xx` findings of the ACK Edge ELB provider.
+//! `LBP70xx` findings of the ACK Edge ELB provider, `LBP71xx` of the CCM CLB/NLB provider.
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
 mod annotations;
+mod clb;
 mod elb;
 mod input;
 mod kube;
@@ -35,6 +36,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(plan::CODES)
         .chain(topology::CODES)
         .chain(elb::CODES)
+        .chain(clb::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

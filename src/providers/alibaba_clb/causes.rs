@@ -1,0 +1,134 @@
+//! Why a CLB or NLB resource appears in or disappears from the plan, in manifest terms
+//! (reference §2.8: deleting the Service or changing its type deletes what the CCM
+//! created; removing a port deletes its listener and server group; a class change moves
+//! the Service between CLB and NLB).
+//!
+//! Addresses are `<kind>.<ns>/<svc>[/<proto>-<port>]` with kind `clb`, `nlb`, `listener`,
+//! `server_group` or `backend`; the ELB provider's addresses have a third path segment
+//! (the pool) and are left to it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Route, ServiceType};
+use crate::model::Model;
+use crate::plan::Causes;
+use crate::topology::Resolved;
+
+use super::build::port_suffix;
+
+/// What the current manifests say about one Service.
+#[derive(Debug, Clone)]
+struct ServiceFacts {
+    type_: ServiceType,
+    /// `clb`, `nlb`, or `None` when the CCM does not build for it.
+    product: Option<&'static str>,
+    /// `<proto>-<port>` of each port.
+    ports: BTreeSet<String>,
+}
+
+/// The provider's [`Causes`] for CCM resources.
+#[derive(Debug, Clone, Default)]
+pub struct ClbCauses {
+    services: BTreeMap<(String, String), ServiceFacts>,
+}
+
+const KINDS: &[&str] = &["clb", "nlb", "listener", "server_group", "backend"];
+
+impl ClbCauses {
+    pub fn new(resolved: &[Resolved]) -> Self {
+        let mut c = ClbCauses::default();
+        for r in resolved {
+            for s in &r.cluster.services {
+                let product = match s.route {
+                    Route::Clb { .. } => Some("clb"),
+                    Route::Nlb { .. } => Some("nlb"),
+                    _ => None,
+                };
+                c.services.insert(
+                    (s.namespace().to_string(), s.name().to_string()),
+                    ServiceFacts {
+                        type_: s.type_.value,
+                        product,
+                        ports: s.ports.iter().map(port_suffix).collect(),
+                    },
+                );
+            }
+        }
+        c
+    }
+
+    /// (kind, namespace, service, port suffix) of a CCM address.
+    fn parse(address: &str) -> Option<(&str, &str, &str, Option<&str>)> {
+        let (kind, rest) = address.split_once('.')?;
+        if !KINDS.contains(&kind) {
+            return None;
+        }
+        let mut parts = rest.split('/');
+        let ns = parts.next()?;
+        let svc = parts.next()?;
+        let port = parts.next();
+        if parts.next().is_some() {
+            return None;
+        }
+        // `<proto>-<port>` only: an ELB address has the pool here.
+        if let Some(p) = port
+            && !p
+                .split_once('-')
+                .is_some_and(|(proto, n)| matches!(proto, "tcp" | "udp" | "sctp") && n.parse::<u32>().is_ok())
+        {
+            return None;
+        }
+        Some((kind, ns, svc, port))
+    }
+}
+
+/// [`ClbCauses::new`] for the planning registry.
+pub fn boxed(resolved: &[Resolved], _prior: &Model) -> Box<dyn Causes> {
+    Box::new(ClbCauses::new(resolved))
+}
+
+impl Causes for ClbCauses {
+    fn why_absent(&self, address: &str) -> Option<String> {
+        let (kind, ns, svc, port) = Self::parse(address)?;
+        let Some(facts) = self.services.get(&(ns.to_string(), svc.to_string())) else {
+            return Some(format!("Service {ns}/{svc} was deleted"));
+        };
+        if facts.type_ != ServiceType::LoadBalancer {
+            return Some(format!(
+                "Service {ns}/{svc} is no longer type LoadBalancer (now {})",
+                facts.type_.as_str()
+            ));
+        }
+        match facts.product {
+            None => {
+                return Some(format!(
+                    "Service {ns}/{svc} is no longer handled by the CCM (`loadBalancerClass` or a routing annotation changed)"
+                ));
+            }
+            Some(p) if matches!(kind, "clb" | "nlb") && p != kind => {
+                return Some(format!(
+                    "Service {ns}/{svc} moved from {} to {} (`loadBalancerClass` changed)",
+                    kind.to_uppercase(),
+                    p.to_uppercase()
+                ));
+            }
+            _ => {}
+        }
+        match port {
+            Some(p) if !facts.ports.contains(p) => Some(format!(
+                "port {p} was removed from spec.ports of Service {ns}/{svc}"
+            )),
+            _ => None,
+        }
+    }
+
+    fn why_present(&self, address: &str) -> Option<String> {
+        let (_, ns, svc, port) = Self::parse(address)?;
+        let facts = self.services.get(&(ns.to_string(), svc.to_string()))?;
+        let product = facts.product?.to_uppercase();
+        Some(match port {
+            Some(p) => format!("port {p} of LoadBalancer Service {ns}/{svc} ({product})"),
+            None => format!("LoadBalancer Service {ns}/{svc} gets one {product}"),
+        })
+    }
+}
