@@ -535,12 +535,7 @@ fn backend(
             .with_attr("servers", Value::Unknown, COMPUTED)
             .with_note(format!("the backend servers are known after apply: {why}")),
     };
-    let weighting = match mode {
-        Mode::Local => "pods on the node (default-weight is ignored in Local)",
-        Mode::Cluster | Mode::Eni => "default-weight",
-    };
-    r.with_attr("weighting", weighting, IN_PLACE)
-        .depends_on(sg_address)
+    r.depends_on(sg_address)
 }
 
 fn listener(

@@ -14,7 +14,43 @@ use crate::model::Model;
 use crate::plan::Causes;
 use crate::topology::Resolved;
 
+use crate::topology::ClusterPods;
+
+use super::backends::ServiceBackends;
 use super::build::port_suffix;
+use super::settings::{ClbService, Mode, Product};
+
+/// How the load balancer gets its name (reference §2.3, §2.6).
+fn naming(s: &ClbService) -> String {
+    if let Some(id) = s.reused_id() {
+        return format!("reuses `{}` (`…-loadbalancer-id`), which the CCM never deletes", id.value);
+    }
+    if let Some(n) = s.ann("name") {
+        return format!("named `{}` by `…-loadbalancer-name`", n.value);
+    }
+    match (s.product, s.default_name()) {
+        (Product::Clb, Some(n)) => format!("named `{n}`: `a` + the Service UID without dashes, 32 characters"),
+        (Product::Clb, None) => "named `a` + the Service UID without dashes (32 characters): the YAML has no metadata.uid, so the name is known once the API server creates the Service".to_string(),
+        (Product::Nlb, _) => "no `…-loadbalancer-name`, so the NLB gets a cloud-assigned name".to_string(),
+    }
+}
+
+/// Seed 002, "Choose an external traffic policy": the row of the table that applies.
+fn policy(s: &ClbService, backends: &ServiceBackends) -> String {
+    let count = match backends.nodes() {
+        Ok(n) => n.len().to_string(),
+        Err(_) => "(known after apply)".to_string(),
+    };
+    match s.mode() {
+        Mode::Cluster => format!(
+            "externalTrafficPolicy Cluster: every eligible node is a backend ({count} entries against the backend quota), weight `default-weight`; pod-level balancing on, client source IP and session persistence not kept (seed 002)"
+        ),
+        Mode::Local => format!(
+            "externalTrafficPolicy Local: only the {count} nodes hosting a backend pod, weight = pods on the node; source IP and session persistence kept; pod-level balancing only with `…-scheduler: \"wrr\"` (seed 002)"
+        ),
+        Mode::Eni => "`backend-type: eni`: pods are backends by IP on the target port, weight `default-weight`; traffic skips the node hop (seed 002, hybrid pods)".to_string(),
+    }
+}
 
 /// What the current manifests say about one Service.
 #[derive(Debug, Clone)]
@@ -24,6 +60,10 @@ struct ServiceFacts {
     product: Option<&'static str>,
     /// `<proto>-<port>` of each port.
     ports: BTreeSet<String>,
+    /// How the load balancer is named (the UID may be unknown before apply).
+    naming: String,
+    /// The seed 002 Local/Cluster row that applies, with the backend count.
+    policy: String,
 }
 
 /// The provider's [`Causes`] for CCM resources.
@@ -38,7 +78,15 @@ impl ClbCauses {
     pub fn new(resolved: &[Resolved]) -> Self {
         let mut c = ClbCauses::default();
         for r in resolved {
+            let pods = ClusterPods::new(&r.cluster);
             for s in &r.cluster.services {
+                let (naming, policy) = match ClbService::of(s) {
+                    Some(clb) => (
+                        naming(&clb),
+                        policy(&clb, &ServiceBackends::new(&r.cluster, &pods, &clb)),
+                    ),
+                    None => (String::new(), String::new()),
+                };
                 let product = match s.route {
                     Route::Clb { .. } => Some("clb"),
                     Route::Nlb { .. } => Some("nlb"),
@@ -50,6 +98,8 @@ impl ClbCauses {
                         type_: s.type_.value,
                         product,
                         ports: s.ports.iter().map(port_suffix).collect(),
+                        naming,
+                        policy,
                     },
                 );
             }
@@ -123,12 +173,19 @@ impl Causes for ClbCauses {
     }
 
     fn why_present(&self, address: &str) -> Option<String> {
-        let (_, ns, svc, port) = Self::parse(address)?;
+        let (kind, ns, svc, port) = Self::parse(address)?;
         let facts = self.services.get(&(ns.to_string(), svc.to_string()))?;
         let product = facts.product?.to_uppercase();
-        Some(match port {
-            Some(p) => format!("port {p} of LoadBalancer Service {ns}/{svc} ({product})"),
-            None => format!("LoadBalancer Service {ns}/{svc} gets one {product}"),
+        Some(match (kind, port) {
+            ("backend", Some(p)) => format!(
+                "port {p} of LoadBalancer Service {ns}/{svc} ({product}); {}",
+                facts.policy
+            ),
+            (_, Some(p)) => format!("port {p} of LoadBalancer Service {ns}/{svc} ({product})"),
+            (_, None) => format!(
+                "LoadBalancer Service {ns}/{svc} gets one {product}; {}",
+                facts.naming
+            ),
         })
     }
 }
