@@ -55,17 +55,19 @@ pub struct Planner {
 
 /// Every provider that plans.
 pub static PLANNERS: &[Planner] = &[
-    Planner {
-        name: "alibaba-elb",
-        check: super::alibaba_edge::rules::check_cluster,
-        build: super::alibaba_edge::build::build,
-        causes: super::alibaba_edge::causes::boxed,
-    },
+    // First: its causes claim only `<kind>.<ns>/<svc>[/<proto>-<port>]` addresses, which the
+    // ELB causes would otherwise read as `<ns>/<svc>/<pool>`.
     Planner {
         name: "alibaba-ccm",
         check: super::alibaba_clb::rules::check_cluster,
         build: super::alibaba_clb::build::build,
         causes: super::alibaba_clb::causes::boxed,
+    },
+    Planner {
+        name: "alibaba-elb",
+        check: super::alibaba_edge::rules::check_cluster,
+        build: super::alibaba_edge::build::build,
+        causes: super::alibaba_edge::causes::boxed,
     },
 ];
 

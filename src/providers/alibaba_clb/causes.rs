@@ -64,6 +64,8 @@ struct ServiceFacts {
     naming: String,
     /// The seed 002 Local/Cluster row that applies, with the backend count.
     policy: String,
+    /// A reused load balancer without `force-override-listeners`: no listeners.
+    listeners_unmanaged: bool,
 }
 
 /// The provider's [`Causes`] for CCM resources.
@@ -80,12 +82,13 @@ impl ClbCauses {
         for r in resolved {
             let pods = ClusterPods::new(&r.cluster);
             for s in &r.cluster.services {
-                let (naming, policy) = match ClbService::of(s) {
+                let (naming, policy, listeners_unmanaged) = match ClbService::of(s) {
                     Some(clb) => (
                         naming(&clb),
                         policy(&clb, &ServiceBackends::new(&r.cluster, &pods, &clb)),
+                        clb.reused_id().is_some() && clb.force_override().is_none(),
                     ),
-                    None => (String::new(), String::new()),
+                    None => (String::new(), String::new(), false),
                 };
                 let product = match s.route {
                     Route::Clb { .. } => Some("clb"),
@@ -100,6 +103,7 @@ impl ClbCauses {
                         ports: s.ports.iter().map(port_suffix).collect(),
                         naming,
                         policy,
+                        listeners_unmanaged,
                     },
                 );
             }
@@ -164,12 +168,16 @@ impl Causes for ClbCauses {
             }
             _ => {}
         }
-        match port {
-            Some(p) if !facts.ports.contains(p) => Some(format!(
-                "port {p} was removed from spec.ports of Service {ns}/{svc}"
-            )),
-            _ => None,
-        }
+        // Always an answer: the providers after this one read other address shapes.
+        Some(match port {
+            Some(p) if !facts.ports.contains(p) => {
+                format!("port {p} was removed from spec.ports of Service {ns}/{svc}")
+            }
+            _ if kind == "listener" && facts.listeners_unmanaged => format!(
+                "Service {ns}/{svc} reuses a load balancer without `force-override-listeners: \"true\"`, so the CCM no longer manages its listeners (reference §2.6)"
+            ),
+            _ => format!("no longer produced for Service {ns}/{svc}"),
+        })
     }
 
     fn why_present(&self, address: &str) -> Option<String> {
