@@ -105,20 +105,29 @@ fn plans_match_goldens() {
         );
         for state in STATES {
             let file = format!("{state}.state");
-            if !Path::new("examples").join(ex).join("state").join(&file).exists() {
+            if !Path::new("examples")
+                .join(ex)
+                .join("state")
+                .join(&file)
+                .exists()
+            {
                 continue;
             }
             let (json, code) = plan(ex, Some(&file), false);
             assert_eq!(code, 0, "{ex}: {state} plan must succeed:\n{json}");
             check_golden(
-                &Path::new("golden").join(ex).join(format!("plan-{state}.json")),
+                &Path::new("golden")
+                    .join(ex)
+                    .join(format!("plan-{state}.json")),
                 &json,
                 &mut failures,
             );
             let (text, code) = plan_as(ex, Some(&file), false, PlanFormat::Text);
             assert_eq!(code, 0, "{ex}: {state} text plan must succeed:\n{text}");
             check_golden(
-                &Path::new("golden").join(ex).join(format!("plan-{state}.txt")),
+                &Path::new("golden")
+                    .join(ex)
+                    .join(format!("plan-{state}.txt")),
                 &text,
                 &mut failures,
             );

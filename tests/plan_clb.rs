@@ -80,7 +80,9 @@ fn servers(c: &Change) -> Vec<(String, Value, i64)> {
     };
     list.iter()
         .map(|s| {
-            let Value::Map(m) = s else { panic!("server is a map") };
+            let Value::Map(m) = s else {
+                panic!("server is a map")
+            };
             let id = match m.get("server_id") {
                 Some(Value::String(s)) => s.clone(),
                 _ => "?".into(),
@@ -117,9 +119,15 @@ fn case_01_cluster_clb_names_and_backends() {
     assert_eq!(attr(lb, "address_type"), &s("internet"));
     assert_eq!(attr(lb, "instance_charge_type"), &s("PayByCLCU"));
     assert_eq!(attr(lb, "delete_protection"), &s("on"));
-    assert_eq!(attr(lb, "modification_protection_status"), &s("ConsoleProtection"));
+    assert_eq!(
+        attr(lb, "modification_protection_status"),
+        &s("ConsoleProtection")
+    );
     let sg = change(&r, "server_group.default/web/tcp-80");
-    assert_eq!(sg.name.as_deref(), Some(format!("k8s/30080/web/default/{CID}").as_str()));
+    assert_eq!(
+        sg.name.as_deref(),
+        Some(format!("k8s/30080/web/default/{CID}").as_str())
+    );
     let b = change(&r, "backend.default/web/tcp-80");
     assert_eq!(
         servers(b),
@@ -129,7 +137,10 @@ fn case_01_cluster_clb_names_and_backends() {
         ]
     );
     let l = change(&r, "listener.default/web/tcp-80");
-    assert_eq!(attr(l, "description"), &s(&format!("k8s/80/web/default/{CID}")));
+    assert_eq!(
+        attr(l, "description"),
+        &s(&format!("k8s/80/web/default/{CID}"))
+    );
     assert_eq!(attr(l, "protocol"), &s("tcp"));
     assert_eq!(attr(l, "scheduler"), &s("rr"));
     assert_eq!(attr(l, "bandwidth"), &Value::Int(-1));
@@ -141,11 +152,15 @@ fn case_01_cluster_clb_names_and_backends() {
 /// ignored (LBP7112); Local without wrr gets the seed's pod-level balancing advice (LBP7107).
 #[test]
 fn case_02_local_weights_by_pod_count() {
-    let pods = pod("p1", "n1", "10.0.0.5") + &pod("p2", "n1", "10.0.0.6") + &pod("p3", "n2", "10.0.0.7");
+    let pods =
+        pod("p1", "n1", "10.0.0.5") + &pod("p2", "n1", "10.0.0.6") + &pod("p3", "n2", "10.0.0.7");
     let text = format!(
         "{PROFILE}{}{pods}{}",
         nodes(),
-        web(&ann("default-weight", "50"), "  externalTrafficPolicy: Local\n")
+        web(
+            &ann("default-weight", "50"),
+            "  externalTrafficPolicy: Local\n"
+        )
     );
     let r = run(&text);
     let b = change(&r, "backend.default/web/tcp-80");
@@ -169,7 +184,10 @@ fn case_02_local_weights_by_pod_count() {
 #[test]
 fn case_03_default_weight_range() {
     for v in ["150", "-1", "abc"] {
-        let c = validate_text("t.yaml", &format!("{PROFILE}{}", web(&ann("default-weight", v), "")));
+        let c = validate_text(
+            "t.yaml",
+            &format!("{PROFILE}{}", web(&ann("default-weight", v), "")),
+        );
         assert!(c.diagnostics.has_errors(), "{v} must be refused");
     }
 }
@@ -177,7 +195,11 @@ fn case_03_default_weight_range() {
 /// Reference §8 case 4: `weight` without `id` and `vgroup-port` is ignored — said so.
 #[test]
 fn case_04_weight_without_reuse_is_reported() {
-    let c = validate_codes(&format!("{PROFILE}{}{}", nodes(), web(&ann("weight", "60"), "")));
+    let c = validate_codes(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("weight", "60"), "")
+    ));
     assert!(c.contains(&"LBP7111"), "{c:?}");
 }
 
@@ -189,7 +211,10 @@ fn case_05_eni_backends() {
     let eni = "    service.beta.kubernetes.io/backend-type: \"eni\"\n";
     let r = run(&format!("{PROFILE}{}{pods}{}", nodes(), web(eni, "")));
     let sg = change(&r, "server_group.default/web/tcp-80");
-    assert_eq!(sg.name.as_deref(), Some(format!("k8s/8080/web/default/{CID}").as_str()));
+    assert_eq!(
+        sg.name.as_deref(),
+        Some(format!("k8s/8080/web/default/{CID}").as_str())
+    );
     assert_eq!(
         servers(change(&r, "backend.default/web/tcp-80")),
         [
@@ -200,7 +225,10 @@ fn case_05_eni_backends() {
     let named = web(eni, "").replace("targetPort: 8080", "targetPort: tcp");
     let r = run(&format!("{PROFILE}{}{pods}{named}", nodes()));
     let sg = change(&r, "server_group.default/web/tcp-80");
-    assert_eq!(sg.name.as_deref(), Some(format!("k8s/tcp/web/default/{CID}").as_str()));
+    assert_eq!(
+        sg.name.as_deref(),
+        Some(format!("k8s/tcp/web/default/{CID}").as_str())
+    );
 }
 
 /// Reference §8 case 6: `protocol-port` sets the listener protocol; entries for ports the
@@ -220,8 +248,16 @@ fn case_06_protocol_port() {
 #[test]
 fn case_11_excluded_nodes() {
     let mut text = format!("{PROFILE}{}", nodes());
-    text += &node("x1", "    service.alibabacloud.com/exclude-node: \"true\"\n", true);
-    text += &node("x2", "    node.kubernetes.io/exclude-from-external-load-balancers: \"\"\n", true);
+    text += &node(
+        "x1",
+        "    service.alibabacloud.com/exclude-node: \"true\"\n",
+        true,
+    );
+    text += &node(
+        "x2",
+        "    node.kubernetes.io/exclude-from-external-load-balancers: \"\"\n",
+        true,
+    );
     text += &node("x3", "", false);
     text += &node("h1", "", true).replace("cn-hz.i-h1", "ack-hybrid://i-h1");
     text += &node("u1", "", true).replace("spec:\n", "spec:\n  unschedulable: true\n");
@@ -260,13 +296,22 @@ fn case_12_bad_provider_id() {
 /// `kubernetes.reused.by.user`, listeners untouched (LBP7108), vgroups created and filled.
 #[test]
 fn case_14_reuse_without_override() {
-    let r = run(&format!("{PROFILE}{}{}", nodes(), web(&ann("id", "lb-user"), "")));
+    let r = run(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("id", "lb-user"), "")
+    ));
     let lb = change(&r, "clb.default/web");
     assert_eq!(lb.owner, Owner::User);
     assert_eq!(attr(lb, "id"), &s("lb-user"));
     assert!(matches!(lb.delete_policy, DeletePolicy::Retain { .. }));
     let plan = r.plan.as_ref().expect("plan");
-    assert!(!plan.changes.iter().any(|c| c.address.starts_with("listener.")));
+    assert!(
+        !plan
+            .changes
+            .iter()
+            .any(|c| c.address.starts_with("listener."))
+    );
     let sg = change(&r, "server_group.default/web/tcp-80");
     assert_eq!(attr(sg, "load_balancer_id"), &s("lb-user"));
     assert_eq!(servers(change(&r, "backend.default/web/tcp-80")).len(), 2);
@@ -274,7 +319,13 @@ fn case_14_reuse_without_override() {
     // With the override the listeners are managed.
     let a = ann("id", "lb-user") + &ann("force-override-listeners", "true");
     let r = run(&format!("{PROFILE}{}{}", nodes(), web(&a, "")));
-    assert_eq!(attr(change(&r, "listener.default/web/tcp-80"), "load_balancer_id"), &s("lb-user"));
+    assert_eq!(
+        attr(
+            change(&r, "listener.default/web/tcp-80"),
+            "load_balancer_id"
+        ),
+        &s("lb-user")
+    );
     assert!(!codes(&r).contains(&"LBP7108"));
 }
 
@@ -292,7 +343,11 @@ fn case_17_immutable_attributes_are_not_applied() {
         ("ip-version", "ipv6"),
         ("master-zoneid", "cn-hz-b"),
     ] {
-        let after = model(&format!("{PROFILE}{}{}", nodes(), web(&ann(suffix, value), "")));
+        let after = model(&format!(
+            "{PROFILE}{}{}",
+            nodes(),
+            web(&ann(suffix, value), "")
+        ));
         let plan = diff(&before, &after, &NoCauses).expect("plan");
         let lb = plan
             .changes
@@ -303,7 +358,10 @@ fn case_17_immutable_attributes_are_not_applied() {
         assert_ne!(lb.action, Action::Delete, "{suffix}");
         if suffix != "master-zoneid" {
             assert!(!lb.not_applied.is_empty(), "{suffix}: {lb:?}");
-            assert!(plan.warnings.iter().any(|w| w.code == "LBP5001"), "{suffix}");
+            assert!(
+                plan.warnings.iter().any(|w| w.code == "LBP5001"),
+                "{suffix}"
+            );
         }
     }
 }
@@ -332,7 +390,10 @@ fn action(changes: &[(String, Action)], address: &str) -> Action {
 fn case_19_deletion_and_preserve() {
     let plain = deletion(&format!("{PROFILE}{}{}", nodes(), web("", "")));
     assert_eq!(action(&plain, "clb.default/web"), Action::Delete);
-    assert_eq!(action(&plain, "listener.default/web/tcp-80"), Action::Delete);
+    assert_eq!(
+        action(&plain, "listener.default/web/tcp-80"),
+        Action::Delete
+    );
     let kept = deletion(&format!(
         "{PROFILE}{}{}",
         nodes(),
@@ -340,7 +401,10 @@ fn case_19_deletion_and_preserve() {
     ));
     assert_eq!(action(&kept, "clb.default/web"), Action::Retain);
     assert_eq!(action(&kept, "listener.default/web/tcp-80"), Action::Delete);
-    assert_eq!(action(&kept, "server_group.default/web/tcp-80"), Action::Delete);
+    assert_eq!(
+        action(&kept, "server_group.default/web/tcp-80"),
+        Action::Delete
+    );
 }
 
 /// Reference §8 case 20: a reused LB is kept; its CCM vgroups are deleted; with override
@@ -350,8 +414,14 @@ fn case_20_deleting_a_reused_lb() {
     let a = ann("id", "lb-user") + &ann("force-override-listeners", "true");
     let changes = deletion(&format!("{PROFILE}{}{}", nodes(), web(&a, "")));
     assert_eq!(action(&changes, "clb.default/web"), Action::Retain);
-    assert_eq!(action(&changes, "server_group.default/web/tcp-80"), Action::Delete);
-    assert_eq!(action(&changes, "listener.default/web/tcp-80"), Action::Delete);
+    assert_eq!(
+        action(&changes, "server_group.default/web/tcp-80"),
+        Action::Delete
+    );
+    assert_eq!(
+        action(&changes, "listener.default/web/tcp-80"),
+        Action::Delete
+    );
 }
 
 /// Reference §8 case 21: any loadBalancerClass other than NLB means the CCM builds nothing.
@@ -375,7 +445,10 @@ fn case_22_nlb_zone_maps_required() {
     let r = run(&format!("{PROFILE}{}{}", nodes(), nlb("")));
     assert!(codes(&r).contains(&"LBP7105"));
     assert!(r.model.is_empty());
-    let bad = validate_text("t.yaml", &format!("{PROFILE}{}", nlb(&ann("zone-maps", "cn-hz-a"))));
+    let bad = validate_text(
+        "t.yaml",
+        &format!("{PROFILE}{}", nlb(&ann("zone-maps", "cn-hz-a"))),
+    );
     assert!(bad.diagnostics.has_errors());
 }
 
@@ -395,7 +468,10 @@ fn case_23_nlb_names() {
     };
     assert_eq!(zones.len(), 2);
     let sg = change(&r, "server_group.default/web/tcp-80");
-    assert_eq!(sg.name.as_deref(), Some(format!("k8s.30080.TCP.web.default.{CID}").as_str()));
+    assert_eq!(
+        sg.name.as_deref(),
+        Some(format!("k8s.30080.TCP.web.default.{CID}").as_str())
+    );
     let l = change(&r, "listener.default/web/tcp-80");
     assert_eq!(attr(l, "listener_protocol"), &s("TCP"));
     assert_eq!(
@@ -428,7 +504,8 @@ fn case_25_cross_zone_flag() {
 /// and the plan says why.
 #[test]
 fn name_without_uid_is_known_after_apply() {
-    let text = format!("{PROFILE}{}{}", nodes(), web("", "")).replace("  uid: 8ef9b2a1-0000-4000-8000-00000000abcd\n", "");
+    let text = format!("{PROFILE}{}{}", nodes(), web("", ""))
+        .replace("  uid: 8ef9b2a1-0000-4000-8000-00000000abcd\n", "");
     let r = run(&text);
     let lb = change(&r, "clb.default/web");
     assert_eq!(lb.name, None);
@@ -452,7 +529,11 @@ fn edge_cluster() -> String {
 /// on-cloud ECS node is the backend and the ENS node is not.
 #[test]
 fn seed_002_ens_forwarding_cluster() {
-    let r = run(&format!("{EDGE_PROFILE}{}{}", edge_cluster(), web("", "  externalTrafficPolicy: Cluster\n")));
+    let r = run(&format!(
+        "{EDGE_PROFILE}{}{}",
+        edge_cluster(),
+        web("", "  externalTrafficPolicy: Cluster\n")
+    ));
     assert!(!r.diagnostics.has_errors(), "{:?}", codes(&r));
     let ids: Vec<String> = servers(change(&r, "backend.default/web/tcp-80"))
         .into_iter()
@@ -465,14 +546,21 @@ fn seed_002_ens_forwarding_cluster() {
 /// does not work with Local policy"), pointing at the policy.
 #[test]
 fn seed_002_ens_forwarding_local_is_an_error() {
-    let text = format!("{EDGE_PROFILE}{}{}", edge_cluster(), web("", "  externalTrafficPolicy: Local\n"));
+    let text = format!(
+        "{EDGE_PROFILE}{}{}",
+        edge_cluster(),
+        web("", "  externalTrafficPolicy: Local\n")
+    );
     let c = validate_text("t.yaml", &text);
     let d = c
         .diagnostics
         .iter()
         .find(|d| d.code == "LBP7101")
         .expect("LBP7101");
-    assert!(d.message.contains("the ECS forwarding path does not work with Local policy"));
+    assert!(
+        d.message
+            .contains("the ECS forwarding path does not work with Local policy")
+    );
     let span = d.primary().expect("primary").span;
     assert_eq!(&text[span.start as usize..span.end as usize], "Local");
 }
@@ -501,7 +589,11 @@ fn hybrid() -> String {
 fn seed_002_hybrid_nlb() {
     let pods = pod("p1", "n1", "10.0.0.5") + &pod("p2", "e1", "10.9.0.6");
     let ok_profile = EDGE_PROFILE.replace("plugin: flannel", "plugin: terway-edge");
-    let r = run(&format!("{ok_profile}{}{pods}{}", edge_cluster(), nlb(&hybrid())));
+    let r = run(&format!(
+        "{ok_profile}{}{pods}{}",
+        edge_cluster(),
+        nlb(&hybrid())
+    ));
     assert!(!r.diagnostics.has_errors(), "{:?}", codes(&r));
     let sg = change(&r, "server_group.default/web/tcp-80");
     assert_eq!(attr(sg, "server_group_type"), &s("Ip"));
@@ -512,7 +604,11 @@ fn seed_002_hybrid_nlb() {
             ("10.9.0.6".to_string(), Value::Int(8080), 100)
         ]
     );
-    let flannel = validate_codes(&format!("{EDGE_PROFILE}{}{}", edge_cluster(), nlb(&hybrid())));
+    let flannel = validate_codes(&format!(
+        "{EDGE_PROFILE}{}{}",
+        edge_cluster(),
+        nlb(&hybrid())
+    ));
     assert!(flannel.contains(&"LBP7103"), "{flannel:?}");
     let no_ec = validate_codes(&format!(
         "{}{}{}",
@@ -532,7 +628,9 @@ fn seed_002_hybrid_nlb() {
 /// Seed 002 table, "SLB resource quota": Cluster with 300 nodes → backend count vs quota.
 #[test]
 fn seed_002_cluster_quota() {
-    let many: String = (0..300).map(|i| node(&format!("w{i:03}"), "", true)).collect();
+    let many: String = (0..300)
+        .map(|i| node(&format!("w{i:03}"), "", true))
+        .collect();
     let text = format!("{PROFILE}{many}{}", web("", ""));
     let c = validate_text("t.yaml", &text);
     let d = c
@@ -541,7 +639,10 @@ fn seed_002_cluster_quota() {
         .find(|d| d.code == "LBP7106")
         .expect("LBP7106");
     assert!(d.message.contains("300"));
-    let local = format!("{PROFILE}{many}{}", web("", "  externalTrafficPolicy: Local\n"));
+    let local = format!(
+        "{PROFILE}{many}{}",
+        web("", "  externalTrafficPolicy: Local\n")
+    );
     assert!(!validate_codes(&local).contains(&"LBP7106"));
 }
 

@@ -134,7 +134,12 @@ fn target<'p>(port: &'p crate::ir::PortIr) -> Result<i64, &'p str> {
 
 /// ENI mode: every ready endpoint by IP on the target port, weight `default-weight`
 /// (reference §2.4), sorted by IP.
-fn pod_servers(cluster: &Cluster, service: &ServiceIr, port: &crate::ir::PortIr, weight: i64) -> Servers {
+fn pod_servers(
+    cluster: &Cluster,
+    service: &ServiceIr,
+    port: &crate::ir::PortIr,
+    weight: i64,
+) -> Servers {
     let ns = service.namespace();
     let port_name = port.port.name.as_ref().map(|n| n.value.as_str());
     let mut out: Vec<Server> = Vec::new();
@@ -162,13 +167,16 @@ fn pod_servers(cluster: &Cluster, service: &ServiceIr, port: &crate::ir::PortIr,
             };
             for e in slice.object.endpoints.iter().filter(|e| e.is_ready()) {
                 if let Some(ip) = e.addresses.first() {
-                    push_unique(&mut out, Server {
-                        node: e.node_name.as_ref().map(|n| n.value.clone()),
-                        server_id: None,
-                        ip: Some(ip.value.clone()),
-                        port: Some(p.value),
-                        weight,
-                    });
+                    push_unique(
+                        &mut out,
+                        Server {
+                            node: e.node_name.as_ref().map(|n| n.value.clone()),
+                            server_id: None,
+                            ip: Some(ip.value.clone()),
+                            port: Some(p.value),
+                            weight,
+                        },
+                    );
                 }
             }
         }
@@ -198,13 +206,16 @@ fn pod_servers(cluster: &Cluster, service: &ServiceIr, port: &crate::ir::PortIr,
                     .map(|p| p.value),
             };
             let Some(number) = number else { continue };
-            push_unique(&mut out, Server {
-                node: pod.object.node_name().map(str::to_string),
-                server_id: None,
-                ip: Some(ip.value.clone()),
-                port: Some(number),
-                weight,
-            });
+            push_unique(
+                &mut out,
+                Server {
+                    node: pod.object.node_name().map(str::to_string),
+                    server_id: None,
+                    ip: Some(ip.value.clone()),
+                    port: Some(number),
+                    weight,
+                },
+            );
         }
     } else {
         return Servers::Unknown(

@@ -20,7 +20,7 @@ use crate::providers::planner::{Built, IngressSource};
 use crate::source::Span;
 use crate::topology::{ClusterPods, Resolved};
 
-use super::backends::{Server, ServiceBackends, Servers};
+use super::backends::{Server, Servers, ServiceBackends};
 use super::settings::{ClbService, Mode, Product};
 
 const NA: UpdatePolicy = UpdatePolicy::NotAppliedByController;
@@ -139,11 +139,13 @@ fn tags(cluster: &Cluster, s: &ClbService, reused: bool) -> Value {
             "kubernetes.do.not.delete".to_string(),
             s.default_name().map_or(Value::Unknown, Value::from),
         );
-        tags.insert("ack.aliyun.com".to_string(), Value::from(cluster.cluster_id));
+        tags.insert(
+            "ack.aliyun.com".to_string(),
+            Value::from(cluster.cluster_id),
+        );
     }
     if let Some(extra) = s.ann("additional-resource-tags")
-        && let Ok(kvs) =
-            crate::annotations::grammar::lists::parse_key_values(extra.value, true)
+        && let Ok(kvs) = crate::annotations::grammar::lists::parse_key_values(extra.value, true)
     {
         for kv in kvs {
             tags.insert(kv.key.value.clone(), Value::from(kv.value.value.as_str()));
@@ -201,23 +203,33 @@ fn clb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
             "the name is `a` + the Service UID without dashes (32 characters); the YAML has no metadata.uid, so it is known after the Service is created",
         );
     }
-    let internet = s
-        .ann("address-type")
-        .is_none_or(|v| v.value != "intranet");
+    let internet = s.ann("address-type").is_none_or(|v| v.value != "intranet");
     let pay_by_spec = s
         .ann("instance-charge-type")
         .is_some_and(|v| v.value.eq_ignore_ascii_case("PayBySpec"));
     r = r
         .with_attr("load_balancer_name", name, IN_PLACE)
-        .with_attr("address_type", if internet { "internet" } else { "intranet" }, NA)
+        .with_attr(
+            "address_type",
+            if internet { "internet" } else { "intranet" },
+            NA,
+        )
         .with_attr("address_ip_version", ann_or(s, "ip-version", "ipv4"), NA)
         .with_attr(
             "instance_charge_type",
-            if pay_by_spec { "PayBySpec" } else { "PayByCLCU" },
+            if pay_by_spec {
+                "PayBySpec"
+            } else {
+                "PayByCLCU"
+            },
             IN_PLACE,
         );
     if pay_by_spec || s.ann("spec").is_some() {
-        r = r.with_attr("load_balancer_spec", ann_or(s, "spec", "slb.s1.small"), IN_PLACE);
+        r = r.with_attr(
+            "load_balancer_spec",
+            ann_or(s, "spec", "slb.s1.small"),
+            IN_PLACE,
+        );
     }
     if let Some(v) = s.ann("charge-type") {
         r = r.with_attr("internet_charge_type", v.value, IN_PLACE);
@@ -233,7 +245,8 @@ fn clb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
         // random.
         r = r.with_attr(
             "vswitch_id",
-            s.ann("vswitch-id").map_or(Value::Unknown, |v| Value::from(v.value)),
+            s.ann("vswitch-id")
+                .map_or(Value::Unknown, |v| Value::from(v.value)),
             NA,
         );
     }
@@ -247,19 +260,23 @@ fn clb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
             r = r.with_attr(attr, v.value, NA);
         }
     }
-    r.with_attr("delete_protection", ann_or(s, "delete-protection", "on"), IN_PLACE)
-        .with_attr(
-            "modification_protection_status",
-            ann_or(s, "modification-protection", "ConsoleProtection"),
-            IN_PLACE,
-        )
-        .with_attr("tags", tags(cluster, s, false), IN_PLACE)
-        .with_attr("id", Value::Unknown, COMPUTED)
-        .with_attr(
-            "address",
-            s.ann("ip").map_or(Value::Unknown, |v| Value::from(v.value)),
-            if s.ann("ip").is_some() { NA } else { COMPUTED },
-        )
+    r.with_attr(
+        "delete_protection",
+        ann_or(s, "delete-protection", "on"),
+        IN_PLACE,
+    )
+    .with_attr(
+        "modification_protection_status",
+        ann_or(s, "modification-protection", "ConsoleProtection"),
+        IN_PLACE,
+    )
+    .with_attr("tags", tags(cluster, s, false), IN_PLACE)
+    .with_attr("id", Value::Unknown, COMPUTED)
+    .with_attr(
+        "address",
+        s.ann("ip").map_or(Value::Unknown, |v| Value::from(v.value)),
+        if s.ann("ip").is_some() { NA } else { COMPUTED },
+    )
 }
 
 fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
@@ -332,12 +349,20 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
         ("ipv6-address-type", "ipv6_address_type"),
     ] {
         if let Some(v) = s.ann(suffix) {
-            let policy = if suffix == "resource-group-id" { NA } else { IN_PLACE };
+            let policy = if suffix == "resource-group-id" {
+                NA
+            } else {
+                IN_PLACE
+            };
             r = r.with_attr(attr, v.value, policy);
         }
     }
     r.with_attr("deletion_protection_enabled", true, IN_PLACE)
-        .with_attr("modification_protection_status", "ConsoleProtection", IN_PLACE)
+        .with_attr(
+            "modification_protection_status",
+            "ConsoleProtection",
+            IN_PLACE,
+        )
         .with_attr("tags", tags(cluster, s, false), IN_PLACE)
         .with_attr("id", Value::Unknown, COMPUTED)
         .with_attr("dns_name", Value::Unknown, COMPUTED)
@@ -430,7 +455,11 @@ fn server_group(cluster: &Cluster, s: &ClbService, port: &PortIr, lb_address: &s
         Product::Nlb => {
             let proto = nlb_protocol(s, port);
             let name = named_key(cluster, s, group_port(s, port), &proto);
-            let group_type = if s.ip_server_group() { "Ip" } else { "Instance" };
+            let group_type = if s.ip_server_group() {
+                "Ip"
+            } else {
+                "Instance"
+            };
             let mut r = Resource::new(&address, Kind::ServerGroup, ProviderKind::AlibabaNlb);
             if let Value::String(n) = &name {
                 r = r.with_name(n.as_str());
@@ -451,20 +480,22 @@ fn server_group(cluster: &Cluster, s: &ClbService, port: &PortIr, lb_address: &s
                 );
             }
             if let Some(v) = s.ann("connection-drain") {
-                r = r.with_attr(
-                    "connection_drain_enabled",
-                    v.value == "on",
-                    IN_PLACE,
-                );
+                r = r.with_attr("connection_drain_enabled", v.value == "on", IN_PLACE);
             }
             let mut tags = indexmap::IndexMap::new();
             tags.insert(
                 "kubernetes.do.not.delete".to_string(),
                 s.default_name().map_or(Value::Unknown, Value::from),
             );
-            tags.insert("ack.aliyun.com".to_string(), Value::from(cluster.cluster_id));
-            r.with_attr("tags", Value::Map(tags), IN_PLACE)
-                .with_attr("id", Value::Unknown, COMPUTED)
+            tags.insert(
+                "ack.aliyun.com".to_string(),
+                Value::from(cluster.cluster_id),
+            );
+            r.with_attr("tags", Value::Map(tags), IN_PLACE).with_attr(
+                "id",
+                Value::Unknown,
+                COMPUTED,
+            )
         }
     }
 }
@@ -476,15 +507,16 @@ fn server_value(s: &Server, server_type: &str, description: &Value) -> Value {
     }
     m.insert(
         "server_id".to_string(),
-        s.server_id
-            .as_deref()
-            .map_or(Value::Unknown, Value::from),
+        s.server_id.as_deref().map_or(Value::Unknown, Value::from),
     );
     m.insert(
         "server_ip".to_string(),
         s.ip.as_deref().map_or(Value::Unknown, Value::from),
     );
-    m.insert("port".to_string(), s.port.map_or(Value::Unknown, Value::from));
+    m.insert(
+        "port".to_string(),
+        s.port.map_or(Value::Unknown, Value::from),
+    );
     m.insert("weight".to_string(), Value::from(s.weight));
     m.insert("type".to_string(), Value::from(server_type));
     m.insert("description".to_string(), description.clone());
@@ -568,7 +600,11 @@ fn listener(
             }
             if matches!(proto.as_str(), "http" | "https") {
                 r = r
-                    .with_attr("health_check", ann_or(s, "health-check-flag", "off"), tuning)
+                    .with_attr(
+                        "health_check",
+                        ann_or(s, "health-check-flag", "off"),
+                        tuning,
+                    )
                     .with_attr("sticky_session", ann_or(s, "sticky-session", "off"), tuning);
             } else if let Some(v) = s.ann("health-check-switch") {
                 r = r.with_attr("health_check", v.value, tuning);
@@ -576,7 +612,8 @@ fn listener(
             if proto == "https" {
                 r = r.with_attr(
                     "server_certificate_id",
-                    s.ann("cert-id").map_or(Value::Unknown, |v| Value::from(v.value)),
+                    s.ann("cert-id")
+                        .map_or(Value::Unknown, |v| Value::from(v.value)),
                     tuning,
                 );
             }
@@ -594,8 +631,7 @@ fn listener(
         }
         Product::Nlb => {
             let proto = nlb_protocol(s, port);
-            let description =
-                named_key(cluster, s, Some(port.number.to_string()), &proto);
+            let description = named_key(cluster, s, Some(port.number.to_string()), &proto);
             let mut r = Resource::new(&address, Kind::Listener, ProviderKind::AlibabaNlb)
                 .with_attr("load_balancer_id", lb_id, lb_policy)
                 .with_attr("listener_port", port.number, REPLACE)
@@ -605,7 +641,8 @@ fn listener(
             if proto == "TCPSSL" {
                 r = r.with_attr(
                     "certificate_ids",
-                    s.ann("cert-id").map_or(Value::Unknown, |v| Value::from(v.value)),
+                    s.ann("cert-id")
+                        .map_or(Value::Unknown, |v| Value::from(v.value)),
                     tuning,
                 );
             }

@@ -23,7 +23,10 @@ use super::settings::{ClbService, Mode, Product};
 /// How the load balancer gets its name (reference §2.3, §2.6).
 fn naming(s: &ClbService) -> String {
     if let Some(id) = s.reused_id() {
-        return format!("reuses `{}` (`…-loadbalancer-id`), which the CCM never deletes", id.value);
+        return format!(
+            "reuses `{}` (`…-loadbalancer-id`), which the CCM never deletes",
+            id.value
+        );
     }
     if let Some(n) = s.ann("name") {
         return format!("named `{}` by `…-loadbalancer-name`", n.value);
@@ -126,9 +129,9 @@ impl ClbCauses {
         }
         // `<proto>-<port>` only: an ELB address has the pool here.
         if let Some(p) = port
-            && !p
-                .split_once('-')
-                .is_some_and(|(proto, n)| matches!(proto, "tcp" | "udp" | "sctp") && n.parse::<u32>().is_ok())
+            && !p.split_once('-').is_some_and(|(proto, n)| {
+                matches!(proto, "tcp" | "udp" | "sctp") && n.parse::<u32>().is_ok()
+            })
         {
             return None;
         }

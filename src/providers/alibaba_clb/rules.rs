@@ -14,7 +14,9 @@ use crate::source::Span;
 use crate::topology::{ClusterPods, Resolved};
 
 use super::backends::ServiceBackends;
-use super::settings::{BACKEND_TYPE, ClbService, Mode, Product, instance_id, is_edge_node, key, profile};
+use super::settings::{
+    BACKEND_TYPE, ClbService, Mode, Product, instance_id, is_edge_node, key, profile,
+};
 
 /// Codes of this module (registered in `diag::codes::clb`).
 pub mod codes {
@@ -150,7 +152,12 @@ pub fn edge_pods(cluster: &Cluster, pods: &ClusterPods, s: &ClbService) -> Optio
     cluster.nodes.iter().enumerate().find_map(|(i, n)| {
         let on = placed.on_node(cluster, crate::topology::NodeId(i as u32))?;
         (on > 0 && is_edge_node(cluster, *n)).then(|| EdgePods {
-            span: n.manifest.meta.name.as_ref().map_or(n.manifest.span, |x| x.span),
+            span: n
+                .manifest
+                .meta
+                .name
+                .as_ref()
+                .map_or(n.manifest.span, |x| x.span),
             label: format!("edge node `{}` hosts a backend pod", n.name()),
         })
     })
@@ -338,8 +345,14 @@ pub fn local_without_wrr(s: &ClbService) -> Option<Diagnostic> {
         return None;
     }
     let (span, label) = match sched {
-        Some(v) => (v.entry.value.span, format!("`{}` ignores the pod-count weights", v.value)),
-        None => (policy_span(s.service), "Local, default scheduler `rr`".to_string()),
+        Some(v) => (
+            v.entry.value.span,
+            format!("`{}` ignores the pod-count weights", v.value),
+        ),
+        None => (
+            policy_span(s.service),
+            "Local, default scheduler `rr`".to_string(),
+        ),
     };
     Some(
         Diagnostic::advice(

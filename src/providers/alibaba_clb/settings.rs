@@ -9,7 +9,9 @@
 
 use crate::annotations::grammar::lists::parse_key_values;
 use crate::annotations::grammar::scalar::parse_int;
-use crate::ir::{Cluster, EffectiveAnnotations, EffectiveValue, Obj, Route, ServiceIr, TrafficPolicy};
+use crate::ir::{
+    Cluster, EffectiveAnnotations, EffectiveValue, Obj, Route, ServiceIr, TrafficPolicy,
+};
 use crate::manifest::node::{NodeObject, pool_of};
 use crate::manifest::profile::ClusterProfile;
 use crate::manifest::{Manifest, Object};
@@ -245,7 +247,11 @@ impl<'a, 'm> ClbService<'a, 'm> {
 /// Whether a node runs outside the cloud VPC: ACK Edge's edge-worker label, or membership
 /// of a NodePool that is not `type: Cloud`.
 pub fn is_edge_node(cluster: &Cluster, node: Obj<NodeObject>) -> bool {
-    if node.labels().get(EDGE_WORKER_LABEL).is_some_and(|e| e.value.value == "true") {
+    if node
+        .labels()
+        .get(EDGE_WORKER_LABEL)
+        .is_some_and(|e| e.value.value == "true")
+    {
         return true;
     }
     pool_of(&node.manifest.meta)

@@ -26,7 +26,10 @@ fn default_name_from_uid() {
     let mut d = crate::diag::Diagnostics::new();
     let resolved = lower_and_resolve(&c.sources, &c.manifests, &mut d);
     let s = ClbService::of(&resolved[0].cluster.services[0]).expect("a CLB Service");
-    assert_eq!(s.default_name().as_deref(), Some("a8ef9b2a14c3d4e5f9a0b1c2d3e4f5a6"));
+    assert_eq!(
+        s.default_name().as_deref(),
+        Some("a8ef9b2a14c3d4e5f9a0b1c2d3e4f5a6")
+    );
 }
 
 /// Reference §2.8: the causes name the edit (Service deleted, type changed, port removed)
@@ -51,7 +54,10 @@ fn causes_read_ccm_addresses_only() {
             .is_some_and(|r| r.contains("moved from NLB to CLB"))
     );
     assert_eq!(causes.why_absent("server_group.default/web/np-hefei"), None);
-    assert_eq!(causes.why_absent("listener.default/web/np-hefei/tcp-80"), None);
+    assert_eq!(
+        causes.why_absent("listener.default/web/np-hefei/tcp-80"),
+        None
+    );
     assert_eq!(causes.why_absent("elb.default/web/np-hefei"), None);
     assert!(
         causes
