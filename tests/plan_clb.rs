@@ -663,3 +663,55 @@ fn sctp_port_is_an_error() {
     let text = format!("{PROFILE}{}", web("", "")).replace("protocol: TCP", "protocol: SCTP");
     assert!(validate_codes(&text).contains(&"LBP7113"));
 }
+
+/// Reference §8 case 8: `forward-port: "80:443"` makes the http:80 listener forward to the
+/// https:443 one, created after it.
+#[test]
+fn case_08_forward_port() {
+    let a = ann("protocol-port", "http:80,https:443")
+        + &ann("cert-id", "c1")
+        + &ann("forward-port", "80:443");
+    let two_ports = web(&a, "").replace(
+        "  - {name: tcp, port: 80, protocol: TCP, nodePort: 30080, targetPort: 8080}\n",
+        "  - {name: http, port: 80, protocol: TCP, nodePort: 30080}\n  - {name: https, port: 443, protocol: TCP, nodePort: 30443}\n",
+    );
+    let r = run(&format!("{PROFILE}{}{two_ports}", nodes()));
+    let http = change(&r, "listener.default/web/tcp-80");
+    assert_eq!(attr(http, "listener_forward"), &s("on"));
+    assert_eq!(attr(http, "forward_port"), &Value::Int(443));
+    assert!(
+        http.depends_on
+            .contains(&"listener.default/web/tcp-443".to_string())
+    );
+    assert!(
+        validate_text(
+            "t.yaml",
+            &format!("{PROFILE}{}", web(&ann("forward-port", "80-443"), ""))
+        )
+        .diagnostics
+        .has_errors()
+    );
+}
+
+/// Reference §8 case 13: Local mode with an endpoint lacking nodeName fails the CCM.
+#[test]
+fn case_13_endpoint_without_node_name() {
+    let slice = "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: web-abc\n  labels: {kubernetes.io/service-name: web}\naddressType: IPv4\nports: [{name: tcp, port: 8080}]\nendpoints:\n- addresses: [10.0.0.5]\n  conditions: {ready: true}\n";
+    let text = format!(
+        "{PROFILE}{}{slice}{}",
+        nodes(),
+        web("", "  externalTrafficPolicy: Local\n")
+    );
+    assert!(validate_codes(&text).contains(&"LBP7115"));
+    let cluster = format!("{PROFILE}{}{slice}{}", nodes(), web("", ""));
+    assert!(!validate_codes(&cluster).contains(&"LBP7115"));
+}
+
+/// Reference §8 case 24: a listener port range needs ENI backends.
+#[test]
+fn case_24_port_range_needs_eni() {
+    let a = ann("zone-maps", "a:vsw-1") + &ann("listener-port-range", "70-90:80");
+    assert!(validate_codes(&format!("{PROFILE}{}", nlb(&a))).contains(&"LBP7116"));
+    let eni = a + "    service.beta.kubernetes.io/backend-type: \"eni\"\n";
+    assert!(!validate_codes(&format!("{PROFILE}{}", nlb(&eni))).contains(&"LBP7116"));
+}

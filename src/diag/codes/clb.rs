@@ -120,4 +120,20 @@ expose it through another Service.",
 `…-server-group-type: \"Ip\"` (an IP server group). With only `Ip`, nodes are registered; with only `eni`, \
 pods are registered by ENI, which edge pods do not have.\n\nFix: set both.",
     },
+    CodeInfo {
+        code: "LBP7115",
+        title: "endpoint without nodeName in Local mode",
+        explanation: "With `externalTrafficPolicy: Local` the CCM adds one ECS backend per node hosting an \
+endpoint, found by the endpoint's `nodeName`. A ready endpoint without it fails the whole reconcile: \
+\"add ecs backends for service[…] error, NodeName is nil for ip …\" (reference §2.4, §8 case 13).\n\nFix: \
+give the endpoint its `nodeName` (endpoints of pods always have one), or use Cluster.",
+    },
+    CodeInfo {
+        code: "LBP7116",
+        title: "NLB listener port range without ENI backends",
+        explanation: "`…-listener-port-range: \"start-end:servicePort\"` makes one NLB listener serve a range of \
+ports, which only works when pods are the backends: the CCM refuses it otherwise with \"listener port range \
+can only be used for eni backend type service\" (reference §2.2, §8 case 24).\n\nFix: add \
+`service.beta.kubernetes.io/backend-type: \"eni\"`, or drop the annotation.",
+    },
 ];

@@ -10,7 +10,7 @@
 //! CCM refuses to change after creation (address type, IP version, zones, resource group,
 //! network type, fixed IP) are `NotAppliedByController`: a change is reported, not planned.
 
-use crate::annotations::grammar::lists::{parse_proto_ports, parse_zone_maps};
+use crate::annotations::grammar::lists::{parse_forward_ports, parse_proto_ports, parse_zone_maps};
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::Diagnostics;
 use crate::ir::{Cluster, PortIr, Protocol, ServiceIr};
@@ -381,6 +381,15 @@ pub fn clb_protocol(s: &ClbService, port: &PortIr) -> String {
         .unwrap_or_else(|| port.protocol.value.as_str().to_ascii_lowercase())
 }
 
+/// The HTTPS port an HTTP listener on `port` forwards to (`forward-port`, reference §2.2).
+fn forward_target(s: &ClbService, port: i64) -> Option<i64> {
+    parse_forward_ports(s.ann("forward-port")?.value)
+        .ok()?
+        .into_iter()
+        .find(|f| i64::from(f.http_port.value) == port)
+        .map(|f| i64::from(f.https_port.value))
+}
+
 /// The NLB listener protocol: `TCP`, `UDP` or `TCPSSL` (reference §3).
 pub fn nlb_protocol(s: &ClbService, port: &PortIr) -> String {
     s.ann("protocol-port")
@@ -616,6 +625,24 @@ fn listener(
                         .map_or(Value::Unknown, |v| Value::from(v.value)),
                     tuning,
                 );
+            }
+            if proto == "http"
+                && let Some(to) = forward_target(s, port.number)
+            {
+                // Reference §8 case 8: the HTTP listener redirects to its HTTPS target and
+                // is created after it.
+                r = r.with_attr("listener_forward", "on", REPLACE).with_attr(
+                    "forward_port",
+                    to,
+                    REPLACE,
+                );
+                if let Some(target) = s.service.ports.iter().find(|p| p.number == to) {
+                    r = r.depends_on(format!(
+                        "listener.{}/{}",
+                        stem(s.service),
+                        port_suffix(target)
+                    ));
+                }
             }
             if proto == "tcp" {
                 for (suffix, attr) in [

@@ -48,6 +48,10 @@ pub mod codes {
     pub const UNSUPPORTED_PROTOCOL: &str = "LBP7113";
     /// `server-group-type: Ip` without `backend-type: eni`, or the reverse on ACK Edge.
     pub const HYBRID_NLB_INCOMPLETE: &str = "LBP7114";
+    /// A ready endpoint without `nodeName` in Local mode (reference §8 case 13).
+    pub const ENDPOINT_WITHOUT_NODE: &str = "LBP7115";
+    /// `listener-port-range` without ENI backends (reference §8 case 24).
+    pub const PORT_RANGE_NEEDS_ENI: &str = "LBP7116";
 }
 
 /// The default quota of backend servers per CLB instance (Alibaba Cloud "Quotas" page of
@@ -78,11 +82,15 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             persistence_with_cluster(&s),
             weight_ignored(&s),
             default_weight_ignored(&s),
+            port_range_needs_eni(&s),
         ];
         for d in found.into_iter().flatten() {
             diags.push(d);
         }
         for d in unsupported_protocols(&s) {
+            diags.push(d);
+        }
+        for d in endpoints_without_node(cluster, &s) {
             diags.push(d);
         }
         if !buildable(&s) {
@@ -453,6 +461,55 @@ pub fn default_weight_ignored(s: &ClbService) -> Option<Diagnostic> {
         .with_primary(w.entry.value.span, "ignored in Local mode")
         .with_secondary(policy_span(s.service), "Local")
         .with_help("remove the annotation, or use externalTrafficPolicy Cluster for equal node weights"),
+    )
+}
+
+/// Reference §2.4 / §8 case 13: in Local mode the CCM needs each endpoint's node
+/// ("add ecs backends for service[…] error, NodeName is nil for ip …").
+pub fn endpoints_without_node(cluster: &Cluster, s: &ClbService) -> Vec<Diagnostic> {
+    if s.mode() != Mode::Local {
+        return Vec::new();
+    }
+    let svc = s.service;
+    cluster
+        .endpoint_slices
+        .iter()
+        .filter(|e| {
+            e.namespace() == svc.namespace()
+                && crate::manifest::endpointslice::service_name(&e.manifest.meta)
+                    .is_some_and(|n| n.value.value == svc.name())
+        })
+        .flat_map(|e| e.object.endpoints.iter())
+        .filter(|e| e.is_ready() && e.node_name.is_none())
+        .map(|e| {
+            let ip = e.addresses.first().map_or("", |a| a.value.as_str());
+            Diagnostic::error(
+                codes::ENDPOINT_WITHOUT_NODE,
+                format!(
+                    "endpoint {ip} of Service `{}` has no nodeName: with externalTrafficPolicy Local the CCM fails (\"NodeName is nil for ip {ip}\")",
+                    svc_name(svc)
+                ),
+            )
+            .with_primary(e.span, "no `nodeName`")
+            .with_secondary(policy_span(svc), "Local")
+            .with_help("endpoints of pods always carry `nodeName`; fix the EndpointSlice, or use externalTrafficPolicy Cluster")
+        })
+        .collect()
+}
+
+/// Reference §8 case 24: "listener port range can only be used for eni backend type service".
+pub fn port_range_needs_eni(s: &ClbService) -> Option<Diagnostic> {
+    let v = s.ann("listener-port-range")?;
+    if s.product != Product::Nlb || s.mode() == Mode::Eni {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::PORT_RANGE_NEEDS_ENI,
+            "`listener-port-range` needs pod backends: the CCM fails with \"listener port range can only be used for eni backend type service\"",
+        )
+        .with_primary(v.entry.value.span, "a port range")
+        .with_help(format!("add `{BACKEND_TYPE}: \"eni\"`, or remove the annotation")),
     )
 }
 

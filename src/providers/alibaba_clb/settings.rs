@@ -254,12 +254,15 @@ pub fn is_edge_node(cluster: &Cluster, node: Obj<NodeObject>) -> bool {
     {
         return true;
     }
+    // `node_pools` is sorted by name.
     pool_of(&node.manifest.meta)
         .and_then(|p| {
+            let name = p.value.value.as_str();
             cluster
                 .node_pools
-                .iter()
-                .find(|np| np.name() == p.value.value)
+                .binary_search_by(|np| np.name().cmp(name))
+                .ok()
+                .map(|i| cluster.node_pools[i])
         })
         .is_some_and(|np| !np.object.is_cloud())
 }
