@@ -715,3 +715,22 @@ fn case_24_port_range_needs_eni() {
     let eni = a + "    service.beta.kubernetes.io/backend-type: \"eni\"\n";
     assert!(!validate_codes(&format!("{PROFILE}{}", nlb(&eni))).contains(&"LBP7116"));
 }
+
+/// Reference §8 case 4 (second half): with `id` + `vgroup-port: rsp-1:80` the port's
+/// backends go to the user's server group, sharing `weight: 60` (Cluster, 2 nodes → 30
+/// each); the group is the user's and is retained.
+#[test]
+fn case_04_weight_with_user_vgroup() {
+    let a = ann("id", "lb-user") + &ann("vgroup-port", "rsp-1:80") + &ann("weight", "60");
+    let r = run(&format!("{PROFILE}{}{}", nodes(), web(&a, "")));
+    let sg = change(&r, "server_group.default/web/tcp-80");
+    assert_eq!(sg.owner, Owner::User);
+    assert_eq!(attr(sg, "id"), &s("rsp-1"));
+    assert!(matches!(sg.delete_policy, DeletePolicy::Retain { .. }));
+    let weights: Vec<i64> = servers(change(&r, "backend.default/web/tcp-80"))
+        .into_iter()
+        .map(|s| s.2)
+        .collect();
+    assert_eq!(weights, [30, 30]);
+    assert!(!codes(&r).contains(&"LBP7111"));
+}

@@ -82,44 +82,73 @@ impl ServiceBackends {
         self.nodes.as_deref().map_err(String::as_str)
     }
 
-    /// The servers of one Service port.
+    /// The servers of one Service port. `shared_weight` is the `weight` annotation when the
+    /// port is bound to a user's server group (`id` + `vgroup-port`): this Service's
+    /// backends then share it (reference §2.4 table, last column).
     pub fn servers(
         &self,
         cluster: &Cluster,
         service: &ServiceIr,
         port: &crate::ir::PortIr,
+        shared_weight: Option<i64>,
     ) -> Servers {
-        if self.mode == Mode::Eni {
-            return pod_servers(cluster, service, port, self.default_weight);
-        }
-        let nodes = match &self.nodes {
-            Ok(n) => n,
-            Err(why) => return Servers::Unknown(why.clone()),
+        let servers = if self.mode == Mode::Eni {
+            pod_servers(cluster, service, port, self.default_weight)
+        } else {
+            match &self.nodes {
+                Ok(n) => Servers::Known(self.node_servers(cluster, port, n)),
+                Err(why) => Servers::Unknown(why.clone()),
+            }
         };
-        Servers::Known(
-            nodes
-                .iter()
-                .map(|&(id, pods)| {
-                    let node = cluster.nodes[id.0 as usize];
-                    Server {
-                        node: Some(node.name().to_string()),
-                        server_id: node
-                            .object
-                            .provider_id
-                            .as_ref()
-                            .and_then(|p| instance_id(&p.value))
-                            .map(str::to_string),
-                        ip: node.object.internal_ip().map(|a| a.value.clone()),
-                        port: port.node_port,
-                        weight: if self.mode == Mode::Local {
-                            i64::from(pods)
-                        } else {
-                            self.default_weight
-                        },
-                    }
-                })
-                .collect(),
-        )
+        match (servers, shared_weight) {
+            (Servers::Known(list), Some(w)) => Servers::Known(self.share(list, w)),
+            (other, _) => other,
+        }
+    }
+
+    /// `max(1, W / #backends)` each (Local: `max(1, W * pods / #pods)`); W = 0 → all 0.
+    fn share(&self, mut list: Vec<Server>, total: i64) -> Vec<Server> {
+        let n = list.len() as i64;
+        let pods: i64 = list.iter().map(|s| s.weight).sum();
+        for s in &mut list {
+            s.weight = match (total, self.mode) {
+                (0, _) => 0,
+                (w, Mode::Local) if pods > 0 => (w * s.weight / pods).max(1),
+                (w, Mode::Eni) => w / n.max(1),
+                (w, _) => (w / n.max(1)).max(1),
+            };
+        }
+        list
+    }
+
+    fn node_servers(
+        &self,
+        cluster: &Cluster,
+        port: &crate::ir::PortIr,
+        nodes: &[(NodeId, u32)],
+    ) -> Vec<Server> {
+        nodes
+            .iter()
+            .map(|&(id, pods)| {
+                let node = cluster.nodes[id.0 as usize];
+                Server {
+                    node: Some(node.name().to_string()),
+                    server_id: node
+                        .object
+                        .provider_id
+                        .as_ref()
+                        .and_then(|p| instance_id(&p.value))
+                        .map(str::to_string),
+                    ip: node.object.internal_ip().map(|a| a.value.clone()),
+                    port: port.node_port,
+                    weight: if self.mode == Mode::Local {
+                        i64::from(pods)
+                    } else {
+                        self.default_weight
+                    },
+                }
+            })
+            .collect()
     }
 }
 

@@ -10,7 +10,9 @@
 //! CCM refuses to change after creation (address type, IP version, zones, resource group,
 //! network type, fixed IP) are `NotAppliedByController`: a change is reported, not planned.
 
-use crate::annotations::grammar::lists::{parse_forward_ports, parse_proto_ports, parse_zone_maps};
+use crate::annotations::grammar::lists::{
+    parse_forward_ports, parse_proto_ports, parse_vgroup_ports, parse_zone_maps,
+};
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::Diagnostics;
 use crate::ir::{Cluster, PortIr, Protocol, ServiceIr};
@@ -100,7 +102,11 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
         if port.protocol.value == Protocol::Sctp {
             continue; // Rejected by the rules.
         }
-        let sg = server_group(cluster, s, port, &lb_address);
+        let user_group = user_vgroup(s, port);
+        let sg = match user_group {
+            Some(id) => user_server_group(s, port, &lb_address, id),
+            None => server_group(cluster, s, port, &lb_address),
+        };
         let sg_address = sg.address.clone();
         let sg = if keep_groups {
             sg.with_delete_policy(DeletePolicy::Retain {
@@ -112,8 +118,16 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
         out.resources
             .push(origin(sg).with_provenance(port.port.span));
         out.resources.push(
-            origin(backend(cluster, s, backends, port, &sg_address, provider))
-                .with_provenance(port.port.span),
+            origin(backend(
+                cluster,
+                s,
+                backends,
+                port,
+                &sg_address,
+                provider,
+                user_group.and_then(|_| shared_weight(s)),
+            ))
+            .with_provenance(port.port.span),
         );
         if listeners {
             out.resources.push(
@@ -509,6 +523,51 @@ fn server_group(cluster: &Cluster, s: &ClbService, port: &PortIr, lb_address: &s
     }
 }
 
+/// The user's server group bound to `port` by `vgroup-port` (reused load balancers only,
+/// reference §2.2, §2.6).
+fn user_vgroup<'m>(s: &ClbService<'_, 'm>, port: &PortIr) -> Option<&'m str> {
+    s.reused_id()?;
+    let v = s.ann("vgroup-port")?;
+    let entries = parse_vgroup_ports(v.value).ok()?;
+    let e = entries
+        .into_iter()
+        .find(|e| i64::from(e.port.value) == port.number)?;
+    v.value.get(e.vgroup_id.start..e.vgroup_id.end)
+}
+
+/// `weight` (0–100), read only with `id` and `vgroup-port` (reference §2.2).
+fn shared_weight(s: &ClbService) -> Option<i64> {
+    s.ann("weight")
+        .and_then(|v| parse_int(v.value, 0, 100).ok())
+}
+
+/// A server group the user made: referenced by id, never created or deleted; the CCM only
+/// adds and removes this Service's backends in it (reference §2.5 `cleanup`, §2.8).
+fn user_server_group(s: &ClbService, port: &PortIr, lb_address: &str, id: &str) -> Resource {
+    let provider = match s.product {
+        Product::Clb => ProviderKind::AlibabaClb,
+        Product::Nlb => ProviderKind::AlibabaNlb,
+    };
+    let (lb_id, policy) = lb_id_value(s);
+    let mut r = Resource::new(
+        format!("server_group.{}/{}", stem(s.service), port_suffix(port)),
+        Kind::ServerGroup,
+        provider,
+    )
+    .with_owner(Owner::User)
+    .with_attr("id", id, NA)
+    .with_delete_policy(DeletePolicy::Retain {
+        reason: format!(
+            "`{id}` is your server group (`vgroup-port`): the CCM only removes this Service's backends from it"
+        ),
+    })
+    .depends_on(lb_address);
+    if s.product == Product::Clb {
+        r = r.with_attr("load_balancer_id", lb_id, policy);
+    }
+    r
+}
+
 fn server_value(s: &Server, server_type: &str, description: &Value) -> Value {
     let mut m = indexmap::IndexMap::new();
     if let Some(n) = &s.node {
@@ -539,6 +598,7 @@ fn backend(
     port: &PortIr,
     sg_address: &str,
     provider: ProviderKind,
+    shared_weight: Option<i64>,
 ) -> Resource {
     let address = format!("backend.{}/{}", stem(s.service), port_suffix(port));
     let mode = s.mode();
@@ -555,7 +615,7 @@ fn backend(
     };
     // Backend descriptions are the server group's named key (reference §2.3).
     let description = named_key(cluster, s, group_port(s, port), &proto);
-    let r = match backends.servers(cluster, s.service, port) {
+    let r = match backends.servers(cluster, s.service, port, shared_weight) {
         Servers::Known(list) => {
             let r = Resource::new(&address, Kind::Backend, provider).with_attr(
                 "servers",
