@@ -24,8 +24,10 @@ const EXAMPLES: &[&str] = &[
     "ack-hybrid-nlb",
 ];
 
-/// The prior states an example is also planned against, where its `state/` folder has them.
-const STATES: &[&str] = &["relabelled", "selector-changed"];
+/// The prior states an example is also planned against, where its `state/` folder has them
+/// (`services-deleted`: `ack-clb` after deleting a CLB Service with `preserve-lb-on-delete`
+/// and one reusing a user's CLB, reference/alibaba.md §2.8).
+const STATES: &[&str] = &["relabelled", "selector-changed", "services-deleted"];
 
 fn blessing() -> bool {
     std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
