@@ -734,3 +734,27 @@ fn case_04_weight_with_user_vgroup() {
     assert_eq!(weights, [30, 30]);
     assert!(!codes(&r).contains(&"LBP7111"));
 }
+
+/// Reference §2.2: listener and server-group settings are carried into the plan under the
+/// Terraform argument names, for the protocols the CCM applies them to.
+#[test]
+fn listener_settings_are_planned() {
+    let a = ann("acl-status", "on") + &ann("acl-id", "acl-1") + &ann("cookie-timeout", "600");
+    let r = run(&format!("{PROFILE}{}{}", nodes(), web(&a, "")));
+    let l = change(&r, "listener.default/web/tcp-80");
+    assert_eq!(attr(l, "acl_status"), &s("on"));
+    assert_eq!(attr(l, "acl_ids"), &s("acl-1"));
+    // cookie-timeout is for HTTP/HTTPS listeners only.
+    assert!(
+        l.after
+            .as_ref()
+            .is_some_and(|a| a.get("cookie_timeout").is_none())
+    );
+    let a = ann("zone-maps", "a:vsw-1")
+        + &ann("health-check-flag", "on")
+        + &ann("healthy-threshold", "3");
+    let r = run(&format!("{PROFILE}{}{}", nodes(), nlb(&a)));
+    let sg = change(&r, "server_group.default/web/tcp-80");
+    assert_eq!(attr(sg, "health_check_enabled"), &s("on"));
+    assert_eq!(attr(sg, "healthy_threshold"), &Value::Int(3));
+}

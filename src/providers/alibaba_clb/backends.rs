@@ -7,7 +7,10 @@
 
 use crate::ir::{Cluster, ServiceIr};
 use crate::manifest::decode::IntOrString;
-use crate::topology::{ClusterPods, NO_NODES, NodeId, SCHEDULER_DECIDES};
+use crate::topology::{ClusterPods, NodeId, SCHEDULER_DECIDES};
+
+/// Why node backends are unknown when the input lists no Nodes.
+const NO_BACKEND_NODES: &str = "the input has no Nodes, so the backend nodes are not known";
 
 use super::settings::{ClbService, Mode, instance_id};
 
@@ -45,7 +48,7 @@ impl ServiceBackends {
     pub fn new<'m>(cluster: &Cluster<'m>, pods: &ClusterPods<'m>, s: &ClbService<'_, 'm>) -> Self {
         let mode = s.mode();
         let nodes = if cluster.nodes.is_empty() {
-            Err(NO_NODES.replace("the pool's members", "the backend nodes"))
+            Err(NO_BACKEND_NODES.to_string())
         } else {
             let candidates = s.candidates(cluster);
             match mode {

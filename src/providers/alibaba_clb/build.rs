@@ -514,11 +514,9 @@ fn server_group(cluster: &Cluster, s: &ClbService, port: &PortIr, lb_address: &s
                 "ack.aliyun.com".to_string(),
                 Value::from(cluster.cluster_id),
             );
-            r.with_attr("tags", Value::Map(tags), IN_PLACE).with_attr(
-                "id",
-                Value::Unknown,
-                COMPUTED,
-            )
+            with_passthrough(r, s, NLB_SERVER_GROUP, &proto)
+                .with_attr("tags", Value::Map(tags), IN_PLACE)
+                .with_attr("id", Value::Unknown, COMPUTED)
         }
     }
 }
@@ -639,6 +637,113 @@ fn backend(
     r.depends_on(sg_address)
 }
 
+/// Listener settings read straight from annotations: (suffix, Terraform argument, the
+/// listener protocols the CCM applies it to; empty = all). Values pass through as written
+/// (integers as numbers); ranges are the catalogue's business (reference §2.2).
+type Passthrough = (&'static str, &'static str, &'static [&'static str]);
+
+const L7: &[&str] = &["http", "https"];
+const L4: &[&str] = &["tcp", "udp"];
+const CLB_LISTENER: &[Passthrough] = &[
+    ("acl-status", "acl_status", &[]),
+    ("acl-id", "acl_ids", &[]),
+    ("acl-type", "acl_type", &[]),
+    ("sticky-session-type", "sticky_session_type", L7),
+    ("cookie", "cookie", L7),
+    ("cookie-timeout", "cookie_timeout", L7),
+    ("health-check-type", "health_check_type", &["tcp"]),
+    ("health-check-uri", "health_check_uri", &[]),
+    ("health-check-domain", "health_check_domain", &[]),
+    ("health-check-httpcode", "health_check_http_code", &[]),
+    ("health-check-method", "health_check_method", L7),
+    (
+        "health-check-connect-port",
+        "health_check_connect_port",
+        &[],
+    ),
+    ("healthy-threshold", "healthy_threshold", &[]),
+    ("unhealthy-threshold", "unhealthy_threshold", &[]),
+    ("health-check-interval", "health_check_interval", &[]),
+    (
+        "health-check-connect-timeout",
+        "health_check_connect_timeout",
+        L4,
+    ),
+    ("health-check-timeout", "health_check_timeout", L7),
+    ("idle-timeout", "idle_timeout", L7),
+    ("request-timeout", "request_timeout", L7),
+    ("tls-cipher-policy", "tls_cipher_policy", &["https"]),
+    ("http2-enabled", "enable_http2", &["https"]),
+    ("domain-extensions", "domain_extensions", &["https"]),
+    ("proxy-protocol", "proxy_protocol_v2_enabled", L4),
+    ("connection-drain", "connection_drain", L4),
+    ("connection-drain-timeout", "connection_drain_timeout", L4),
+    ("xforwardedfor-proto", "x_forwarded_for_proto", L7),
+    ("xforwardedfor-slbport", "x_forwarded_for_slb_port", L7),
+    (
+        "xforwardedfor-clientsrcport",
+        "x_forwarded_for_client_src_port",
+        L7,
+    ),
+];
+const NLB_LISTENER: &[Passthrough] = &[
+    ("cps", "cps", &[]),
+    ("tls-cipher-policy", "security_policy_id", &["TCPSSL"]),
+    ("cacert-id", "ca_certificate_ids", &["TCPSSL"]),
+    ("cacert", "ca_enabled", &["TCPSSL"]),
+    (
+        "additional-cert-ids",
+        "additional_certificate_ids",
+        &["TCPSSL"],
+    ),
+    ("alpn", "alpn_enabled", &["TCPSSL"]),
+    ("alpn-policy", "alpn_policy", &["TCPSSL"]),
+];
+const NLB_SERVER_GROUP: &[Passthrough] = &[
+    ("connection-drain-timeout", "connection_drain_timeout", &[]),
+    ("health-check-flag", "health_check_enabled", &[]),
+    ("health-check-type", "health_check_type", &[]),
+    ("health-check-uri", "health_check_url", &[]),
+    ("health-check-domain", "health_check_domain", &[]),
+    ("health-check-httpcode", "health_check_http_code", &[]),
+    ("health-check-method", "http_check_method", &[]),
+    (
+        "health-check-connect-port",
+        "health_check_connect_port",
+        &[],
+    ),
+    ("healthy-threshold", "healthy_threshold", &[]),
+    ("unhealthy-threshold", "unhealthy_threshold", &[]),
+    ("health-check-interval", "health_check_interval", &[]),
+    (
+        "health-check-connect-timeout",
+        "health_check_connect_timeout",
+        &[],
+    ),
+];
+
+/// Adds every [`Passthrough`] setting the Service carries and `proto` takes.
+fn with_passthrough(
+    mut r: Resource,
+    s: &ClbService,
+    table: &[Passthrough],
+    proto: &str,
+) -> Resource {
+    for (suffix, attr, protos) in table {
+        if !protos.is_empty() && !protos.contains(&proto) {
+            continue;
+        }
+        if let Some(v) = s.ann(suffix) {
+            let value = match parse_int(v.value, i64::MIN, i64::MAX) {
+                Ok(n) => Value::from(n),
+                Err(_) => Value::from(v.value),
+            };
+            r = r.with_attr(*attr, value, IN_PLACE);
+        }
+    }
+    r
+}
+
 fn listener(
     cluster: &Cluster,
     s: &ClbService,
@@ -714,7 +819,9 @@ fn listener(
                     }
                 }
             }
-            r.depends_on(lb_address).depends_on(sg_address)
+            with_passthrough(r, s, CLB_LISTENER, &proto)
+                .depends_on(lb_address)
+                .depends_on(sg_address)
         }
         Product::Nlb => {
             let proto = nlb_protocol(s, port);
@@ -739,7 +846,9 @@ fn listener(
             if let Some(v) = s.ann("proxy-protocol") {
                 r = r.with_attr("proxy_protocol_enabled", v.value == "on", tuning);
             }
-            r.depends_on(lb_address).depends_on(sg_address)
+            with_passthrough(r, s, NLB_LISTENER, &proto)
+                .depends_on(lb_address)
+                .depends_on(sg_address)
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Route, ServiceType};
+use crate::ir::{Cluster, Route, ServiceType};
 use crate::model::Model;
 use crate::plan::Causes;
 use crate::topology::Resolved;
@@ -38,6 +38,36 @@ fn naming(s: &ClbService) -> String {
     }
 }
 
+/// Nodes listed by name in the plan reason, at most.
+const DROPPED_LIMIT: usize = 5;
+
+/// The nodes that are not backends and why (reference §2.4), for the plan reason.
+fn dropped_nodes(cluster: &Cluster, s: &ClbService) -> String {
+    if s.mode() == Mode::Eni {
+        return String::new();
+    }
+    let dropped: Vec<String> = cluster
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            s.dropped(cluster, *n)
+                .map(|d| format!("{} {}", n.name(), d.describe()))
+        })
+        .collect();
+    if dropped.is_empty() {
+        return String::new();
+    }
+    let more = dropped.len().saturating_sub(DROPPED_LIMIT);
+    let mut text = format!(
+        "; not backends: {}",
+        dropped[..dropped.len().min(DROPPED_LIMIT)].join(", ")
+    );
+    if more > 0 {
+        text.push_str(&format!(" and {more} more"));
+    }
+    text
+}
+
 /// Seed 002, "Choose an external traffic policy": the row of the table that applies.
 fn policy(s: &ClbService, backends: &ServiceBackends) -> String {
     let count = match backends.nodes() {
@@ -46,7 +76,7 @@ fn policy(s: &ClbService, backends: &ServiceBackends) -> String {
     };
     match s.mode() {
         Mode::Cluster => format!(
-            "externalTrafficPolicy Cluster: every eligible node is a backend ({count} entries against the backend quota), weight `default-weight`; pod-level balancing on, client source IP and session persistence not kept (seed 002)"
+            "externalTrafficPolicy Cluster: every eligible node is a backend (backend entries against the quota: {count}), weight `default-weight`; pod-level balancing on, client source IP and session persistence not kept (seed 002)"
         ),
         Mode::Local => format!(
             "externalTrafficPolicy Local: only the {count} nodes hosting a backend pod, weight = pods on the node; source IP and session persistence kept; pod-level balancing only with `…-scheduler: \"wrr\"` (seed 002)"
@@ -88,7 +118,8 @@ impl ClbCauses {
                 let (naming, policy, listeners_unmanaged) = match ClbService::of(s) {
                     Some(clb) => (
                         naming(&clb),
-                        policy(&clb, &ServiceBackends::new(&r.cluster, &pods, &clb)),
+                        policy(&clb, &ServiceBackends::new(&r.cluster, &pods, &clb))
+                            + &dropped_nodes(&r.cluster, &clb),
                         clb.reused_id().is_some() && clb.force_override().is_none(),
                     ),
                     None => (String::new(), String::new(), false),
