@@ -758,3 +758,32 @@ fn listener_settings_are_planned() {
     assert_eq!(attr(sg, "health_check_enabled"), &s("on"));
     assert_eq!(attr(sg, "healthy_threshold"), &Value::Int(3));
 }
+
+/// Zone-maps rules: a zone twice is an error (grammar), a single zone a warning (LBP7117).
+#[test]
+fn zone_maps_rules() {
+    let twice = validate_text(
+        "t.yaml",
+        &format!("{PROFILE}{}", nlb(&ann("zone-maps", "a:vsw-1,a:vsw-2"))),
+    );
+    assert!(twice.diagnostics.has_errors());
+    let one = validate_codes(&format!("{PROFILE}{}", nlb(&ann("zone-maps", "a:vsw-1"))));
+    assert!(one.contains(&"LBP7117"));
+    let two = validate_codes(&format!(
+        "{PROFILE}{}",
+        nlb(&ann("zone-maps", "a:vsw-1,b:vsw-2"))
+    ));
+    assert!(!two.contains(&"LBP7117"));
+}
+
+/// An intranet CLB without `vswitch-id` gets a random vSwitch (LBP7118).
+#[test]
+fn intranet_without_vswitch() {
+    let c = validate_codes(&format!(
+        "{PROFILE}{}",
+        web(&ann("address-type", "intranet"), "")
+    ));
+    assert!(c.contains(&"LBP7118"));
+    let pinned = ann("address-type", "intranet") + &ann("vswitch-id", "vsw-1");
+    assert!(!validate_codes(&format!("{PROFILE}{}", web(&pinned, ""))).contains(&"LBP7118"));
+}

@@ -136,4 +136,18 @@ ports, which only works when pods are the backends: the CCM refuses it otherwise
 can only be used for eni backend type service\" (reference §2.2, §8 case 24).\n\nFix: add \
 `service.beta.kubernetes.io/backend-type: \"eni\"`, or drop the annotation.",
     },
+    CodeInfo {
+        code: "LBP7117",
+        title: "NLB in one zone only",
+        explanation: "`…-zone-maps: \"<zone>:<vSwitch>[:<ip>[:<eip>]],…\"` places the NLB in zones, one \
+vSwitch each (reference §2.2, §3). A single zone works but gives no zone redundancy: an outage of that zone \
+takes the load balancer down.\n\nFix: map at least two zones, each with its own vSwitch.",
+    },
+    CodeInfo {
+        code: "LBP7118",
+        title: "intranet CLB without vswitch-id",
+        explanation: "For `…-address-type: intranet` the CCM needs a vSwitch; without `…-vswitch-id` it picks \
+one of the cloud config's vSwitches at random (and retries another when one runs out of addresses), so the \
+CLB's subnet and address are not predictable (reference §2.2, §8 notes).\n\nFix: set `…-vswitch-id`.",
+    },
 ];

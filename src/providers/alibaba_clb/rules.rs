@@ -6,6 +6,7 @@
 //!
 //! Each rule is one function returning its findings, so each can be tested alone.
 
+use crate::annotations::grammar::lists::parse_zone_maps;
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Cluster, Protocol, ServiceIr};
@@ -52,6 +53,10 @@ pub mod codes {
     pub const ENDPOINT_WITHOUT_NODE: &str = "LBP7115";
     /// `listener-port-range` without ENI backends (reference §8 case 24).
     pub const PORT_RANGE_NEEDS_ENI: &str = "LBP7116";
+    /// `zone-maps` naming one zone only.
+    pub const ZONE_MAPS: &str = "LBP7117";
+    /// An intranet CLB without `vswitch-id`: the CCM picks one at random.
+    pub const RANDOM_VSWITCH: &str = "LBP7118";
 }
 
 /// The default quota of backend servers per CLB instance (Alibaba Cloud "Quotas" page of
@@ -83,6 +88,8 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             weight_ignored(&s),
             default_weight_ignored(&s),
             port_range_needs_eni(&s),
+            zone_maps(&s),
+            random_vswitch(&s),
         ];
         for d in found.into_iter().flatten() {
             diags.push(d);
@@ -510,6 +517,44 @@ pub fn port_range_needs_eni(s: &ClbService) -> Option<Diagnostic> {
         )
         .with_primary(v.entry.value.span, "a port range")
         .with_help(format!("add `{BACKEND_TYPE}: \"eni\"`, or remove the annotation")),
+    )
+}
+
+/// `zone-maps`: an NLB spans zones for availability; one zone is no redundancy (a zone given
+/// twice is a grammar error, reported by the check stage).
+pub fn zone_maps(s: &ClbService) -> Option<Diagnostic> {
+    let v = s.ann("zone-maps").filter(|_| s.product == Product::Nlb)?;
+    let zones = parse_zone_maps(v.value).ok()?;
+    (zones.len() == 1).then(|| {
+        Diagnostic::warning(
+            codes::ZONE_MAPS,
+            format!(
+                "NLB of Service `{}` is in one zone only: a zone outage takes it down",
+                svc_name(s.service)
+            ),
+        )
+        .with_primary(v.entry.value.span, "one zone")
+        .with_help("map a second zone with its own vSwitch: `<zone-a>:<vsw-a>,<zone-b>:<vsw-b>`")
+    })
+}
+
+/// Reference §2.2 / §8 notes: an intranet CLB without `vswitch-id` gets a vSwitch picked at
+/// random from the cloud config, so two plans of the same input may not match the cloud.
+pub fn random_vswitch(s: &ClbService) -> Option<Diagnostic> {
+    let v = s.ann("address-type").filter(|v| v.value == "intranet")?;
+    if s.product != Product::Clb || s.reused_id().is_some() || s.ann("vswitch-id").is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::advice(
+            codes::RANDOM_VSWITCH,
+            format!(
+                "intranet CLB of Service `{}` has no `vswitch-id`: the CCM picks a vSwitch of the cloud config at random",
+                svc_name(s.service)
+            ),
+        )
+        .with_primary(v.entry.value.span, "intranet")
+        .with_help(format!("pin it with `{}: vsw-…` so the address lands in a known subnet", key("vswitch-id"))),
     )
 }
 
