@@ -261,6 +261,8 @@ fn case_11_excluded_nodes() {
     text += &node("x3", "", false);
     text += &node("h1", "", true).replace("cn-hz.i-h1", "ack-hybrid://i-h1");
     text += &node("u1", "", true).replace("spec:\n", "spec:\n  unschedulable: true\n");
+    // Virtual-kubelet (ECI) nodes are no ECS backends (their pods would be ENI backends).
+    text += &node("vk1", "    type: virtual-kubelet\n", true).replace("cn-hz.i-vk1", "vk://eci");
     let r = run(&(text.clone() + &web("", "")));
     let ids: Vec<String> = servers(change(&r, "backend.default/web/tcp-80"))
         .into_iter()

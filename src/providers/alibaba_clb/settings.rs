@@ -37,6 +37,8 @@ const EXCLUDE_LABELS: &[&str] = &[
     "service.alibabacloud.com/exclude-node",
 ];
 const MASTER_LABEL: &str = "node-role.kubernetes.io/master";
+/// ECI nodes: never ECS backends (reference §2.4, step 5).
+const VIRTUAL_KUBELET_LABEL: (&str, &str) = ("type", "virtual-kubelet");
 const AUTOSCALER_TAINT: &str = "ToBeDeletedByClusterAutoscaler";
 const HYBRID_PROVIDER_PREFIX: &str = "ack-hybrid://";
 /// ACK Edge marks every node outside the cloud VPC with this label.
@@ -71,6 +73,7 @@ pub enum Dropped {
     ExcludeLabel(&'static str),
     Hybrid,
     Edge,
+    VirtualKubelet,
 }
 
 impl Dropped {
@@ -86,6 +89,9 @@ impl Dropped {
             Dropped::ExcludeLabel(l) => format!("is labelled `{l}`"),
             Dropped::Hybrid => format!("is a hybrid node (providerID `{HYBRID_PROVIDER_PREFIX}…`)"),
             Dropped::Edge => "is an edge node outside the cloud VPC".into(),
+            Dropped::VirtualKubelet => {
+                "is a virtual-kubelet node (the CCM adds its pods as ENI backends, which this plan leaves out)".into()
+            }
         }
     }
 }
@@ -193,6 +199,12 @@ impl<'a, 'm> ClbService<'a, 'm> {
             })
         {
             return Some(Dropped::BackendLabel);
+        }
+        if labels
+            .get(VIRTUAL_KUBELET_LABEL.0)
+            .is_some_and(|e| e.value.value == VIRTUAL_KUBELET_LABEL.1)
+        {
+            return Some(Dropped::VirtualKubelet);
         }
         if labels.contains_key(MASTER_LABEL) {
             return Some(Dropped::Master);
