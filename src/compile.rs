@@ -220,17 +220,7 @@ fn report_unplanned(
     manifests: &[Manifest],
     diags: &mut Diagnostics,
 ) {
-    use crate::ir::Route;
-    for r in resolved {
-        for svc in &r.cluster.services {
-            let controller = match &svc.route {
-                Route::Clb { .. } => "Alibaba CCM (CLB)",
-                Route::Nlb { .. } => "Alibaba CCM (NLB)",
-                _ => continue,
-            };
-            diags.push(not_planned(svc.obj.manifest, "Service", controller));
-        }
-    }
+    let _ = resolved; // every Service route is planned
     for m in manifests {
         if matches!(m.object, crate::manifest::Object::Ingress(_)) {
             diags.push(not_planned(m, "Ingress", "its Ingress controller (ALB)"));

@@ -481,7 +481,14 @@ mod tests {
 
     #[test]
     fn a_complete_load_balancer_passes() {
-        assert_eq!(codes(LB), Vec::<&str>::new());
+        // An NLB needs its zones (LBP7105, reference/alibaba.md §8 case 22).
+        let text = svc(LB).replace(
+            "metadata: {name: web}",
+            "metadata: {name: web, annotations: {service.beta.kubernetes.io/alibaba-cloud-loadbalancer-zone-maps: \"a:vsw-1,b:vsw-2\"}}",
+        );
+        let c = validate_text("s.yaml", &text);
+        let codes: Vec<&str> = c.diagnostics.sorted().iter().map(|d| d.code).collect();
+        assert_eq!(codes, Vec::<&str>::new());
     }
 
     #[test]

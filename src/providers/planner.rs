@@ -53,9 +53,15 @@ pub struct Planner {
     pub causes: fn(&[Resolved], &Model) -> Box<dyn Causes>,
 }
 
-/// Every provider that plans. Huawei CCE comes first: its causes answer only for its own
-/// `cce_…` addresses, while the ACK Edge causes read any `<kind>.<ns>/<svc>/<x>` address.
+/// Every provider that plans. Each provider's causes answer only for its own addresses,
+/// so the order is the order of the providers' resources in the model and nothing else.
 pub static PLANNERS: &[Planner] = &[
+    Planner {
+        name: "alibaba-ccm",
+        check: super::alibaba_clb::rules::check_cluster,
+        build: super::alibaba_clb::build::build,
+        causes: super::alibaba_clb::causes::boxed,
+    },
     Planner {
         name: "huawei-elb",
         check: super::huawei_cce::rules::check_cluster,

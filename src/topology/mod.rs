@@ -242,6 +242,51 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
     }
 }
 
+/// Where the backend pods of Services run, for providers that build one load balancer per
+/// Service over the whole cluster (CCM CLB/NLB, CCE) instead of one per NodePool. Built once
+/// per cluster; each Service's placement is then read in time linear in its own pods.
+pub struct ClusterPods<'m> {
+    index: PlacementIndex<'m>,
+}
+
+/// One Service's backend pods per node, or the workload whose placement the scheduler
+/// decides.
+pub struct ServicePods<'m> {
+    placement: Placement<'m>,
+}
+
+impl<'m> ClusterPods<'m> {
+    pub fn new(cluster: &Cluster<'m>) -> Self {
+        ClusterPods {
+            index: PlacementIndex::new(cluster),
+        }
+    }
+
+    /// The placement of `service`'s backends (EndpointSlices, else Pods, else workloads).
+    pub fn of(&self, cluster: &Cluster<'m>, service: &ServiceIr<'m>) -> ServicePods<'m> {
+        ServicePods {
+            placement: self.index.placement(cluster, service),
+        }
+    }
+}
+
+impl<'m> ServicePods<'m> {
+    /// The Deployment or StatefulSet whose pods the scheduler places, if one backs the
+    /// Service: then no per-node count is known before apply.
+    pub fn scheduled_by(&self) -> Option<Obj<'m, Workload>> {
+        match &self.placement {
+            Placement::Scheduled { workload } => Some(*workload),
+            Placement::Known { .. } => None,
+        }
+    }
+
+    /// Ready backend pods on `node` (`None` when the scheduler decides).
+    pub fn on_node(&self, cluster: &Cluster<'m>, node: NodeId) -> Option<u32> {
+        let n = cluster.nodes.get(node.0 as usize)?;
+        self.placement.pods_on(node.0, n.labels())
+    }
+}
+
 /// Members of each pool by node label (nodes are sorted by name, so are the lists).
 fn nodes_by_pool(cluster: &Cluster) -> Vec<Vec<NodeId>> {
     let pool_ids: HashMap<&str, usize> = cluster

@@ -12,6 +12,7 @@
 mod annotations;
 mod apply;
 mod cce;
+mod clb;
 mod diff;
 mod elb;
 mod input;
@@ -43,6 +44,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(apply::CODES)
         .chain(diff::CODES)
         .chain(cce::CODES)
+        .chain(clb::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

@@ -195,6 +195,12 @@ impl ElbCauses {
         let svc = parts.next()?;
         let pool = parts.next()?;
         let tail = parts.next().unwrap_or("");
+        // Only addresses of a (Service, pool) pair planned now or before are ELB ones:
+        // other providers' addresses have the same shape (`listener.<ns>/<svc>/tcp-80`).
+        let key = (ns.to_string(), svc.to_string(), pool.to_string());
+        if !self.matched.contains(&key) && !self.prior_selectors.contains_key(&key) {
+            return None;
+        }
         Some((kind.into(), ns.into(), svc.into(), pool.into(), tail.into()))
     }
 }
