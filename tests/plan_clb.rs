@@ -2,7 +2,7 @@
 //! and the worked cases of reference/alibaba.md §8 (cases 1–26), through the public
 //! `compile` entry points and the plan engine.
 
-use lbplan::compile::{PlanRun, plan_text, validate_text};
+use lbplan::compile::{PlanRun, graph_text, validate_text};
 use lbplan::model::{DeletePolicy, Model, Owner, Value};
 use lbplan::plan::{Action, Change, NoCauses, diff};
 
@@ -41,7 +41,7 @@ fn ann(suffix: &str, value: &str) -> String {
 }
 
 fn run(text: &str) -> PlanRun {
-    plan_text("test.yaml", text)
+    graph_text("test.yaml", text)
 }
 
 fn codes(r: &PlanRun) -> Vec<&'static str> {

@@ -417,6 +417,13 @@ fn causes_fall_back_for_foreign_addresses() {
     let causes = ElbCauses::new(&r, &Model::new());
     assert_eq!(causes.why_absent("nonsense"), None);
     assert_eq!(NoCauses.why_absent("elb.a/b/c"), None);
+    // Never planned by this provider: another provider's address of the same shape.
+    assert_eq!(causes.why_absent("listener.default/web/tcp-80"), None);
+    assert_eq!(causes.why_absent("elb.default/web/np-a"), None);
+    // Planned before (in the prior model), gone now.
+    let (before, _) = run(&compile(&cluster(&service("web", "", "Local", PORT))));
+    let prior = Model::from_resources(before.resources).expect("model");
+    let causes = ElbCauses::new(&r, &prior);
     assert_eq!(
         causes.why_absent("elb.default/web/np-a"),
         Some("Service default/web was deleted".to_string())
