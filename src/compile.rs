@@ -164,11 +164,7 @@ type Planned = (Option<Plan>, Model, BTreeMap<String, ServiceOutputs>);
 
 /// Warns about every load balancer the plan leaves out because no provider of this version
 /// builds it, so that an empty plan is never mistaken for "nothing changes".
-fn report_unplanned(
-    resolved: &[topology::Resolved],
-    manifests: &[Manifest],
-    diags: &mut Diagnostics,
-) {
+fn report_unplanned(resolved: &[topology::Resolved], diags: &mut Diagnostics) {
     use crate::ir::Route;
     for r in resolved {
         for svc in &r.cluster.services {
@@ -179,11 +175,6 @@ fn report_unplanned(
                 _ => continue,
             };
             diags.push(not_planned(svc.obj.manifest, "Service", controller));
-        }
-    }
-    for m in manifests {
-        if matches!(m.object, crate::manifest::Object::Ingress(_)) {
-            diags.push(not_planned(m, "Ingress", "its Ingress controller (ALB)"));
         }
     }
 }
@@ -209,7 +200,7 @@ fn plan_manifests(
 ) -> Planned {
     let nothing = || (None, Model::new(), BTreeMap::new());
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
-    report_unplanned(&resolved, manifests, diags);
+    report_unplanned(&resolved, diags);
     let built = planner::build_models(&resolved, diags);
     let desired = match Model::from_resources(built.resources) {
         Ok(m) => m,

@@ -53,13 +53,22 @@ pub struct Planner {
     pub causes: fn(&[Resolved], &Model) -> Box<dyn Causes>,
 }
 
-/// Every provider that plans.
-pub static PLANNERS: &[Planner] = &[Planner {
-    name: "alibaba-elb",
-    check: super::alibaba_edge::rules::check_cluster,
-    build: super::alibaba_edge::build::build,
-    causes: super::alibaba_edge::causes::boxed,
-}];
+/// Every provider that plans. The ALB comes first: its causes answer for `alb…`
+/// addresses only, while the ELB's read any `<kind>.<ns>/<svc>/<pool>` address.
+pub static PLANNERS: &[Planner] = &[
+    Planner {
+        name: "alibaba-alb",
+        check: super::alibaba_alb::rules::check_cluster,
+        build: super::alibaba_alb::build::build,
+        causes: super::alibaba_alb::causes::boxed,
+    },
+    Planner {
+        name: "alibaba-elb",
+        check: super::alibaba_edge::rules::check_cluster,
+        build: super::alibaba_edge::build::build,
+        causes: super::alibaba_edge::causes::boxed,
+    },
+];
 
 /// Every provider's cluster rules over every resolved cluster.
 pub fn check_clusters(resolved: &[Resolved], diags: &mut Diagnostics) {

@@ -4,9 +4,11 @@
 //! different finding. Ranges: `LBP1xxx` input and decoding errors, `LBP2xxx` semantic
 //! errors (Kubernetes and cloud rules), `LBP3xxx` warnings, `LBP4xxx` notes, `LBP50xx` plan
 //! findings, `LBP60xx` findings of the `ir` and `topology` stages (reported when a plan is built),
-//! `LBP70xx` findings of the ACK Edge ELB provider.
+//! `LBP70xx` findings of the ACK Edge ELB provider, `LBP73xx` findings of the ALB Ingress provider
+//! and the ACK One multi-cluster gateway.
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
+mod alb;
 mod annotations;
 mod elb;
 mod input;
@@ -35,6 +37,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(plan::CODES)
         .chain(topology::CODES)
         .chain(elb::CODES)
+        .chain(alb::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

@@ -1,0 +1,400 @@
+//! The ALB model builder: per AlbConfig the ALB (+ one EIP per zone when Internet), its
+//! listeners, one forwarding rule per (Ingress, rule, path, listener) with its conditions
+//! and weighted forward action, and one server group per (Ingress, Service, port, cluster)
+//! (SPEC §6, reference §4).
+//!
+//! Attribute names are the alicloud Terraform provider's (`alicloud_alb_load_balancer`,
+//! `alicloud_alb_listener`, `alicloud_alb_rule`, `alicloud_alb_server_group`). Update
+//! policies follow the controller: rule priorities, conditions and forward weights,
+//! listener tuning and the ALB's name and edition are updated in place; a listener's port
+//! and protocol and the ALB's address allocation mode force a replacement. A reused ALB
+//! (`spec.config.id`) belongs to the user: it is referenced, never created, and retained.
+//!
+//! Addresses use only names the user wrote (AlbConfig, Ingress, Service, port, cluster id,
+//! rule and path positions), so they are stable across runs.
+
+use crate::diag::Diagnostics;
+use crate::manifest::albconfig::AlbLoadBalancer;
+use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePolicy, Value};
+use crate::providers::planner::Built;
+use crate::topology::Resolved;
+
+use super::gateway::{Gateway, RuleIr, Share, analyse, condition_block};
+
+const P: ProviderKind = ProviderKind::AlibabaAlb;
+
+/// Builds the ALB resources of every AlbConfig with the decisions of [`analyse`]; the
+/// findings were reported by [`super::rules::check_cluster`].
+pub fn build(resolved: &[Resolved], _diags: &mut Diagnostics) -> Built {
+    let mut out = Built::default();
+    for r in resolved {
+        for g in analyse(&r.cluster).gateways {
+            build_gateway(&g, &mut out);
+        }
+    }
+    out
+}
+
+/// `alb.<albconfig>`: the ALB's address.
+pub fn alb_address(config: &str) -> String {
+    format!("alb.{config}")
+}
+
+fn build_gateway(g: &Gateway, out: &mut Built) {
+    let name = g.config.name();
+    let span = g
+        .config
+        .manifest
+        .meta
+        .name
+        .as_ref()
+        .map_or(g.config.manifest.kind.span, |n| n.span);
+    let default_lb = AlbLoadBalancer::default();
+    let lb = g.config.object.config.as_ref().unwrap_or(&default_lb);
+    let alb = alb_address(name);
+    out.resources
+        .push(load_balancer(&alb, name, lb).with_provenance(span));
+    if lb.is_internet() && !lb.is_reused() {
+        for (i, z) in lb.zone_mappings.iter().enumerate() {
+            let vsw = z.v_switch_id.as_ref().map(|v| v.value.as_str());
+            let address = format!("alb_eip.{name}/{}", vsw.unwrap_or(&i.to_string()));
+            let mut eip = Resource::new(&address, Kind::Eip, P)
+                .with_attr(
+                    "vswitch_id",
+                    vsw.map_or(Value::Unknown, Value::from),
+                    UpdatePolicy::ForcesReplacement,
+                )
+                .with_attr("zone_id", Value::Unknown, UpdatePolicy::Computed)
+                .with_attr("ip_address", Value::Unknown, UpdatePolicy::Computed);
+            eip = match &z.allocation_id {
+                // The user's EIP: referenced, never released by the controller.
+                Some(a) => eip
+                    .with_owner(Owner::User)
+                    .with_attr("allocation_id", a.value.as_str(), UpdatePolicy::ForcesReplacement)
+                    .with_delete_policy(DeletePolicy::Retain {
+                        reason: "the EIP was allocated by the user (`allocationId`); release it yourself".into(),
+                    }),
+                None => eip.with_attr("allocation_id", Value::Unknown, UpdatePolicy::Computed),
+            };
+            out.resources
+                .push(eip.depends_on(&alb).with_provenance(z.span));
+        }
+    }
+    for l in &g.listeners {
+        let listener = l.listener;
+        let address = format!("alb_listener.{name}/{}", l.key());
+        let mut r = Resource::new(&address, Kind::Listener, P)
+            .with_name(listener.description())
+            .with_attr("load_balancer_id", Value::Unknown, UpdatePolicy::Computed)
+            .with_attr("listener_port", l.port, UpdatePolicy::ForcesReplacement)
+            .with_attr(
+                "listener_protocol",
+                l.protocol.as_str(),
+                UpdatePolicy::ForcesReplacement,
+            )
+            .with_attr(
+                "listener_description",
+                listener.description(),
+                UpdatePolicy::InPlace,
+            )
+            .with_attr("idle_timeout", listener.idle_timeout(), UpdatePolicy::InPlace)
+            .with_attr(
+                "request_timeout",
+                listener.request_timeout(),
+                UpdatePolicy::InPlace,
+            )
+            .with_attr("gzip_enabled", listener.gzip(), UpdatePolicy::InPlace);
+        if l.protocol == "HTTPS" {
+            r = r.with_attr("http2_enabled", listener.http2(), UpdatePolicy::InPlace);
+        }
+        if let Some(p) = listener.security_policy_id() {
+            r = r.with_attr("security_policy_id", p, UpdatePolicy::InPlace);
+        }
+        out.resources
+            .push(r.depends_on(&alb).with_provenance(listener.span));
+    }
+    let mut groups: Vec<String> = Vec::new();
+    for rule in &g.rules {
+        for share in &rule.shares {
+            let address = server_group_address(rule, &share.cluster);
+            if groups.contains(&address) {
+                continue;
+            }
+            groups.push(address.clone());
+            out.resources.push(server_group(&address, rule, share));
+        }
+        out.resources.push(forwarding_rule(g, rule));
+    }
+}
+
+fn load_balancer(address: &str, config: &str, lb: &AlbLoadBalancer) -> Resource {
+    if let Some(id) = lb.id.as_ref().filter(|i| !i.value.is_empty()) {
+        return Resource::new(address, Kind::LoadBalancer, P)
+            .with_owner(Owner::User)
+            .with_attr("id", id.value.as_str(), UpdatePolicy::ForcesReplacement)
+            .with_attr("dns_name", Value::Unknown, UpdatePolicy::Computed)
+            .with_delete_policy(DeletePolicy::Retain {
+                reason: format!(
+                    "AlbConfig {config} reuses ALB {} (`spec.config.id`): the controller only removes its tags; delete the ALB yourself if it is no longer needed",
+                    id.value
+                ),
+            })
+            .with_provenance(id.span);
+    }
+    let name = lb.name.as_ref().filter(|n| !n.value.is_empty());
+    let mut r = Resource::new(address, Kind::LoadBalancer, P);
+    if let Some(n) = name {
+        r = r.with_name(n.value.as_str());
+    }
+    let zones: Vec<Value> = lb
+        .zone_mappings
+        .iter()
+        .map(|z| {
+            Value::map([
+                (
+                    "vswitch_id",
+                    z.v_switch_id
+                        .as_ref()
+                        .map_or(Value::Unknown, |v| Value::from(v.value.as_str())),
+                ),
+                (
+                    "zone_id",
+                    z.zone_id
+                        .as_ref()
+                        .map_or(Value::Unknown, |v| Value::from(v.value.as_str())),
+                ),
+            ])
+        })
+        .collect();
+    r.with_attr(
+        "load_balancer_name",
+        // The controller's default name hashes the cluster id: known after apply here.
+        name.map_or(Value::Unknown, |n| Value::from(n.value.as_str())),
+        UpdatePolicy::InPlace,
+    )
+    .with_attr("address_type", lb.address_type(), UpdatePolicy::InPlace)
+    .with_attr(
+        "address_allocated_mode",
+        lb.address_allocated_mode(),
+        UpdatePolicy::ForcesReplacement,
+    )
+    .with_attr(
+        "address_ip_version",
+        lb.address_ip_version(),
+        UpdatePolicy::ForcesReplacement,
+    )
+    .with_attr("load_balancer_edition", lb.edition(), UpdatePolicy::InPlace)
+    .with_attr(
+        "load_balancer_billing_config",
+        Value::map([("pay_type", Value::from(lb.pay_type()))]),
+        UpdatePolicy::ForcesReplacement,
+    )
+    .with_attr("zone_mappings", Value::List(zones), UpdatePolicy::InPlace)
+    .with_attr(
+        "deletion_protection_enabled",
+        lb.deletion_protection(),
+        UpdatePolicy::InPlace,
+    )
+    .with_attr("vpc_id", Value::Unknown, UpdatePolicy::Computed)
+    .with_attr("id", Value::Unknown, UpdatePolicy::Computed)
+    .with_attr("dns_name", Value::Unknown, UpdatePolicy::Computed)
+}
+
+/// `alb_server_group.<ns>/<ingress>/<svc>-<port>/<cluster>`.
+fn server_group_address(rule: &RuleIr, cluster: &str) -> String {
+    format!(
+        "alb_server_group.{}/{}/{}-{}/{cluster}",
+        rule.ingress.namespace(),
+        rule.ingress.name(),
+        rule.service,
+        rule.port
+    )
+}
+
+fn server_group(address: &str, rule: &RuleIr, share: &Share) -> Resource {
+    let name = format!(
+        "{}-{}-{}",
+        rule.ingress.namespace(),
+        rule.service,
+        rule.port
+    );
+    Resource::new(address, Kind::ServerGroup, P)
+        .with_name(&name)
+        .with_attr("server_group_name", name.as_str(), UpdatePolicy::InPlace)
+        .with_attr("server_group_type", "Instance", UpdatePolicy::ForcesReplacement)
+        .with_attr("protocol", "HTTP", UpdatePolicy::ForcesReplacement)
+        .with_attr("scheduler", "Wrr", UpdatePolicy::InPlace)
+        .with_attr(
+            "health_check_config",
+            Value::map([("health_check_enabled", Value::Bool(false))]),
+            UpdatePolicy::InPlace,
+        )
+        .with_attr(
+            "tags",
+            Value::map([
+                ("ack.aliyun.com", Value::from(share.cluster.as_str())),
+                (
+                    "ingress.k8s.alibaba/ingress_name",
+                    Value::from(rule.ingress.name()),
+                ),
+                (
+                    "ingress.k8s.alibaba/service_name",
+                    Value::from(rule.service.as_str()),
+                ),
+                (
+                    "ingress.k8s.alibaba/service_port",
+                    Value::from(rule.port.as_str()),
+                ),
+            ]),
+            UpdatePolicy::InPlace,
+        )
+        .with_attr("vpc_id", Value::Unknown, UpdatePolicy::Computed)
+        .with_attr("id", Value::Unknown, UpdatePolicy::Computed)
+        .with_provenance(rule.span)
+}
+
+fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
+    let l = &g.listeners[rule.listener];
+    let address = format!(
+        "alb_rule.{}/{}/{}/{}/{}/{}",
+        g.config.name(),
+        l.key(),
+        rule.ingress.namespace(),
+        rule.ingress.name(),
+        rule.rule_index,
+        rule.path_index
+    );
+    let rule_name = format!("rule-{}-{}", l.port, rule.priority);
+    let tuples: Vec<Value> = rule
+        .shares
+        .iter()
+        .map(|s| {
+            Value::map([
+                (
+                    "server_group_id",
+                    Value::from(server_group_address(rule, &s.cluster)),
+                ),
+                ("weight", Value::from(s.weight)),
+            ])
+        })
+        .collect();
+    let action = Value::map([
+        ("order", Value::from(1i64)),
+        ("type", Value::from("ForwardGroup")),
+        (
+            "forward_group_config",
+            Value::map([("server_group_tuples", Value::List(tuples))]),
+        ),
+    ]);
+    let mut r = Resource::new(&address, Kind::ForwardingRule, P)
+        .with_name(&rule_name)
+        .with_attr("rule_name", rule_name.as_str(), UpdatePolicy::InPlace)
+        .with_attr("listener_id", Value::Unknown, UpdatePolicy::Computed)
+        .with_attr("priority", rule.priority as i64, UpdatePolicy::InPlace)
+        .with_attr("direction", "Request", UpdatePolicy::ForcesReplacement)
+        .with_attr("rule_conditions", conditions(rule), UpdatePolicy::InPlace)
+        .with_attr("rule_actions", Value::List(vec![action]), UpdatePolicy::InPlace)
+        .depends_on(format!("alb_listener.{}/{}", g.config.name(), l.key()))
+        .with_provenance(rule.span);
+    for s in &rule.shares {
+        r = r.depends_on(server_group_address(rule, &s.cluster));
+    }
+    r.with_note(traffic_note(rule))
+}
+
+/// `traffic share: c6a1… 75% (3 ready), cd0f… 25% (1 ready)`: what each cluster receives.
+fn traffic_note(rule: &RuleIr) -> String {
+    if rule.shares.is_empty() {
+        return "traffic share: no cluster receives traffic".to_string();
+    }
+    let parts: Vec<String> = rule
+        .shares
+        .iter()
+        .map(|s| {
+            let ready = match s.ready {
+                None => "Service absent".to_string(),
+                Some(n) => format!("{n} ready"),
+            };
+            let how = if s.explicit { "cluster-weight" } else { "by readiness" };
+            format!("{} {}% ({ready}, {how})", s.cluster, s.weight)
+        })
+        .collect();
+    format!("traffic share: {}", parts.join(", "))
+}
+
+/// Custom conditions first (Host and Path values merged with the rule's own), then Host,
+/// then Path (reference §4.5).
+fn conditions(rule: &RuleIr) -> Value {
+    use crate::annotations::grammar::alb::ConditionType as T;
+    let mut hosts: Vec<String> = Vec::new();
+    let mut paths: Vec<String> = Vec::new();
+    let mut out: Vec<Value> = Vec::new();
+    for c in &rule.conditions {
+        let values = || -> Vec<Value> {
+            c.values
+                .iter()
+                .map(|v| Value::from(v.value.as_str()))
+                .collect()
+        };
+        let (type_name, block) = condition_block(c.kind.value);
+        let config = match c.kind.value {
+            T::Host => {
+                hosts.extend(c.values.iter().map(|v| v.value.clone()));
+                continue;
+            }
+            T::Path => {
+                paths.extend(c.values.iter().map(|v| v.value.clone()));
+                continue;
+            }
+            T::Header | T::ResponseHeader => Value::map([
+                (
+                    "key",
+                    c.key
+                        .as_ref()
+                        .map_or(Value::Unknown, |k| Value::from(k.value.as_str())),
+                ),
+                ("values", Value::List(values())),
+            ]),
+            T::Cookie | T::QueryString => Value::map([(
+                "values",
+                Value::List(
+                    c.pairs
+                        .iter()
+                        .map(|p| {
+                            Value::map([
+                                (
+                                    "key",
+                                    p.key
+                                        .as_ref()
+                                        .map_or(Value::from(""), |k| Value::from(k.value.as_str())),
+                                ),
+                                ("value", Value::from(p.value.value.as_str())),
+                            ])
+                        })
+                        .collect(),
+                ),
+            )]),
+            _ => Value::map([("values", Value::List(values()))]),
+        };
+        out.push(Value::map([
+            ("type", Value::from(type_name)),
+            (block, config),
+        ]));
+    }
+    hosts.extend(rule.host.iter().cloned());
+    paths.extend(rule.paths.iter().cloned());
+    let list = |v: Vec<String>| Value::List(v.into_iter().map(Value::from).collect());
+    if !hosts.is_empty() {
+        out.push(Value::map([
+            ("type", Value::from("Host")),
+            ("host_config", Value::map([("values", list(hosts))])),
+        ]));
+    }
+    if !paths.is_empty() {
+        out.push(Value::map([
+            ("type", Value::from("Path")),
+            ("path_config", Value::map([("values", list(paths))])),
+        ]));
+    }
+    Value::List(out)
+}

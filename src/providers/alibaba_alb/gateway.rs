@@ -1,0 +1,948 @@
+//! What the ALB controller decides for one cluster, decided once for the rules and the
+//! builder: which Ingresses it owns and through which AlbConfig (reference §4.1), the
+//! listeners each Ingress lands on (§4.4), its rules, conditions and priorities (§4.2,
+//! §4.5), and, on an ACK One Fleet, how each rule's traffic is split between member
+//! clusters (SPEC §6, seed 004).
+//!
+//! [`analyse`] returns the decisions and the findings; `rules` reports the findings and
+//! `build` turns the decisions into resources, so neither repeats the other's work.
+
+use std::collections::BTreeMap;
+
+use crate::annotations::grammar::alb::{
+    AlbCondition, ConditionType, ListenProtocol, parse_alb_conditions, parse_listen_ports,
+};
+use crate::annotations::grammar::scalar::parse_int;
+use crate::diag::Diagnostic;
+use crate::ir::{Cluster, Obj};
+use crate::manifest::albconfig::{AlbConfig, AlbListener};
+use crate::manifest::decode::StringEntry;
+use crate::manifest::ingress::{HttpPath, Ingress, IngressClass};
+use crate::source::Span;
+
+/// `IngressClass.spec.controller` of the ALB Ingress controller.
+pub const ALB_CONTROLLER: &str = "ingress.k8s.alibabacloud/alb";
+/// AlbConfig annotation listing the member clusters of a multi-cluster gateway.
+pub const REMOTE_CLUSTERS: &str = "alb.ingress.kubernetes.io/remote-clusters";
+/// Ingress annotation prefix of the per-cluster weights (seed 004).
+pub const CLUSTER_WEIGHT_PREFIX: &str = "alb.ingress.kubernetes.io/cluster-weight.";
+const LISTEN_PORTS: &str = "alb.ingress.kubernetes.io/listen-ports";
+const CONDITIONS_PREFIX: &str = "alb.ingress.kubernetes.io/conditions.";
+const ALBCONFIG_NAME: &str = "alb.ingress.kubernetes.io/albconfig.name";
+const ORDER_KEYS: [&str; 2] = [
+    "alb.ingress.kubernetes.io/order",
+    "alb.ingress.kubernetes.io/albconfig.order",
+];
+const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+/// Ingress order when none is written (reference §4.2).
+const DEFAULT_ORDER: i64 = 10;
+
+/// One AlbConfig and everything bound to it.
+#[derive(Debug, Clone)]
+pub struct Gateway<'m> {
+    pub config: Obj<'m, AlbConfig>,
+    /// Listeners by (protocol, port), in `spec.listeners` order.
+    pub listeners: Vec<ListenerIr<'m>>,
+    /// Member clusters that receive traffic (fleet members listed in `remote-clusters`, in
+    /// annotation order); the cluster itself outside a fleet.
+    pub clusters: Vec<String>,
+    /// Rules in priority order per listener.
+    pub rules: Vec<RuleIr<'m>>,
+}
+
+/// One AlbConfig listener.
+#[derive(Debug, Clone)]
+pub struct ListenerIr<'m> {
+    pub listener: &'m AlbListener,
+    pub protocol: String,
+    pub port: i64,
+}
+
+impl ListenerIr<'_> {
+    /// `http-8001`: the address suffix.
+    pub fn key(&self) -> String {
+        format!("{}-{}", self.protocol.to_ascii_lowercase(), self.port)
+    }
+}
+
+/// One forwarding rule: (Ingress, rule, path) on one listener.
+#[derive(Debug, Clone)]
+pub struct RuleIr<'m> {
+    pub ingress: Obj<'m, Ingress>,
+    /// Index into [`Gateway::listeners`].
+    pub listener: usize,
+    /// 1, 2, 3… per listener, in Ingress order (reference §4.2).
+    pub priority: usize,
+    /// `spec.rules[i].http.paths[j]` indices, for a stable address.
+    pub rule_index: usize,
+    pub path_index: usize,
+    pub host: Option<String>,
+    /// Path condition values (`/` Prefix → `/*`).
+    pub paths: Vec<String>,
+    /// Custom conditions from `conditions.<svc>`.
+    pub conditions: Vec<AlbCondition>,
+    pub service: String,
+    /// The backend port: its number, or its name.
+    pub port: String,
+    /// Traffic share per cluster (sums to 100 unless no cluster has backends).
+    pub shares: Vec<Share>,
+    pub span: Span,
+}
+
+/// The weight one cluster receives and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Share {
+    pub cluster: String,
+    pub weight: i64,
+    /// Ready replicas of the backend Service there (`None`: the Service is not there).
+    pub ready: Option<i64>,
+    /// Weight written in `cluster-weight.<id>` rather than derived from readiness.
+    pub explicit: bool,
+}
+
+/// The decisions and findings of the ALB controller for one cluster.
+#[derive(Debug, Default)]
+pub struct Analysis<'m> {
+    pub gateways: Vec<Gateway<'m>>,
+    pub findings: Vec<Diagnostic>,
+}
+
+/// Ready replicas of one Service in one cluster, and whether they were assumed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Readiness {
+    ready: i64,
+    /// Counted from `spec.replicas` because no workload reported `status`.
+    assumed: bool,
+}
+
+/// Runs the ALB controller's decisions over `cluster`'s Ingresses.
+pub fn analyse<'m>(cluster: &Cluster<'m>) -> Analysis<'m> {
+    let mut a = Analysis::default();
+    if cluster.ingresses.is_empty() && cluster.alb_configs.is_empty() {
+        return a;
+    }
+    let members: Vec<&str> = cluster
+        .fleet
+        .iter()
+        .flat_map(|f| f.members.iter())
+        .filter_map(|m| m.member.cluster_id.as_ref().map(|c| c.value.as_str()))
+        .collect();
+    let mut gateways: Vec<Gateway<'m>> = cluster
+        .alb_configs
+        .iter()
+        .map(|c| gateway_of(cluster, *c, &members, &mut a.findings))
+        .collect();
+    // Ingresses per AlbConfig, then ordered (reference §4.2).
+    let mut bound: BTreeMap<usize, Vec<(i64, String, Obj<'m, Ingress>)>> = BTreeMap::new();
+    for ing in &cluster.ingresses {
+        let Some(config) = bind(cluster, *ing, &mut a.findings) else {
+            continue;
+        };
+        let Some(gi) = gateways.iter().position(|g| g.config.name() == config.0) else {
+            a.findings.push(
+                Diagnostic::error(
+                    "LBP7302",
+                    format!(
+                        "Ingress `{}/{}` uses AlbConfig `{}`, which is not in the inputs",
+                        ing.namespace(),
+                        ing.name(),
+                        config.0
+                    ),
+                )
+                .with_primary(config.1, "no AlbConfig with this name")
+                .with_help("add the AlbConfig (seed 004 `gateway.yaml`) or correct the name"),
+            );
+            continue;
+        };
+        let order = order_of(*ing);
+        bound.entry(gi).or_default().push((
+            order.map_or(DEFAULT_ORDER, |o| o.0),
+            format!("{}/{}", ing.namespace(), ing.name()),
+            *ing,
+        ));
+    }
+    for (gi, mut ings) in bound {
+        report_order_conflicts(&ings, &mut a.findings);
+        ings.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
+        let g = &mut gateways[gi];
+        let mut next_priority = vec![1usize; g.listeners.len()];
+        for (_, _, ing) in ings {
+            rules_of(cluster, g, ing, &mut next_priority, &mut a.findings);
+        }
+    }
+    a.gateways = gateways;
+    a
+}
+
+/// The AlbConfig's listeners and member clusters, with the fleet rules (SPEC §6).
+fn gateway_of<'m>(
+    cluster: &Cluster<'m>,
+    config: Obj<'m, AlbConfig>,
+    members: &[&str],
+    findings: &mut Vec<Diagnostic>,
+) -> Gateway<'m> {
+    let listeners = config
+        .object
+        .listeners
+        .iter()
+        .filter_map(|l| {
+            Some(ListenerIr {
+                listener: l,
+                protocol: l.protocol_name().to_string(),
+                port: l.port_number()?,
+            })
+        })
+        .collect();
+    check_zones(config, findings);
+    let clusters = if cluster.fleet.is_some() {
+        remote_clusters(config, members, findings)
+    } else {
+        vec![cluster.cluster_id.to_string()]
+    };
+    Gateway {
+        config,
+        listeners,
+        clusters,
+        rules: Vec::new(),
+    }
+}
+
+fn name_span<T>(o: Obj<'_, T>) -> Span {
+    o.manifest
+        .meta
+        .name
+        .as_ref()
+        .map_or(o.manifest.kind.span, |n| n.span)
+}
+
+/// zoneMappings required (unless an ALB is reused); one zone → HA warning (seed 004).
+fn check_zones(config: Obj<'_, AlbConfig>, findings: &mut Vec<Diagnostic>) {
+    let Some(lb) = &config.object.config else {
+        findings.push(no_zones(config, name_span(config)));
+        return;
+    };
+    if lb.is_reused() {
+        return;
+    }
+    match lb.zone_mappings.len() {
+        0 => findings.push(no_zones(config, lb.zone_mappings_span.unwrap_or(lb.span))),
+        1 => findings.push(
+            Diagnostic::warning(
+                "LBP7312",
+                format!(
+                    "AlbConfig `{}` places the ALB in one zone only",
+                    config.name()
+                ),
+            )
+            .with_primary(lb.zone_mappings[0].span, "the only zone mapping")
+            .with_help("add a vSwitch in a second zone for high availability (seed 004, Step 1)"),
+        ),
+        _ => {}
+    }
+}
+
+fn no_zones(config: Obj<'_, AlbConfig>, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "LBP7311",
+        format!(
+            "AlbConfig `{}` has no `spec.config.zoneMappings`",
+            config.name()
+        ),
+    )
+    .with_primary(span, "vSwitches are required to create the ALB")
+    .with_help("add `zoneMappings: [{vSwitchId: <vsw-1>}, {vSwitchId: <vsw-2>}]` in two zones, or reuse an ALB with `spec.config.id`")
+}
+
+/// The fleet members listed in `remote-clusters`; other ids are reported.
+fn remote_clusters(
+    config: Obj<'_, AlbConfig>,
+    members: &[&str],
+    findings: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let Some(entry) = config.manifest.meta.annotations.get(REMOTE_CLUSTERS) else {
+        findings.push(
+            Diagnostic::error(
+                "LBP7309",
+                format!(
+                    "AlbConfig `{}` on the Fleet lists no `{REMOTE_CLUSTERS}`",
+                    config.name()
+                ),
+            )
+            .with_primary(name_span(config), "no member cluster receives traffic")
+            .with_help(format!(
+                "add `{REMOTE_CLUSTERS}: {}` (the Fleet's associated clusters)",
+                members.join(",")
+            )),
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for id in entry.value.value.split(',').map(str::trim) {
+        if id.is_empty() || out.iter().any(|o| o == id) {
+            continue;
+        }
+        if members.contains(&id) {
+            out.push(id.to_string());
+        } else {
+            findings.push(
+                Diagnostic::error(
+                    "LBP7310",
+                    format!("remote cluster `{id}` is not a member of the Fleet"),
+                )
+                .with_primary(entry.value.span, format!("`{id}` is not associated"))
+                .with_help(if members.is_empty() {
+                    "list the Fleet's member clusters under `spec.members` of the ClusterProfile"
+                        .to_string()
+                } else {
+                    format!("the Fleet's members are: {}", members.join(", "))
+                }),
+            );
+        }
+    }
+    out
+}
+
+/// The AlbConfig an Ingress uses (name and the span that named it), or `None` when the
+/// Ingress is not the ALB controller's or its class is broken (reported here).
+fn bind<'m>(
+    cluster: &Cluster<'m>,
+    ing: Obj<'m, Ingress>,
+    findings: &mut Vec<Diagnostic>,
+) -> Option<(String, Span)> {
+    let meta = &ing.manifest.meta;
+    let class_name = ing
+        .object
+        .ingress_class_name
+        .as_ref()
+        .map(|c| (c.value.as_str(), c.span))
+        .or_else(|| {
+            meta.annotations
+                .get(CLASS_ANNOTATION)
+                .map(|e| (e.value.value.as_str(), e.value.span))
+        });
+    let class: Option<Obj<'m, IngressClass>> = class_name.and_then(|(n, _)| {
+        cluster
+            .ingress_classes
+            .iter()
+            .find(|c| c.name() == n)
+            .copied()
+    });
+    let ours = match (class, class_name) {
+        (Some(c), _) => c
+            .object
+            .controller
+            .as_ref()
+            .is_some_and(|ctl| ctl.value == ALB_CONTROLLER),
+        // Without the IngressClass object, only the legacy `alb` class is known to be ours.
+        (None, Some((n, _))) => n == "alb",
+        (None, None) => false,
+    };
+    if !ours {
+        return None;
+    }
+    if let Some(e) = meta.annotations.get(ALBCONFIG_NAME) {
+        return Some((e.value.value.clone(), e.value.span));
+    }
+    let c = class?;
+    match c.object.parameters.as_ref().and_then(|p| p.name.as_ref()) {
+        Some(n) => Some((n.value.clone(), n.span)),
+        None => {
+            findings.push(
+                Diagnostic::error(
+                    "LBP7301",
+                    format!("albconfig must be referenced in IngressClass {}", c.name()),
+                )
+                .with_primary(
+                    c.object
+                        .controller
+                        .as_ref()
+                        .map_or(c.object.spec_span, |s| s.span),
+                    "ALB IngressClass without `parameters`",
+                )
+                .with_secondary(
+                    class_name.map_or(ing.manifest.kind.span, |c| c.1),
+                    format!("Ingress `{}` uses this class", ing.name()),
+                )
+                .with_help("add `parameters: {apiGroup: alibabacloud.com, kind: AlbConfig, name: <albconfig>}` (seed 004, Step 1)"),
+            );
+            None
+        }
+    }
+}
+
+/// The explicit `order` (value and span), when written and an integer.
+fn order_of(ing: Obj<'_, Ingress>) -> Option<(i64, Span)> {
+    let e = ORDER_KEYS
+        .iter()
+        .find_map(|k| ing.manifest.meta.annotations.get(*k))?;
+    parse_int(&e.value.value, 1, 1000)
+        .ok()
+        .map(|v| (v, e.value.span))
+}
+
+fn report_order_conflicts(
+    ings: &[(i64, String, Obj<'_, Ingress>)],
+    findings: &mut Vec<Diagnostic>,
+) {
+    let mut seen: BTreeMap<i64, (Span, &str)> = BTreeMap::new();
+    for (_, id, ing) in ings {
+        let Some((order, span)) = order_of(*ing) else {
+            continue;
+        };
+        match seen.get(&order) {
+            Some((first, other)) => findings.push(
+                Diagnostic::error(
+                    "LBP7314",
+                    format!("conflict Ingress group order: {order} ({other} and {id})"),
+                )
+                .with_primary(span, "same order again")
+                .with_secondary(*first, "first used here")
+                .with_help("give each Ingress of the AlbConfig a distinct `order`, or leave it unset"),
+            ),
+            None => {
+                seen.insert(order, (span, id.as_str()));
+            }
+        }
+    }
+}
+
+/// The (protocol, port) pairs an Ingress listens on and the span that asked for them.
+fn listen_ports(ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
+    let meta = &ing.manifest.meta;
+    if let Some(e) = meta.annotations.get(LISTEN_PORTS) {
+        // Malformed values are reported by the annotation checks; the controller then
+        // builds nothing for the Ingress.
+        return parse_listen_ports(&e.value.value)
+            .map(|ports| {
+                ports
+                    .iter()
+                    .map(|p| {
+                        let proto = match p.protocol.value {
+                            ListenProtocol::Http => "HTTP",
+                            ListenProtocol::Https => "HTTPS",
+                            ListenProtocol::Quic => "QUIC",
+                        };
+                        (proto, i64::from(p.port.value), e.value.span)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    let span = name_span(ing);
+    let tls_hosts: Vec<&str> = ing
+        .object
+        .tls
+        .iter()
+        .flat_map(|t| t.hosts.iter().map(|h| h.value.as_str()))
+        .collect();
+    if tls_hosts.is_empty() {
+        return vec![("HTTP", 80, span)];
+    }
+    let mut out = vec![("HTTPS", 443, span)];
+    let uncovered = ing.object.rules.iter().any(|r| {
+        r.host
+            .as_ref()
+            .is_none_or(|h| !tls_hosts.contains(&h.value.as_str()))
+    });
+    if uncovered {
+        out.push(("HTTP", 80, span));
+    }
+    out
+}
+
+/// The rules of one Ingress on every listener it lands on.
+fn rules_of<'m>(
+    cluster: &Cluster<'m>,
+    g: &mut Gateway<'m>,
+    ing: Obj<'m, Ingress>,
+    next_priority: &mut [usize],
+    findings: &mut Vec<Diagnostic>,
+) {
+    if g.listeners.is_empty() {
+        findings.push(
+            Diagnostic::error(
+                "LBP7308",
+                format!(
+                    "Ingress `{}/{}` uses AlbConfig `{}`, which has no listeners",
+                    ing.namespace(),
+                    ing.name(),
+                    g.config.name()
+                ),
+            )
+            .with_primary(name_span(ing), "no listener to attach rules to")
+            .with_secondary(
+                g.config
+                    .object
+                    .spec_span
+                    .unwrap_or(g.config.manifest.kind.span),
+                "AlbConfig without `spec.listeners`",
+            )
+            .with_help("add `listeners: [{port: 80, protocol: HTTP}]` to the AlbConfig (seed 004 uses port 8001)"),
+        );
+        return;
+    }
+    let mut listener_ids = Vec::new();
+    for (proto, port, span) in listen_ports(ing) {
+        match g
+            .listeners
+            .iter()
+            .position(|l| l.protocol == proto && l.port == port)
+        {
+            Some(i) if !listener_ids.contains(&i) => listener_ids.push(i),
+            Some(_) => {}
+            None => findings.push(
+                Diagnostic::warning(
+                    "LBP7307",
+                    format!(
+                        "Ingress `{}/{}` listens on {proto}:{port}, but AlbConfig `{}` has no such listener; the controller silently drops it",
+                        ing.namespace(),
+                        ing.name(),
+                        g.config.name()
+                    ),
+                )
+                .with_primary(span, format!("{proto}:{port} requested here"))
+                .with_help(format!(
+                    "add `{{port: {port}, protocol: {proto}}}` to `spec.listeners` of the AlbConfig, or listen on one of: {}",
+                    g.listeners
+                        .iter()
+                        .map(|l| format!("{}:{}", l.protocol, l.port))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ),
+        }
+    }
+    let weights = cluster_weights(ing, &g.clusters, cluster, findings);
+    let mut reported_services: Vec<String> = Vec::new();
+    for (ri, rule) in ing.object.rules.iter().enumerate() {
+        let Some(http) = &rule.http else { continue };
+        for (pi, path) in http.paths.iter().enumerate() {
+            let Some(paths) = path_patterns(path, findings) else {
+                continue;
+            };
+            let Some((service, port)) = backend_of(path) else {
+                continue;
+            };
+            let conditions = ing
+                .manifest
+                .meta
+                .annotations
+                .get(&format!("{CONDITIONS_PREFIX}{service}"))
+                .and_then(|e| parse_alb_conditions(&e.value.value).ok())
+                .unwrap_or_default();
+            let report = !reported_services.contains(&service);
+            if report {
+                reported_services.push(service.clone());
+            }
+            let shares = shares_of(
+                cluster,
+                g,
+                ing,
+                &service,
+                &weights,
+                path.span,
+                report.then_some(&mut *findings),
+            );
+            for &li in &listener_ids {
+                g.rules.push(RuleIr {
+                    ingress: ing,
+                    listener: li,
+                    priority: next_priority[li],
+                    rule_index: ri,
+                    path_index: pi,
+                    host: rule
+                        .host
+                        .as_ref()
+                        .filter(|h| !h.value.is_empty())
+                        .map(|h| h.value.clone()),
+                    paths: paths.clone(),
+                    conditions: conditions.clone(),
+                    service: service.clone(),
+                    port: port.clone(),
+                    shares: shares.clone(),
+                    span: path.span,
+                });
+                next_priority[li] += 1;
+            }
+        }
+    }
+}
+
+/// The ALB path patterns of an Ingress path (reference §4.5); `None` after a wildcard
+/// error (reported).
+fn path_patterns(p: &HttpPath, findings: &mut Vec<Diagnostic>) -> Option<Vec<String>> {
+    let text = p
+        .path
+        .as_ref()
+        .map(|s| s.value.as_str())
+        .filter(|s| !s.is_empty())
+        .unwrap_or("/");
+    let kind = p
+        .path_type
+        .as_ref()
+        .map_or("ImplementationSpecific", |t| t.value.as_str());
+    let wildcard = text.contains(['*', '?']);
+    match kind {
+        "Exact" | "Prefix" if wildcard => {
+            findings.push(
+                Diagnostic::error(
+                    "LBP7313",
+                    format!(
+                        "{} path shouldn't contain wildcards: {text}",
+                        kind.to_ascii_lowercase()
+                    ),
+                )
+                .with_primary(p.path.as_ref().map_or(p.span, |s| s.span), "wildcard here")
+                .with_help(format!(
+                    "remove `*` and `?` ({kind} already matches {}), or use `pathType: ImplementationSpecific` to pass the pattern to ALB as is",
+                    if kind == "Prefix" { "everything below the path" } else { "the path only" }
+                )),
+            );
+            None
+        }
+        "Prefix" if text == "/" => Some(vec!["/*".to_string()]),
+        "Prefix" => {
+            let base = text.trim_end_matches('/');
+            Some(vec![base.to_string(), format!("{base}/*")])
+        }
+        _ => Some(vec![text.to_string()]),
+    }
+}
+
+fn backend_of(p: &HttpPath) -> Option<(String, String)> {
+    let svc = p.backend.as_ref()?.service.as_ref()?;
+    let name = svc.name.as_ref()?.value.clone();
+    let port = svc.port.as_ref()?;
+    let port = match (&port.number, &port.name) {
+        (Some(n), _) => n.value.to_string(),
+        (None, Some(n)) => n.value.clone(),
+        (None, None) => return None,
+    };
+    Some((name, port))
+}
+
+/// The explicit weights of an Ingress: `Some` when at least one `cluster-weight.<id>` of a
+/// gateway cluster is written, whether or not they sum to 100 (reported here).
+fn cluster_weights<'m>(
+    ing: Obj<'m, Ingress>,
+    gateway_clusters: &[String],
+    cluster: &Cluster<'m>,
+    findings: &mut Vec<Diagnostic>,
+) -> Option<Vec<(String, i64, Span)>> {
+    let entries: Vec<(&str, &StringEntry)> = ing
+        .manifest
+        .meta
+        .annotations
+        .iter()
+        .filter_map(|(k, e)| Some((k.strip_prefix(CLUSTER_WEIGHT_PREFIX)?, e)))
+        .collect();
+    if entries.is_empty() {
+        return None;
+    }
+    let mut weights = Vec::new();
+    for (id, e) in entries {
+        // Values outside 0–100 are reported by the annotation checks.
+        let Ok(w) = parse_int(&e.value.value, 0, 100) else {
+            continue;
+        };
+        if gateway_clusters.iter().any(|c| c == id) {
+            weights.push((id.to_string(), w, e.value.span));
+            continue;
+        }
+        let why = if cluster.fleet.is_none() {
+            "this cluster is not an ACK One Fleet".to_string()
+        } else if gateway_clusters.is_empty() {
+            "the AlbConfig lists no remote clusters".to_string()
+        } else {
+            format!("gateway clusters: {}", gateway_clusters.join(", "))
+        };
+        findings.push(
+            Diagnostic::warning(
+                "LBP7304",
+                format!("cluster `{id}` is not a member of the gateway; its weight is skipped"),
+            )
+            .with_primary(e.key.span, "unknown cluster id")
+            .with_help(format!(
+                "correct the id or add the cluster to the Fleet and to `{REMOTE_CLUSTERS}` ({why})"
+            )),
+        );
+    }
+    if weights.is_empty() {
+        return None;
+    }
+    let sum: i64 = weights.iter().map(|w| w.1).sum();
+    if sum != 100 {
+        let mut d = Diagnostic::error(
+            "LBP7303",
+            format!(
+                "cluster weights of Ingress `{}/{}` sum to {sum}, not 100",
+                ing.namespace(),
+                ing.name()
+            ),
+        )
+        .with_primary(weights[0].2, format!("{} of {sum}", weights[0].1));
+        for (_, w, span) in &weights[1..] {
+            d = d.with_secondary(*span, format!("{w} of {sum}"));
+        }
+        findings.push(d.with_help(format!(
+            "change the weights so they add up to 100 ({}); a single \"100\" sends all traffic to one cluster",
+            weights
+                .iter()
+                .map(|(id, w, _)| format!("{id}: {w}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Some(weights)
+}
+
+/// The split of one backend Service's traffic between the gateway's clusters. Findings
+/// about readiness are reported once per (Ingress, Service) (`findings` is `None` after).
+fn shares_of<'m>(
+    cluster: &Cluster<'m>,
+    g: &Gateway<'m>,
+    ing: Obj<'m, Ingress>,
+    service: &str,
+    weights: &Option<Vec<(String, i64, Span)>>,
+    span: Span,
+    mut findings: Option<&mut Vec<Diagnostic>>,
+) -> Vec<Share> {
+    let ns = ing.namespace();
+    let readiness: Vec<(String, Option<Readiness>)> = g
+        .clusters
+        .iter()
+        .map(|id| (id.clone(), readiness_in(cluster, id, ns, service)))
+        .collect();
+    if let Some(f) = findings.as_deref_mut() {
+        report_readiness(&readiness, ns, service, span, f);
+    }
+    match weights {
+        Some(ws) => readiness
+            .iter()
+            .map(|(id, r)| {
+                let w = ws.iter().find(|w| &w.0 == id);
+                let ready = r.map(|r| r.ready);
+                if let (Some((_, weight, wspan)), Some(f)) = (w, findings.as_deref_mut())
+                    && *weight > 0
+                    && ready.unwrap_or(0) == 0
+                {
+                    f.push(
+                        Diagnostic::warning(
+                            "LBP7305",
+                            format!(
+                                "cluster `{id}` receives {weight}% of Ingress `{ns}/{}` but has no ready backends of Service `{service}`",
+                                ing.name()
+                            ),
+                        )
+                        .with_primary(*wspan, "weight to an empty cluster")
+                        .with_help(if ready.is_none() {
+                            format!("add Service {ns}/{service} to the manifests of cluster `{id}`, or move its weight elsewhere")
+                        } else {
+                            format!("scale up the workload behind {ns}/{service} in cluster `{id}`, or move its weight elsewhere")
+                        }),
+                    );
+                }
+                Share {
+                    cluster: id.clone(),
+                    weight: w.map_or(0, |w| w.1),
+                    ready,
+                    explicit: true,
+                }
+            })
+            .collect(),
+        None => proportional(&readiness, ing, service, span, findings),
+    }
+}
+
+fn report_readiness(
+    readiness: &[(String, Option<Readiness>)],
+    ns: &str,
+    service: &str,
+    span: Span,
+    findings: &mut Vec<Diagnostic>,
+) {
+    if !readiness.is_empty() && readiness.iter().all(|(_, r)| r.is_none()) {
+        findings.push(
+            Diagnostic::error(
+                "LBP7315",
+                format!("Service `{ns}/{service}` is in none of the gateway's clusters"),
+            )
+            .with_primary(span, "backend not found")
+            .with_help(format!(
+                "add the Service to the manifests of one of: {}",
+                readiness
+                    .iter()
+                    .map(|r| r.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+    let assumed: Vec<String> = readiness
+        .iter()
+        .filter_map(|(id, r)| {
+            r.filter(|r| r.assumed)
+                .map(|r| format!("{id}: {} ready", r.ready))
+        })
+        .collect();
+    if !assumed.is_empty() {
+        findings.push(
+            Diagnostic::advice(
+                "LBP7316",
+                format!(
+                    "ready replicas of Service `{ns}/{service}` assumed from `spec.replicas` ({})",
+                    assumed.join(", ")
+                ),
+            )
+            .with_primary(span, "split by ready replicas")
+            .with_help("the workloads report no `status`; the real split follows readiness at apply time"),
+        );
+    }
+}
+
+/// Seed 004, Example 1: weights proportional to ready replicas, as integers summing to 100
+/// (largest remainder, ties to the earlier cluster).
+fn proportional(
+    readiness: &[(String, Option<Readiness>)],
+    ing: Obj<'_, Ingress>,
+    service: &str,
+    span: Span,
+    findings: Option<&mut Vec<Diagnostic>>,
+) -> Vec<Share> {
+    let ready: Vec<i64> = readiness
+        .iter()
+        .map(|(_, r)| r.map_or(0, |r| r.ready.max(0)))
+        .collect();
+    let total: i64 = ready.iter().sum();
+    let weights = if total == 0 {
+        if let Some(f) = findings
+            && readiness.iter().any(|(_, r)| r.is_some())
+        {
+            f.push(
+                Diagnostic::warning(
+                    "LBP7306",
+                    format!(
+                        "no gateway cluster has a ready replica of Service `{}/{service}`",
+                        ing.namespace()
+                    ),
+                )
+                .with_primary(span, "every request of this rule fails")
+                .with_help("scale up the workload behind the Service in at least one member cluster"),
+            );
+        }
+        vec![0; ready.len()]
+    } else {
+        largest_remainder(&ready, total)
+    };
+    readiness
+        .iter()
+        .zip(weights)
+        .map(|((id, r), weight)| Share {
+            cluster: id.clone(),
+            weight,
+            ready: r.map(|r| r.ready),
+            explicit: false,
+        })
+        .collect()
+}
+
+/// Integer percentages of `parts` (summing to 100).
+fn largest_remainder(parts: &[i64], total: i64) -> Vec<i64> {
+    let mut out: Vec<i64> = parts.iter().map(|p| p * 100 / total).collect();
+    let mut left = 100 - out.iter().sum::<i64>();
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(parts[i] * 100 % total), i));
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        out[i] += 1;
+        left -= 1;
+    }
+    out
+}
+
+/// Ready replicas of Service `ns/name` in the cluster `id` (the fleet's member, or the
+/// cluster itself); `None` when the Service is not there.
+fn readiness_in(cluster: &Cluster<'_>, id: &str, ns: &str, name: &str) -> Option<Readiness> {
+    let target: &Cluster = match &cluster.fleet {
+        Some(f) => f
+            .members
+            .iter()
+            .filter_map(|m| m.cluster.as_deref())
+            .find(|c| c.cluster_id == id)?,
+        None => cluster,
+    };
+    let svc = target
+        .services
+        .iter()
+        .find(|s| s.namespace() == ns && s.name() == name)?;
+    let selector = &svc.obj.object.selector;
+    let selects = |labels: &crate::manifest::decode::StringMap| {
+        !selector.is_empty()
+            && selector.iter().all(|(k, e)| {
+                labels
+                    .get(k)
+                    .is_some_and(|l| l.value.value == e.value.value)
+            })
+    };
+    let pods: Vec<_> = target
+        .pods
+        .iter()
+        .filter(|p| p.namespace() == ns && selects(p.labels()))
+        .collect();
+    if !pods.is_empty() {
+        return Some(Readiness {
+            ready: pods.iter().filter(|p| p.object.is_ready()).count() as i64,
+            assumed: false,
+        });
+    }
+    let mut r = Readiness {
+        ready: 0,
+        assumed: false,
+    };
+    for w in target
+        .workloads
+        .iter()
+        .filter(|w| w.namespace() == ns && selects(w.object.pod_labels()))
+    {
+        match w.object.ready_count() {
+            Some(n) => r.ready += n,
+            None => {
+                r.ready += w.object.desired_replicas().unwrap_or(0);
+                r.assumed = true;
+            }
+        }
+    }
+    Some(r)
+}
+
+/// The condition's ALB name (`Header`) and Terraform block (`header_config`).
+pub fn condition_block(kind: ConditionType) -> (&'static str, &'static str) {
+    match kind {
+        ConditionType::Header => ("Header", "header_config"),
+        ConditionType::Cookie => ("Cookie", "cookie_config"),
+        ConditionType::QueryString => ("QueryString", "query_string_config"),
+        ConditionType::Host => ("Host", "host_config"),
+        ConditionType::Path => ("Path", "path_config"),
+        ConditionType::Method => ("Method", "method_config"),
+        ConditionType::SourceIp => ("SourceIp", "source_ip_config"),
+        ConditionType::ResponseHeader => ("ResponseHeader", "response_header_config"),
+        ConditionType::ResponseStatusCode => {
+            ("ResponseStatusCode", "response_status_code_config")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_sum_to_100() {
+        // seed 004_cb008e09db351138.txt, "Example 1: Default load balancing": by replicas.
+        assert_eq!(largest_remainder(&[3, 1], 4), [75, 25]);
+        assert_eq!(largest_remainder(&[1, 1, 1], 3), [34, 33, 33]);
+        assert_eq!(largest_remainder(&[2, 0], 2), [100, 0]);
+    }
+}
