@@ -17,6 +17,14 @@ use lbplan::plan::PlanDocument;
 use lbplan::source::load::DEFAULT_MAX_FILE_SIZE;
 
 const EXAMPLES: &[&str] = &["edge-elb-auto", "edge-elb-self-managed"];
+/// Examples planned against the empty state only (text and JSON goldens): the four ACK One
+/// scenarios of seed 004.
+const EXAMPLES_EMPTY_STATE: &[&str] = &[
+    "ackone-default",
+    "ackone-single-cluster",
+    "ackone-header-routing",
+    "ackone-weighted",
+];
 
 fn blessing() -> bool {
     std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
@@ -116,6 +124,22 @@ fn plans_match_goldens() {
                 &mut failures,
             );
         }
+    }
+    for ex in EXAMPLES_EMPTY_STATE {
+        let (json, code) = plan(ex, None, false);
+        assert_eq!(code, 0, "{ex}: plan must succeed:\n{json}");
+        check_golden(
+            &Path::new("golden").join(ex).join("plan.json"),
+            &json,
+            &mut failures,
+        );
+        let (text, code) = plan_as(ex, None, false, PlanFormat::Text);
+        assert_eq!(code, 0, "{ex}: text plan must succeed:\n{text}");
+        check_golden(
+            &Path::new("golden").join(ex).join("plan.txt"),
+            &text,
+            &mut failures,
+        );
     }
     assert!(
         failures.is_empty(),

@@ -520,7 +520,7 @@ fn rules_of<'m>(
             let Some(paths) = path_patterns(path, findings) else {
                 continue;
             };
-            let Some((service, port)) = backend_of(path) else {
+            let Some((service, port, backend_span)) = backend_of(path) else {
                 continue;
             };
             let conditions = ing
@@ -540,7 +540,7 @@ fn rules_of<'m>(
                 ing,
                 &service,
                 &weights,
-                path.span,
+                backend_span,
                 report.then_some(&mut *findings),
             );
             for &li in &listener_ids {
@@ -609,8 +609,9 @@ fn path_patterns(p: &HttpPath, findings: &mut Vec<Diagnostic>) -> Option<Vec<Str
     }
 }
 
-fn backend_of(p: &HttpPath) -> Option<(String, String)> {
+fn backend_of(p: &HttpPath) -> Option<(String, String, Span)> {
     let svc = p.backend.as_ref()?.service.as_ref()?;
+    let name_span = svc.name.as_ref()?.span;
     let name = svc.name.as_ref()?.value.clone();
     let port = svc.port.as_ref()?;
     let port = match (&port.number, &port.name) {
@@ -618,7 +619,7 @@ fn backend_of(p: &HttpPath) -> Option<(String, String)> {
         (None, Some(n)) => n.value.clone(),
         (None, None) => return None,
     };
-    Some((name, port))
+    Some((name, port, name_span))
 }
 
 /// The explicit weights of an Ingress: `Some` when at least one `cluster-weight.<id>` of a
@@ -708,6 +709,15 @@ fn shares_of<'m>(
     mut findings: Option<&mut Vec<Diagnostic>>,
 ) -> Vec<Share> {
     let ns = ing.namespace();
+    if cluster.fleet.is_none() {
+        // One cluster: the controller forwards everything to its own server group.
+        return vec![Share {
+            cluster: cluster.cluster_id.to_string(),
+            weight: 100,
+            ready: readiness_in(cluster, cluster.cluster_id, ns, service).map(|r| r.ready),
+            explicit: false,
+        }];
+    }
     let readiness: Vec<(String, Option<Readiness>)> = g
         .clusters
         .iter()
