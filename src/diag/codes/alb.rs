@@ -135,4 +135,27 @@ snapshot), lbplan assumes all `spec.replicas` are ready and says so; the real sp
 apply time.\n\nFix: nothing to fix; pass `kubectl get deploy -o yaml` output for exact counts, or set \
 `cluster-weight.<id>` annotations for a fixed split.",
     },
+    CodeInfo {
+        code: "LBP7317",
+        title: "per-IP traffic limit not below the total limit",
+        explanation: "`alb.ingress.kubernetes.io/traffic-limit-ip-qps` limits each client IP and must be lower \
+than `traffic-limit-qps`, the limit of the whole rule. The ALB controller refuses the Ingress with \
+\"traffic limit action qps per ip(N)must less than qps(M)\" (reference §4.5, §8 case 37).\n\nFix: lower the \
+per-IP limit, or raise the total.",
+    },
+    CodeInfo {
+        code: "LBP7318",
+        title: "traffic-limit-qps together with a TrafficLimit action",
+        explanation: "A rule has one TrafficLimit action. Setting both the `traffic-limit-qps` annotation and a \
+`TrafficLimit` entry in `actions.<svc>` makes the controller fail with \"can't exist action trafficlimit and \
+annotation traffic-limit-qps at the same time\" (reference §4.5, §8 case 37).\n\nFix: keep one of them.",
+    },
+    CodeInfo {
+        code: "LBP7319",
+        title: "gRPC backends without TLS",
+        explanation: "`alb.ingress.kubernetes.io/backend-protocol: grpc` needs an HTTPS listener: the controller \
+refuses it on an Ingress without `spec.tls` (\"'grpc' backend protocol must be use with TLS \
+listener(Ingress.Spec.TLS)\", reference §4.5, §8 case 38).\n\nFix: add `spec.tls` and listen on HTTPS, or use \
+`http`/`https` backends.",
+    },
 ];
