@@ -20,6 +20,8 @@ use crate::providers::planner::Built;
 use crate::topology::Resolved;
 
 use super::gateway::{Gateway, RuleIr, Share, analyse, condition_block};
+use crate::ir::Obj;
+use crate::manifest::ingress::Ingress;
 
 const P: ProviderKind = ProviderKind::AlibabaAlb;
 
@@ -115,16 +117,82 @@ fn build_gateway(g: &Gateway, out: &mut Built) {
     }
     let mut groups: Vec<String> = Vec::new();
     for rule in &g.rules {
-        for share in &rule.shares {
-            let address = server_group_address(rule, &share.cluster);
-            if groups.contains(&address) {
+        for t in targets(rule) {
+            if t.redirect || groups.contains(&t.address) {
                 continue;
             }
-            groups.push(address.clone());
-            out.resources.push(server_group(&address, rule, share));
+            groups.push(t.address.clone());
+            out.resources.push(server_group(&t));
         }
         out.resources.push(forwarding_rule(g, rule));
     }
+}
+
+/// One weighted server group of a rule's forward action: a backend (the rule's own, or a
+/// canary's) in one cluster.
+struct Target<'a> {
+    address: String,
+    ingress: Obj<'a, Ingress>,
+    service: &'a str,
+    port: &'a str,
+    cluster: &'a str,
+    /// Weight in the forward action (the cluster share scaled by the backend's share).
+    weight: i64,
+    ready: Option<i64>,
+    explicit: bool,
+    /// The rule redirects instead of forwarding (no server group).
+    redirect: bool,
+    /// The Ingress path (or canary Ingress) that asked for it.
+    span: crate::source::Span,
+}
+
+/// The rule's server groups and weights: the base backend's cluster shares scaled by
+/// `base_weight`, then each canary's (reference §4.5, §8 case 33). A base left with no
+/// weight is dropped, as the controller does.
+fn targets<'a>(rule: &'a RuleIr<'a>) -> Vec<Target<'a>> {
+    let mut out = Vec::new();
+    let mut add = |ingress: Obj<'a, Ingress>,
+                   service: &'a str,
+                   port: &'a str,
+                   shares: &'a [Share],
+                   part: i64,
+                   span: crate::source::Span| {
+        for s in shares {
+            out.push(Target {
+                address: server_group_address(ingress, service, port, &s.cluster),
+                ingress,
+                service,
+                port,
+                cluster: &s.cluster,
+                weight: s.weight * part / 100,
+                ready: s.ready,
+                explicit: s.explicit,
+                redirect: rule.redirect,
+                span,
+            });
+        }
+    };
+    if rule.base_weight > 0 {
+        add(
+            rule.ingress,
+            &rule.service,
+            &rule.port,
+            &rule.shares,
+            rule.base_weight,
+            rule.span,
+        );
+    }
+    for c in &rule.canaries {
+        let span = c
+            .ingress
+            .manifest
+            .meta
+            .name
+            .as_ref()
+            .map_or(c.ingress.manifest.kind.span, |n| n.span);
+        add(c.ingress, &c.service, &c.port, &c.shares, c.weight, span);
+    }
+    out
 }
 
 fn load_balancer(address: &str, config: &str, lb: &AlbLoadBalancer) -> Resource {
@@ -201,29 +269,45 @@ fn load_balancer(address: &str, config: &str, lb: &AlbLoadBalancer) -> Resource 
 }
 
 /// `alb_server_group.<ns>/<ingress>/<svc>-<port>/<cluster>`.
-fn server_group_address(rule: &RuleIr, cluster: &str) -> String {
+fn server_group_address(ingress: Obj<'_, Ingress>, service: &str, port: &str, cluster: &str) -> String {
     format!(
-        "alb_server_group.{}/{}/{}-{}/{cluster}",
-        rule.ingress.namespace(),
-        rule.ingress.name(),
-        rule.service,
-        rule.port
+        "alb_server_group.{}/{}/{service}-{port}/{cluster}",
+        ingress.namespace(),
+        ingress.name(),
     )
 }
 
-fn server_group(address: &str, rule: &RuleIr, share: &Share) -> Resource {
-    let name = format!(
-        "{}-{}-{}",
-        rule.ingress.namespace(),
-        rule.service,
-        rule.port
-    );
-    Resource::new(address, Kind::ServerGroup, P)
+/// `backend-scheduler` / `backend-protocol` as the ALB API spells them (defaults Wrr, HTTP).
+fn server_group_settings(ingress: Obj<'_, Ingress>) -> (&'static str, &'static str) {
+    let ann = |k: &str| {
+        ingress
+            .manifest
+            .meta
+            .annotation(&format!("alb.ingress.kubernetes.io/{k}"))
+    };
+    let scheduler = match ann("backend-scheduler") {
+        Some("wlc") => "Wlc",
+        Some("sch") => "Sch",
+        Some("uch") => "Uch",
+        _ => "Wrr",
+    };
+    let protocol = match ann("backend-protocol") {
+        Some("https") => "HTTPS",
+        Some("grpc") => "GRPC",
+        _ => "HTTP",
+    };
+    (scheduler, protocol)
+}
+
+fn server_group(t: &Target) -> Resource {
+    let name = format!("{}-{}-{}", t.ingress.namespace(), t.service, t.port);
+    let (scheduler, protocol) = server_group_settings(t.ingress);
+    Resource::new(&t.address, Kind::ServerGroup, P)
         .with_name(&name)
         .with_attr("server_group_name", name.as_str(), UpdatePolicy::InPlace)
         .with_attr("server_group_type", "Instance", UpdatePolicy::ForcesReplacement)
-        .with_attr("protocol", "HTTP", UpdatePolicy::ForcesReplacement)
-        .with_attr("scheduler", "Wrr", UpdatePolicy::InPlace)
+        .with_attr("protocol", protocol, UpdatePolicy::ForcesReplacement)
+        .with_attr("scheduler", scheduler, UpdatePolicy::InPlace)
         .with_attr(
             "health_check_config",
             Value::map([("health_check_enabled", Value::Bool(false))]),
@@ -232,25 +316,19 @@ fn server_group(address: &str, rule: &RuleIr, share: &Share) -> Resource {
         .with_attr(
             "tags",
             Value::map([
-                ("ack.aliyun.com", Value::from(share.cluster.as_str())),
+                ("ack.aliyun.com", Value::from(t.cluster)),
                 (
                     "ingress.k8s.alibaba/ingress_name",
-                    Value::from(rule.ingress.name()),
+                    Value::from(t.ingress.name()),
                 ),
-                (
-                    "ingress.k8s.alibaba/service_name",
-                    Value::from(rule.service.as_str()),
-                ),
-                (
-                    "ingress.k8s.alibaba/service_port",
-                    Value::from(rule.port.as_str()),
-                ),
+                ("ingress.k8s.alibaba/service_name", Value::from(t.service)),
+                ("ingress.k8s.alibaba/service_port", Value::from(t.port)),
             ]),
             UpdatePolicy::InPlace,
         )
         .with_attr("vpc_id", Value::Unknown, UpdatePolicy::Computed)
         .with_attr("id", Value::Unknown, UpdatePolicy::Computed)
-        .with_provenance(rule.span)
+        .with_provenance(t.span)
 }
 
 fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
@@ -265,27 +343,43 @@ fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
         rule.path_index
     );
     let rule_name = format!("rule-{}-{}", l.port, rule.priority);
-    let tuples: Vec<Value> = rule
-        .shares
-        .iter()
-        .map(|s| {
-            Value::map([
-                (
-                    "server_group_id",
-                    Value::from(server_group_address(rule, &s.cluster)),
-                ),
-                ("weight", Value::from(s.weight)),
-            ])
-        })
-        .collect();
-    let action = Value::map([
-        ("order", Value::from(1i64)),
-        ("type", Value::from("ForwardGroup")),
-        (
-            "forward_group_config",
-            Value::map([("server_group_tuples", Value::List(tuples))]),
-        ),
-    ]);
+    let targets = targets(rule);
+    let action = if rule.redirect {
+        // reference §4.5, §8 case 35: ssl-redirect on a non-443 listener.
+        Value::map([
+            ("order", Value::from(1i64)),
+            ("type", Value::from("Redirect")),
+            (
+                "redirect_config",
+                Value::map([
+                    ("host", Value::from("${host}")),
+                    ("http_code", Value::from("308")),
+                    ("path", Value::from("${path}")),
+                    ("port", Value::from("443")),
+                    ("protocol", Value::from("HTTPS")),
+                    ("query", Value::from("${query}")),
+                ]),
+            ),
+        ])
+    } else {
+        let tuples: Vec<Value> = targets
+            .iter()
+            .map(|t| {
+                Value::map([
+                    ("server_group_id", Value::from(t.address.as_str())),
+                    ("weight", Value::from(t.weight)),
+                ])
+            })
+            .collect();
+        Value::map([
+            ("order", Value::from(1i64)),
+            ("type", Value::from("ForwardGroup")),
+            (
+                "forward_group_config",
+                Value::map([("server_group_tuples", Value::List(tuples))]),
+            ),
+        ])
+    };
     let mut r = Resource::new(&address, Kind::ForwardingRule, P)
         .with_name(&rule_name)
         .with_attr("rule_name", rule_name.as_str(), UpdatePolicy::InPlace)
@@ -296,27 +390,39 @@ fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
         .with_attr("rule_actions", Value::List(vec![action]), UpdatePolicy::InPlace)
         .depends_on(format!("alb_listener.{}/{}", g.config.name(), l.key()))
         .with_provenance(rule.span);
-    for s in &rule.shares {
-        r = r.depends_on(server_group_address(rule, &s.cluster));
+    if rule.redirect {
+        return r;
     }
-    r.with_note(traffic_note(rule))
+    for t in &targets {
+        r = r.depends_on(t.address.as_str());
+    }
+    if g.fleet || !rule.canaries.is_empty() {
+        r = r.with_note(traffic_note(&targets));
+    }
+    r
 }
 
-/// `traffic share: c6a1… 75% (3 ready), cd0f… 25% (1 ready)`: what each cluster receives.
-fn traffic_note(rule: &RuleIr) -> String {
-    if rule.shares.is_empty() {
+/// `traffic share: c6a1… 75% (3 ready, by readiness), …`: what each cluster (and each
+/// canary backend) receives.
+fn traffic_note(targets: &[Target]) -> String {
+    if targets.is_empty() {
         return "traffic share: no cluster receives traffic".to_string();
     }
-    let parts: Vec<String> = rule
-        .shares
+    let multi_backend = targets.iter().any(|t| t.service != targets[0].service);
+    let parts: Vec<String> = targets
         .iter()
-        .map(|s| {
-            let ready = match s.ready {
+        .map(|t| {
+            let ready = match t.ready {
                 None => "Service absent".to_string(),
                 Some(n) => format!("{n} ready"),
             };
-            let how = if s.explicit { "cluster-weight" } else { "by readiness" };
-            format!("{} {}% ({ready}, {how})", s.cluster, s.weight)
+            let how = if t.explicit { "cluster-weight" } else { "by readiness" };
+            let backend = if multi_backend {
+                format!("{}/{} in ", t.ingress.namespace(), t.service)
+            } else {
+                String::new()
+            };
+            format!("{backend}{} {}% ({ready}, {how})", t.cluster, t.weight)
         })
         .collect();
     format!("traffic share: {}", parts.join(", "))

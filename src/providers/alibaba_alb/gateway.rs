@@ -34,6 +34,8 @@ const ORDER_KEYS: [&str; 2] = [
     "alb.ingress.kubernetes.io/albconfig.order",
 ];
 const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
+/// The ALB and NGINX spellings the controller reads for canaries and ssl-redirect.
+const PREFIXES: [&str; 2] = ["alb.ingress.kubernetes.io/", "nginx.ingress.kubernetes.io/"];
 /// Ingress order when none is written (reference §4.2).
 const DEFAULT_ORDER: i64 = 10;
 
@@ -48,6 +50,8 @@ pub struct Gateway<'m> {
     pub clusters: Vec<String>,
     /// Rules in priority order per listener.
     pub rules: Vec<RuleIr<'m>>,
+    /// On an ACK One Fleet: traffic is split between member clusters.
+    pub fleet: bool,
 }
 
 /// One AlbConfig listener.
@@ -86,7 +90,24 @@ pub struct RuleIr<'m> {
     pub port: String,
     /// Traffic share per cluster (sums to 100 unless no cluster has backends).
     pub shares: Vec<Share>,
+    /// Share of the rule's traffic left to this Ingress's backend after weighted
+    /// canaries (100 without canaries; 0 when the canaries take everything).
+    pub base_weight: i64,
+    /// Weighted canary Ingresses with the same host and path (reference §4.5, case 33).
+    pub canaries: Vec<Canary<'m>>,
+    /// `ssl-redirect` on a listener other than 443: the rule redirects to HTTPS:443 (308).
+    pub redirect: bool,
     pub span: Span,
+}
+
+/// A `canary-weight` Ingress folded into the matching rule of its base Ingress.
+#[derive(Debug, Clone)]
+pub struct Canary<'m> {
+    pub ingress: Obj<'m, Ingress>,
+    pub service: String,
+    pub port: String,
+    pub weight: i64,
+    pub shares: Vec<Share>,
 }
 
 /// The weight one cluster receives and why.
@@ -166,8 +187,16 @@ pub fn analyse<'m>(cluster: &Cluster<'m>) -> Analysis<'m> {
         ings.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
         let g = &mut gateways[gi];
         let mut next_priority = vec![1usize; g.listeners.len()];
+        let mut weighted = Vec::new();
         for (_, _, ing) in ings {
-            rules_of(cluster, g, ing, &mut next_priority, &mut a.findings);
+            match canary_of(ing) {
+                CanaryKind::Weighted(0) => {}
+                CanaryKind::Weighted(w) => weighted.push((ing, w)),
+                kind => rules_of(cluster, g, ing, kind, &mut next_priority, &mut a.findings),
+            }
+        }
+        for (ing, w) in weighted {
+            fold_canary(cluster, g, ing, w, &mut a.findings);
         }
     }
     a.gateways = gateways;
@@ -204,6 +233,7 @@ fn gateway_of<'m>(
         listeners,
         clusters,
         rules: Vec::new(),
+        fleet: cluster.fleet.is_some(),
     }
 }
 
@@ -408,6 +438,115 @@ fn report_order_conflicts(
 
 /// The (protocol, port) pairs an Ingress listens on and the span that asked for them.
 fn listen_ports(ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
+    let mut ports = requested_ports(ing);
+    if ssl_redirect(ing) && !ports.iter().any(|p| p.0 == "HTTP" && p.1 == 80) {
+        ports.push(("HTTP", 80, name_span(ing)));
+    }
+    ports
+}
+
+/// The value of `<alb or nginx prefix><suffix>`, the ALB spelling first.
+fn prefixed<'a>(ing: Obj<'a, Ingress>, suffix: &str) -> Option<&'a StringEntry> {
+    PREFIXES
+        .iter()
+        .find_map(|p| ing.manifest.meta.annotations.get(&format!("{p}{suffix}")))
+}
+
+/// `ssl-redirect: "true"` (reference §4.4, §4.5): adds HTTP:80 and redirects there.
+fn ssl_redirect(ing: Obj<'_, Ingress>) -> bool {
+    prefixed(ing, "ssl-redirect").is_some_and(|e| e.value.value == "true")
+}
+
+/// How an Ingress takes part as a canary (reference §4.5).
+#[derive(Debug, Clone)]
+enum CanaryKind {
+    None,
+    /// `canary-weight` only: folded into the base Ingress's rule.
+    Weighted(i64),
+    /// `canary-by-header` / `canary-by-cookie`: its own rules with this extra condition.
+    Matching(AlbCondition),
+}
+
+fn canary_of(ing: Obj<'_, Ingress>) -> CanaryKind {
+    if !prefixed(ing, "canary").is_some_and(|e| e.value.value == "true") {
+        return CanaryKind::None;
+    }
+    let located = |v: &str| crate::annotations::grammar::Located::new(v.to_string(), 0, 0);
+    if let Some(h) = prefixed(ing, "canary-by-header") {
+        let value = prefixed(ing, "canary-by-header-value").map_or("always", |v| v.value.value.as_str());
+        return CanaryKind::Matching(AlbCondition {
+            kind: crate::annotations::grammar::Located::new(ConditionType::Header, 0, 0),
+            key: Some(located(&h.value.value)),
+            values: vec![located(value)],
+            pairs: Vec::new(),
+            start: 0,
+            end: 0,
+        });
+    }
+    if let Some(c) = prefixed(ing, "canary-by-cookie") {
+        return CanaryKind::Matching(AlbCondition {
+            kind: crate::annotations::grammar::Located::new(ConditionType::Cookie, 0, 0),
+            key: None,
+            values: Vec::new(),
+            pairs: vec![crate::annotations::grammar::alb::ConditionPair {
+                key: Some(located(&c.value.value)),
+                value: located("always"),
+            }],
+            start: 0,
+            end: 0,
+        });
+    }
+    let weight = prefixed(ing, "canary-weight")
+        .and_then(|w| parse_int(&w.value.value, 0, 100).ok())
+        .unwrap_or(0);
+    CanaryKind::Weighted(weight)
+}
+
+/// Adds a weighted canary to the base rules with the same host and path; the base keeps
+/// `100 − Σcanary` (reference §4.5, §8 case 33).
+fn fold_canary<'m>(
+    cluster: &Cluster<'m>,
+    g: &mut Gateway<'m>,
+    ing: Obj<'m, Ingress>,
+    weight: i64,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let weights = cluster_weights(ing, &g.clusters, cluster, findings);
+    for rule in &ing.object.rules {
+        let host = rule
+            .host
+            .as_ref()
+            .filter(|h| !h.value.is_empty())
+            .map(|h| h.value.clone());
+        let Some(http) = &rule.http else { continue };
+        for path in &http.paths {
+            let Some(paths) = path_patterns(path, findings) else {
+                continue;
+            };
+            let Some((service, port, span)) = backend_of(path) else {
+                continue;
+            };
+            let shares = shares_of(cluster, g, ing, &service, &weights, span, None);
+            for base in g
+                .rules
+                .iter_mut()
+                .filter(|r| r.host == host && r.paths == paths && r.ingress.namespace() == ing.namespace())
+            {
+                base.base_weight = (base.base_weight - weight).max(0);
+                base.canaries.push(Canary {
+                    ingress: ing,
+                    service: service.clone(),
+                    port: port.clone(),
+                    weight,
+                    shares: shares.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// The listen ports the Ingress asks for, before ssl-redirect.
+fn requested_ports(ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
     let meta = &ing.manifest.meta;
     if let Some(e) = meta.annotations.get(LISTEN_PORTS) {
         // Malformed values are reported by the annotation checks; the controller then
@@ -455,6 +594,7 @@ fn rules_of<'m>(
     cluster: &Cluster<'m>,
     g: &mut Gateway<'m>,
     ing: Obj<'m, Ingress>,
+    canary: CanaryKind,
     next_priority: &mut [usize],
     findings: &mut Vec<Diagnostic>,
 ) {
@@ -523,13 +663,16 @@ fn rules_of<'m>(
             let Some((service, port, backend_span)) = backend_of(path) else {
                 continue;
             };
-            let conditions = ing
+            let mut conditions = ing
                 .manifest
                 .meta
                 .annotations
                 .get(&format!("{CONDITIONS_PREFIX}{service}"))
                 .and_then(|e| parse_alb_conditions(&e.value.value).ok())
                 .unwrap_or_default();
+            if let CanaryKind::Matching(c) = &canary {
+                conditions.push(c.clone());
+            }
             let report = !reported_services.contains(&service);
             if report {
                 reported_services.push(service.clone());
@@ -560,6 +703,9 @@ fn rules_of<'m>(
                     service: service.clone(),
                     port: port.clone(),
                     shares: shares.clone(),
+                    base_weight: 100,
+                    canaries: Vec::new(),
+                    redirect: ssl_redirect(ing) && g.listeners[li].port != 443,
                     span: path.span,
                 });
                 next_priority[li] += 1;
