@@ -29,11 +29,7 @@ fn tree(name: &str, files: &[(&str, String)]) -> PathBuf {
 }
 
 fn plan_dir(dir: &Path, state: Option<&Path>) -> PlanRun {
-    compile::plan(
-        &[dir.display().to_string()],
-        &LoadOptions::default(),
-        state,
-    )
+    compile::plan(&[dir.display().to_string()], &LoadOptions::default(), state)
 }
 
 fn plan_example(ex: &str) -> PlanRun {
@@ -44,7 +40,11 @@ fn plan_example(ex: &str) -> PlanRun {
 /// The state after applying `run`'s desired model.
 fn state_of(run: &PlanRun, dir: &Path) -> PathBuf {
     let path = dir.with_extension("state");
-    std::fs::write(&path, State::from_model(&run.model, 1, "plan-alb").to_json()).expect("state");
+    std::fs::write(
+        &path,
+        State::from_model(&run.model, 1, "plan-alb").to_json(),
+    )
+    .expect("state");
     path
 }
 
@@ -173,7 +173,11 @@ fn seed_004_example_1_default_splits_by_ready_replicas() {
     assert_eq!(alb.name.as_deref(), Some("one-alb-demo"));
     let rule = change(&run, "alb_rule.");
     assert_eq!(weights(rule), [(C1.to_string(), 75), (C2.to_string(), 25)]);
-    assert!(rule.notes[0].contains(&format!("{C1} 75%")), "{:?}", rule.notes);
+    assert!(
+        rule.notes[0].contains(&format!("{C1} 75%")),
+        "{:?}",
+        rule.notes
+    );
     let listener = change(&run, "alb_listener.");
     assert_eq!(
         listener.after.as_ref().and_then(|a| a.get("listener_port")),
@@ -270,7 +274,13 @@ fn member_folders_are_lowered_once_as_their_cluster() {
 #[test]
 fn weights_must_sum_to_100() {
     let w = format!("{}{}", weight(C1, "60"), weight(C2, "30"));
-    let dir = fleet("sum", default_gateway(), &w, member(3, Some(3)), member(1, Some(1)));
+    let dir = fleet(
+        "sum",
+        default_gateway(),
+        &w,
+        member(3, Some(3)),
+        member(1, Some(1)),
+    );
     let run = plan_dir(&dir, None);
     let d = run
         .diagnostics
@@ -284,17 +294,35 @@ fn weights_must_sum_to_100() {
 #[test]
 fn non_member_weight_is_skipped_with_a_warning() {
     let w = format!("{}{}", weight(C1, "100"), weight("cother", "50"));
-    let dir = fleet("nonmember", default_gateway(), &w, member(3, Some(3)), member(1, Some(1)));
+    let dir = fleet(
+        "nonmember",
+        default_gateway(),
+        &w,
+        member(3, Some(3)),
+        member(1, Some(1)),
+    );
     let run = plan_dir(&dir, None);
     assert!(codes(&run).contains(&"LBP7304"));
-    assert!(!codes(&run).contains(&"LBP7303"), "skipped weights do not count");
-    assert_eq!(weights(change(&run, "alb_rule.")), [(C1.to_string(), 100), (C2.to_string(), 0)]);
+    assert!(
+        !codes(&run).contains(&"LBP7303"),
+        "skipped weights do not count"
+    );
+    assert_eq!(
+        weights(change(&run, "alb_rule.")),
+        [(C1.to_string(), 100), (C2.to_string(), 0)]
+    );
 }
 
 #[test]
 fn weight_to_a_cluster_without_ready_backends_warns() {
     let w = format!("{}{}", weight(C1, "50"), weight(C2, "50"));
-    let dir = fleet("empty", default_gateway(), &w, member(3, Some(3)), member(2, Some(0)));
+    let dir = fleet(
+        "empty",
+        default_gateway(),
+        &w,
+        member(3, Some(3)),
+        member(2, Some(0)),
+    );
     let run = plan_dir(&dir, None);
     let d = run
         .diagnostics
@@ -307,15 +335,30 @@ fn weight_to_a_cluster_without_ready_backends_warns() {
 /// With only a Deployment (no status), its spec.replicas are assumed ready, and said so.
 #[test]
 fn replicas_without_status_are_assumed_and_said() {
-    let dir = fleet("assumed", default_gateway(), "", member(2, None), member(2, None));
+    let dir = fleet(
+        "assumed",
+        default_gateway(),
+        "",
+        member(2, None),
+        member(2, None),
+    );
     let run = plan_dir(&dir, None);
     assert!(codes(&run).contains(&"LBP7316"));
-    assert_eq!(weights(change(&run, "alb_rule.")), [(C1.to_string(), 50), (C2.to_string(), 50)]);
+    assert_eq!(
+        weights(change(&run, "alb_rule.")),
+        [(C1.to_string(), 50), (C2.to_string(), 50)]
+    );
 }
 
 #[test]
 fn no_ready_backends_anywhere_warns() {
-    let dir = fleet("none-ready", default_gateway(), "", member(2, Some(0)), member(1, Some(0)));
+    let dir = fleet(
+        "none-ready",
+        default_gateway(),
+        "",
+        member(2, Some(0)),
+        member(1, Some(0)),
+    );
     assert!(codes(&plan_dir(&dir, None)).contains(&"LBP7306"));
 }
 
@@ -328,7 +371,7 @@ fn remote_clusters_must_be_fleet_members() {
     assert!(codes(&run).contains(&"LBP7310"));
     // Only C1 receives traffic.
     assert_eq!(weights(change(&run, "alb_rule.")), [(C1.to_string(), 100)]);
-    let gw = gateway("    x: y\n", TWO_ZONES, LISTENER);
+    let gw = gateway("    team: web\n", TWO_ZONES, LISTENER);
     let dir = fleet("no-remote", gw, "", member(3, Some(3)), member(1, Some(1)));
     assert!(codes(&plan_dir(&dir, None)).contains(&"LBP7309"));
 }
@@ -351,7 +394,13 @@ fn zone_mappings_required_two_recommended() {
 #[test]
 fn no_listener_is_an_error_on_the_ingress() {
     let gw = gateway(&remote(&format!("{C1},{C2}")), TWO_ZONES, "");
-    let dir = fleet("no-listener", gw, "", member(1, Some(1)), member(1, Some(1)));
+    let dir = fleet(
+        "no-listener",
+        gw,
+        "",
+        member(1, Some(1)),
+        member(1, Some(1)),
+    );
     let run = plan_dir(&dir, None);
     assert!(codes(&run).contains(&"LBP7308"));
     assert_eq!(count(&run, Kind::ForwardingRule), 0);
@@ -360,7 +409,11 @@ fn no_listener_is_an_error_on_the_ingress() {
 #[test]
 fn intranet_alb_has_no_eips() {
     let r = remote(&format!("{C1},{C2}"));
-    let gw = gateway(&r, &format!("    addressType: Intranet\n{TWO_ZONES}"), LISTENER);
+    let gw = gateway(
+        &r,
+        &format!("    addressType: Intranet\n{TWO_ZONES}"),
+        LISTENER,
+    );
     let dir = fleet("intranet", gw, "", member(1, Some(1)), member(1, Some(1)));
     assert_eq!(count(&plan_dir(&dir, None), Kind::Eip), 0);
 }
@@ -405,7 +458,13 @@ fn weight_condition_and_listener_changes_are_in_place() {
 /// the cause).
 #[test]
 fn deleting_the_albconfig_deletes_the_alb() {
-    let before = fleet("del-a", default_gateway(), "", member(3, Some(3)), member(1, Some(1)));
+    let before = fleet(
+        "del-a",
+        default_gateway(),
+        "",
+        member(3, Some(3)),
+        member(1, Some(1)),
+    );
     let state = state_of(&plan_dir(&before, None), &before);
     let after = tree(
         "del-b",
@@ -418,7 +477,11 @@ fn deleting_the_albconfig_deletes_the_alb() {
     let alb = change(&run, "alb.gw");
     assert_eq!(alb.action, Action::Delete);
     assert!(alb.destructive);
-    assert!(alb.reasons[0].contains("AlbConfig gw was deleted"), "{:?}", alb.reasons);
+    assert!(
+        alb.reasons[0].contains("AlbConfig gw was deleted"),
+        "{:?}",
+        alb.reasons
+    );
 }
 
 /// reference §4.3: a reused ALB (`config.id`) is the user's: referenced, and retained when
@@ -429,7 +492,10 @@ fn reused_alb_is_user_owned_and_retained() {
     let gw = gateway(&r, "    id: alb-user123\n", LISTENER);
     let before = fleet("reuse-a", gw, "", member(1, Some(1)), member(1, Some(1)));
     let run = plan_dir(&before, None);
-    assert!(!codes(&run).contains(&"LBP7311"), "no zones needed when reusing");
+    assert!(
+        !codes(&run).contains(&"LBP7311"),
+        "no zones needed when reusing"
+    );
     let alb = change(&run, "alb.gw");
     assert_eq!(alb.owner, Owner::User);
     assert_eq!(count(&run, Kind::Eip), 0);
@@ -437,4 +503,354 @@ fn reused_alb_is_user_owned_and_retained() {
     let after = tree("reuse-b", &[("profile.yaml", profile())]);
     let run = plan_dir(&after, Some(&state));
     assert_eq!(change(&run, "alb.gw").action, Action::Retain);
+}
+
+// ---------------------------------------------------------------------------------------
+// reference/alibaba.md §8, worked cases 27–38 (one ACK cluster, ALBC semantics).
+
+const CASE_CLUSTER: &str = "apiVersion: lbplan/v1\nkind: ClusterProfile\nmetadata: {name: ack}\nspec: {cloud: alibaba, clusterKind: ack, clusterId: c0123456789abcdef0123456789abcdef, kubernetesVersion: \"1.30\", region: cn-hangzhou, network: {plugin: flannel, proxyMode: iptables, expressConnect: false}}\n---\napiVersion: alibabacloud.com/v1\nkind: AlbConfig\nmetadata: {name: alb-demo}\nspec:\n  config:\n    zoneMappings: [{vSwitchId: vsw-1}, {vSwitchId: vsw-2}]\n  listeners:\n  - {port: 80, protocol: HTTP}\n  - {port: 443, protocol: HTTPS}\n---\n";
+
+const CASE_CLASS: &str = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: alb}\nspec:\n  controller: ingress.k8s.alibabacloud/alb\n  parameters: {apiGroup: alibabacloud.com, kind: AlbConfig, name: alb-demo}\n---\n";
+
+/// An Ingress `name` in `default` with `annotations` (indented lines) and one path.
+fn case_ingress(name: &str, annotations: &str, path: &str, path_type: &str, svc: &str) -> String {
+    format!(
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: {name}\n  namespace: default\n  annotations:\n    team: web\n{annotations}spec:\n  ingressClassName: alb\n  rules:\n  - host: a.com\n    http:\n      paths:\n      - path: \"{path}\"\n        pathType: {path_type}\n        backend: {{service: {{name: {svc}, port: {{number: 80}}}}}}\n---\n"
+    )
+}
+
+fn case(docs: &[String]) -> PlanRun {
+    let mut text = CASE_CLUSTER.to_string();
+    for d in docs {
+        text.push_str(d);
+    }
+    compile::plan_text("case.yaml", &text)
+}
+
+fn case_codes(docs: &[String]) -> Vec<&'static str> {
+    codes(&case(docs))
+        .into_iter()
+        .filter(|c| *c != "LBP4103")
+        .collect()
+}
+
+fn values_of(c: &Change, ty: &str) -> Vec<String> {
+    let Some(Value::List(conds)) = c.after.as_ref().and_then(|a| a.get("rule_conditions")) else {
+        return Vec::new();
+    };
+    conds
+        .iter()
+        .filter_map(|c| match c {
+            Value::Map(m) if m.get("type") == Some(&Value::from(ty)) => {
+                m.values().find_map(|v| match v {
+                    Value::Map(cfg) => match cfg.get("values") {
+                        Some(Value::List(vs)) => Some(
+                            vs.iter()
+                                .map(|v| match v {
+                                    Value::String(s) => s.clone(),
+                                    _ => String::new(),
+                                })
+                                .collect::<Vec<_>>(),
+                        ),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// Case 27: IngressClass → AlbConfig; listener HTTP:80; rule-80-1 with Host [a.com] and
+/// Path [/api, /api/*]; Forward to server group `default-s1-80` weight 100.
+#[test]
+fn case_27_binding_and_rule() {
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", "", "/api", "Prefix", "s1"),
+    ]);
+    assert!(!run.diagnostics.has_errors(), "{:?}", codes(&run));
+    let rule = change(&run, "alb_rule.alb-demo/http-80/");
+    assert_eq!(rule.name.as_deref(), Some("rule-80-1"));
+    assert_eq!(values_of(rule, "Host"), ["a.com"]);
+    assert_eq!(values_of(rule, "Path"), ["/api", "/api/*"]);
+    let sg = change(&run, "alb_server_group.default/ing/s1-80/");
+    assert_eq!(sg.name.as_deref(), Some("default-s1-80"));
+    assert_eq!(weights(rule).iter().map(|w| w.1).collect::<Vec<_>>(), [100]);
+    // The default listen port is HTTP:80 only: no rule on HTTPS:443.
+    assert_eq!(count(&run, Kind::ForwardingRule), 1);
+}
+
+/// Case 28: an ALB IngressClass without parameters.
+#[test]
+fn case_28_ingress_class_without_parameters() {
+    let class = "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata: {name: alb}\nspec:\n  controller: ingress.k8s.alibabacloud/alb\n---\n";
+    let run = case(&[
+        class.to_string(),
+        case_ingress("ing", "", "/", "Prefix", "s1"),
+    ]);
+    let d = run
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP7301")
+        .expect("error");
+    assert_eq!(
+        d.message,
+        "albconfig must be referenced in IngressClass alb"
+    );
+    assert_eq!(count(&run, Kind::ForwardingRule), 0);
+}
+
+/// Case 29: listen-ports grammar (lower-case protocol, empty, out of range).
+#[test]
+fn case_29_listen_ports_grammar() {
+    for value in [r#"[{"http": 80}]"#, "[]", r#"[{"HTTP": 70000}]"#] {
+        let ann = format!("    alb.ingress.kubernetes.io/listen-ports: '{value}'\n");
+        let run = case(&[
+            CASE_CLASS.to_string(),
+            case_ingress("ing", &ann, "/", "Prefix", "s1"),
+        ]);
+        assert!(
+            codes(&run).contains(&"LBP1201"),
+            "{value}: {:?}",
+            codes(&run)
+        );
+        assert_eq!(count(&run, Kind::ForwardingRule), 0, "{value}");
+    }
+}
+
+/// Case 30: a listen port without an AlbConfig listener gets no rules; we warn.
+#[test]
+fn case_30_listen_port_without_listener() {
+    let ann = "    alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\": 8443}]'\n";
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", ann, "/", "Prefix", "s1"),
+    ]);
+    assert_eq!(
+        case_codes(&[
+            CASE_CLASS.to_string(),
+            case_ingress("ing", ann, "/", "Prefix", "s1")
+        ]),
+        ["LBP7307"]
+    );
+    assert_eq!(count(&run, Kind::ForwardingRule), 0);
+}
+
+/// Case 31: Prefix `/` → `/*`; Prefix `/foo/` → `/foo`, `/foo/*`; wildcards in Exact and
+/// Prefix refused.
+#[test]
+fn case_31_paths() {
+    let one = |path: &str, ty: &str| {
+        let run = case(&[
+            CASE_CLASS.to_string(),
+            case_ingress("ing", "", path, ty, "s1"),
+        ]);
+        let rule = changes(&run)
+            .iter()
+            .find(|c| c.kind == Kind::ForwardingRule)
+            .map(|c| values_of(c, "Path"));
+        (codes(&run), rule)
+    };
+    assert_eq!(one("/", "Prefix").1, Some(vec!["/*".to_string()]));
+    assert_eq!(
+        one("/foo/", "Prefix").1,
+        Some(vec!["/foo".to_string(), "/foo/*".to_string()])
+    );
+    assert_eq!(one("/a", "Exact").1, Some(vec!["/a".to_string()]));
+    for ty in ["Exact", "Prefix"] {
+        let (codes, rule) = one("/a*", ty);
+        assert!(codes.contains(&"LBP7313"), "{ty}");
+        assert_eq!(rule, None);
+    }
+    let (codes, rule) = one("/a*", "ImplementationSpecific");
+    assert!(!codes.contains(&"LBP7313"));
+    assert_eq!(rule, Some(vec!["/a*".to_string()]));
+}
+
+/// Case 32: explicit duplicate orders conflict; order 0 is out of range; orders 5, (none
+/// = 10), 1 give priorities 1: order 1, 2: order 5, 3: default.
+#[test]
+fn case_32_orders() {
+    let order = |o: &str| format!("    alb.ingress.kubernetes.io/order: \"{o}\"\n");
+    let dup = case_codes(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing1", &order("5"), "/a", "Prefix", "s1"),
+        case_ingress("ing2", &order("5"), "/b", "Prefix", "s1"),
+    ]);
+    assert_eq!(dup, ["LBP7314"]);
+    let zero = case_codes(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing1", &order("0"), "/a", "Prefix", "s1"),
+    ]);
+    assert_eq!(zero, ["LBP1201"]);
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("five", &order("5"), "/a", "Prefix", "s1"),
+        case_ingress("default", "", "/b", "Prefix", "s1"),
+        case_ingress("one", &order("1"), "/c", "Prefix", "s1"),
+    ]);
+    let priority = |ing: &str| {
+        change(&run, &format!("alb_rule.alb-demo/http-80/default/{ing}/"))
+            .name
+            .clone()
+    };
+    assert_eq!(priority("one").as_deref(), Some("rule-80-1"));
+    assert_eq!(priority("five").as_deref(), Some("rule-80-2"));
+    assert_eq!(priority("default").as_deref(), Some("rule-80-3"));
+}
+
+/// Case 33: a canary-weight Ingress joins the base rule: Forward [s1 w80, s2 w20];
+/// canary-weight 100 leaves only s2.
+#[test]
+fn case_33_weighted_canary() {
+    let canary = |w: &str| {
+        format!(
+            "    alb.ingress.kubernetes.io/canary: \"true\"\n    alb.ingress.kubernetes.io/canary-weight: \"{w}\"\n"
+        )
+    };
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("base", "", "/p", "Prefix", "s1"),
+        case_ingress("canary", &canary("20"), "/p", "Prefix", "s2"),
+    ]);
+    assert_eq!(count(&run, Kind::ForwardingRule), 1);
+    let rule = change(&run, "alb_rule.");
+    let got: Vec<i64> = weights(rule).iter().map(|w| w.1).collect();
+    assert_eq!(got, [80, 20]);
+    assert!(rule.notes[0].contains("default/s2"), "{:?}", rule.notes);
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("base", "", "/p", "Prefix", "s1"),
+        case_ingress("canary", &canary("100"), "/p", "Prefix", "s2"),
+    ]);
+    let rule = change(&run, "alb_rule.");
+    assert_eq!(weights(rule).len(), 1);
+    assert!(
+        rule.depends_on
+            .iter()
+            .any(|d| d.starts_with("alb_server_group.default/canary/s2-80/"))
+    );
+}
+
+/// Case 34: a canary with custom conditions is refused.
+#[test]
+fn case_34_canary_with_conditions() {
+    let ann = "    alb.ingress.kubernetes.io/canary: \"true\"\n    alb.ingress.kubernetes.io/conditions.s2: '[{\"type\": \"Header\", \"headerConfig\": {\"key\": \"k\", \"values\": [\"v\"]}}]'\n";
+    let got = case_codes(&[
+        CASE_CLASS.to_string(),
+        case_ingress("canary", ann, "/p", "Prefix", "s2"),
+    ]);
+    assert_eq!(got, ["LBP2203"]);
+}
+
+/// Case 35: ssl-redirect with HTTP:80 and HTTPS:443: Redirect (HTTPS, 443, 308) on 80,
+/// Forward on 443.
+#[test]
+fn case_35_ssl_redirect() {
+    let ann = "    alb.ingress.kubernetes.io/ssl-redirect: \"true\"\n    alb.ingress.kubernetes.io/listen-ports: '[{\"HTTP\": 80}, {\"HTTPS\": 443}]'\n";
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", ann, "/", "Prefix", "s1"),
+    ]);
+    let on80 = change(&run, "alb_rule.alb-demo/http-80/");
+    let text = format!("{:?}", on80.after);
+    assert!(text.contains("Redirect") && text.contains("308") && text.contains("HTTPS"));
+    let on443 = change(&run, "alb_rule.alb-demo/https-443/");
+    assert_eq!(weights(on443).len(), 1);
+}
+
+/// Case 36: unknown condition type; two final actions.
+#[test]
+fn case_36_conditions_and_actions_grammar() {
+    let cond = "    alb.ingress.kubernetes.io/conditions.s1: '[{\"type\": \"Foo\"}]'\n";
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", cond, "/", "Prefix", "s1"),
+    ]);
+    let d = run
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP1201")
+        .expect("error");
+    assert!(
+        d.message.contains("unknown condition type"),
+        "{}",
+        d.message
+    );
+    let act = "    alb.ingress.kubernetes.io/actions.s1: '[{\"type\": \"ForwardGroup\", \"forwardConfig\": {\"serverGroups\": [{\"serviceName\": \"s1\", \"servicePort\": 80}]}}, {\"type\": \"FixedResponse\", \"FixedResponseConfig\": {\"content\": \"x\", \"httpCode\": \"503\"}}]'\n";
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", act, "/", "Prefix", "s1"),
+    ]);
+    assert!(
+        run.diagnostics
+            .iter()
+            .any(|d| d.code == "LBP1201" && d.message.contains("multi finalType action find")),
+        "{:?}",
+        run.diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+}
+
+/// Case 37: traffic-limit-qps with a TrafficLimit action; per-IP limit not below qps.
+#[test]
+fn case_37_traffic_limits() {
+    let both = "    alb.ingress.kubernetes.io/traffic-limit-qps: \"10\"\n    alb.ingress.kubernetes.io/actions.s1: '[{\"type\": \"TrafficLimit\", \"TrafficLimitConfig\": {\"QPS\": \"5\"}}]'\n";
+    assert!(
+        case_codes(&[
+            CASE_CLASS.to_string(),
+            case_ingress("ing", both, "/", "Prefix", "s1"),
+        ])
+        .contains(&"LBP7318")
+    );
+    let per_ip = "    alb.ingress.kubernetes.io/traffic-limit-qps: \"10\"\n    alb.ingress.kubernetes.io/traffic-limit-ip-qps: \"10\"\n";
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", per_ip, "/", "Prefix", "s1"),
+    ]);
+    let d = run
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP7317")
+        .expect("error");
+    assert_eq!(
+        d.message,
+        "traffic limit action qps per ip(10)must less than qps(10)"
+    );
+}
+
+/// Case 38: `backend-scheduler: rr` is unknown; `backend-protocol: grpc` needs TLS.
+#[test]
+fn case_38_backend_scheduler_and_grpc() {
+    let rr = "    alb.ingress.kubernetes.io/backend-scheduler: \"rr\"\n";
+    assert_eq!(
+        case_codes(&[
+            CASE_CLASS.to_string(),
+            case_ingress("ing", rr, "/", "Prefix", "s1"),
+        ]),
+        ["LBP1201"]
+    );
+    let grpc = "    alb.ingress.kubernetes.io/backend-protocol: grpc\n";
+    assert_eq!(
+        case_codes(&[
+            CASE_CLASS.to_string(),
+            case_ingress("ing", grpc, "/", "Prefix", "s1"),
+        ]),
+        ["LBP7319"]
+    );
+    let wlc = "    alb.ingress.kubernetes.io/backend-scheduler: wlc\n";
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", wlc, "/", "Prefix", "s1"),
+    ]);
+    let sg = change(&run, "alb_server_group.");
+    assert_eq!(
+        sg.after.as_ref().and_then(|a| a.get("scheduler")),
+        Some(&Value::from("Wlc"))
+    );
 }

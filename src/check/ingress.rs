@@ -94,7 +94,8 @@ fn alb_traffic_limits(m: &Manifest, diags: &mut Diagnostics) {
     let anns = &m.meta.annotations;
     let qps = anns.get(&alb_key("traffic-limit-qps"));
     let per_ip = anns.get(&alb_key("traffic-limit-ip-qps"));
-    let int = |e: &crate::manifest::decode::StringEntry| parse_int(&e.value.value, 1, i64::MAX).ok();
+    let int =
+        |e: &crate::manifest::decode::StringEntry| parse_int(&e.value.value, 1, i64::MAX).ok();
     if let (Some(q), Some(p)) = (qps, per_ip)
         && let (Some(qv), Some(pv)) = (int(q), int(p))
         && pv >= qv
@@ -106,12 +107,18 @@ fn alb_traffic_limits(m: &Manifest, diags: &mut Diagnostics) {
             )
             .with_primary(p.value.span, "per-IP limit")
             .with_secondary(q.value.span, "total limit")
-            .with_help("set `traffic-limit-ip-qps` below `traffic-limit-qps`, or drop the per-IP limit"),
+            .with_help(
+                "set `traffic-limit-ip-qps` below `traffic-limit-qps`, or drop the per-IP limit",
+            ),
         );
     }
     let Some(q) = qps else { return };
     for e in anns.values() {
-        if !e.key.value.starts_with("alb.ingress.kubernetes.io/actions.") {
+        if !e
+            .key
+            .value
+            .starts_with("alb.ingress.kubernetes.io/actions.")
+        {
             continue;
         }
         let has_limit = parse_alb_actions(&e.value.value).is_ok_and(|a| {
@@ -145,7 +152,9 @@ fn alb_grpc_needs_tls(m: &Manifest, ing: &Ingress, diags: &mut Diagnostics) {
                 "'grpc' backend protocol must be use with TLS listener(Ingress.Spec.TLS)",
             )
             .with_primary(p.value.span, "gRPC backends")
-            .with_help("add `spec.tls` with the hosts and a certificate secret, and listen on HTTPS"),
+            .with_help(
+                "add `spec.tls` with the hosts and a certificate secret, and listen on HTTPS",
+            ),
         );
     }
 }

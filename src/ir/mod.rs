@@ -23,8 +23,8 @@ mod routing;
 use std::collections::HashMap;
 
 use crate::diag::Diagnostics;
-use crate::manifest::decode::StringMap;
 use crate::manifest::albconfig::AlbConfig;
+use crate::manifest::decode::StringMap;
 use crate::manifest::endpointslice::EndpointSlice;
 use crate::manifest::ingress::{Ingress, IngressClass};
 use crate::manifest::node::NodeObject;
@@ -278,7 +278,11 @@ pub fn lower<'m>(
         }
         let base = folder(&sources.get(m.file).name);
         for (mi, member) in p.members.iter().enumerate() {
-            if let Some(path) = member.path.as_ref().and_then(|p| member_folder(base, &p.value)) {
+            if let Some(path) = member
+                .path
+                .as_ref()
+                .and_then(|p| member_folder(base, &p.value))
+            {
                 dirs.push(path);
                 member_of_dir.push(Some((pi, mi)));
             }

@@ -99,7 +99,11 @@ fn build_gateway(g: &Gateway, out: &mut Built) {
                 listener.description(),
                 UpdatePolicy::InPlace,
             )
-            .with_attr("idle_timeout", listener.idle_timeout(), UpdatePolicy::InPlace)
+            .with_attr(
+                "idle_timeout",
+                listener.idle_timeout(),
+                UpdatePolicy::InPlace,
+            )
             .with_attr(
                 "request_timeout",
                 listener.request_timeout(),
@@ -269,7 +273,12 @@ fn load_balancer(address: &str, config: &str, lb: &AlbLoadBalancer) -> Resource 
 }
 
 /// `alb_server_group.<ns>/<ingress>/<svc>-<port>/<cluster>`.
-fn server_group_address(ingress: Obj<'_, Ingress>, service: &str, port: &str, cluster: &str) -> String {
+fn server_group_address(
+    ingress: Obj<'_, Ingress>,
+    service: &str,
+    port: &str,
+    cluster: &str,
+) -> String {
     format!(
         "alb_server_group.{}/{}/{service}-{port}/{cluster}",
         ingress.namespace(),
@@ -305,7 +314,11 @@ fn server_group(t: &Target) -> Resource {
     Resource::new(&t.address, Kind::ServerGroup, P)
         .with_name(&name)
         .with_attr("server_group_name", name.as_str(), UpdatePolicy::InPlace)
-        .with_attr("server_group_type", "Instance", UpdatePolicy::ForcesReplacement)
+        .with_attr(
+            "server_group_type",
+            "Instance",
+            UpdatePolicy::ForcesReplacement,
+        )
         .with_attr("protocol", protocol, UpdatePolicy::ForcesReplacement)
         .with_attr("scheduler", scheduler, UpdatePolicy::InPlace)
         .with_attr(
@@ -387,7 +400,11 @@ fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
         .with_attr("priority", rule.priority as i64, UpdatePolicy::InPlace)
         .with_attr("direction", "Request", UpdatePolicy::ForcesReplacement)
         .with_attr("rule_conditions", conditions(rule), UpdatePolicy::InPlace)
-        .with_attr("rule_actions", Value::List(vec![action]), UpdatePolicy::InPlace)
+        .with_attr(
+            "rule_actions",
+            Value::List(vec![action]),
+            UpdatePolicy::InPlace,
+        )
         .depends_on(format!("alb_listener.{}/{}", g.config.name(), l.key()))
         .with_provenance(rule.span);
     if rule.redirect {
@@ -416,7 +433,11 @@ fn traffic_note(targets: &[Target]) -> String {
                 None => "Service absent".to_string(),
                 Some(n) => format!("{n} ready"),
             };
-            let how = if t.explicit { "cluster-weight" } else { "by readiness" };
+            let how = if t.explicit {
+                "cluster-weight"
+            } else {
+                "by readiness"
+            };
             let backend = if multi_backend {
                 format!("{}/{} in ", t.ingress.namespace(), t.service)
             } else {

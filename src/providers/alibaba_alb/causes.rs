@@ -106,7 +106,12 @@ impl Causes for AlbCauses {
                 parts.get(2)?,
                 parts.get(3)?
             ),
-            "alb_rule" => format!("Ingress {}/{} uses AlbConfig {}", parts.get(2)?, parts.get(3)?, parts.first()?),
+            "alb_rule" => format!(
+                "Ingress {}/{} uses AlbConfig {}",
+                parts.get(2)?,
+                parts.get(3)?,
+                parts.first()?
+            ),
             _ => format!("AlbConfig {}", parts.first()?),
         })
     }

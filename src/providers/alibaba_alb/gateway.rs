@@ -427,7 +427,9 @@ fn report_order_conflicts(
                 )
                 .with_primary(span, "same order again")
                 .with_secondary(*first, "first used here")
-                .with_help("give each Ingress of the AlbConfig a distinct `order`, or leave it unset"),
+                .with_help(
+                    "give each Ingress of the AlbConfig a distinct `order`, or leave it unset",
+                ),
             ),
             None => {
                 seen.insert(order, (span, id.as_str()));
@@ -468,12 +470,13 @@ enum CanaryKind {
 }
 
 fn canary_of(ing: Obj<'_, Ingress>) -> CanaryKind {
-    if !prefixed(ing, "canary").is_some_and(|e| e.value.value == "true") {
+    if prefixed(ing, "canary").is_none_or(|e| e.value.value != "true") {
         return CanaryKind::None;
     }
     let located = |v: &str| crate::annotations::grammar::Located::new(v.to_string(), 0, 0);
     if let Some(h) = prefixed(ing, "canary-by-header") {
-        let value = prefixed(ing, "canary-by-header-value").map_or("always", |v| v.value.value.as_str());
+        let value =
+            prefixed(ing, "canary-by-header-value").map_or("always", |v| v.value.value.as_str());
         return CanaryKind::Matching(AlbCondition {
             kind: crate::annotations::grammar::Located::new(ConditionType::Header, 0, 0),
             key: Some(located(&h.value.value)),
@@ -527,11 +530,9 @@ fn fold_canary<'m>(
                 continue;
             };
             let shares = shares_of(cluster, g, ing, &service, &weights, span, None);
-            for base in g
-                .rules
-                .iter_mut()
-                .filter(|r| r.host == host && r.paths == paths && r.ingress.namespace() == ing.namespace())
-            {
+            for base in g.rules.iter_mut().filter(|r| {
+                r.host == host && r.paths == paths && r.ingress.namespace() == ing.namespace()
+            }) {
                 base.base_weight = (base.base_weight - weight).max(0);
                 base.canaries.push(Canary {
                     ingress: ing,
@@ -951,7 +952,9 @@ fn report_readiness(
                 ),
             )
             .with_primary(span, "split by ready replicas")
-            .with_help("the workloads report no `status`; the real split follows readiness at apply time"),
+            .with_help(
+                "the workloads report no `status`; the real split follows readiness at apply time",
+            ),
         );
     }
 }
@@ -983,7 +986,9 @@ fn proportional(
                     ),
                 )
                 .with_primary(span, "every request of this rule fails")
-                .with_help("scale up the workload behind the Service in at least one member cluster"),
+                .with_help(
+                    "scale up the workload behind the Service in at least one member cluster",
+                ),
             );
         }
         vec![0; ready.len()]
@@ -1084,9 +1089,7 @@ pub fn condition_block(kind: ConditionType) -> (&'static str, &'static str) {
         ConditionType::Method => ("Method", "method_config"),
         ConditionType::SourceIp => ("SourceIp", "source_ip_config"),
         ConditionType::ResponseHeader => ("ResponseHeader", "response_header_config"),
-        ConditionType::ResponseStatusCode => {
-            ("ResponseStatusCode", "response_status_code_config")
-        }
+        ConditionType::ResponseStatusCode => ("ResponseStatusCode", "response_status_code_config"),
     }
 }
 

@@ -6,6 +6,3 @@ pub mod build;
 pub mod causes;
 pub mod gateway;
 pub mod rules;
-
-#[cfg(test)]
-mod tests;
