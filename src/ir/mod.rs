@@ -192,9 +192,41 @@ pub struct FleetMemberIr<'m> {
     pub cluster: Option<Box<Cluster<'m>>>,
 }
 
+/// The run's sources, so that later rules can point inside a value (a cluster id in a
+/// comma list, a port in a JSON annotation). Compares equal to any other: two lowerings are
+/// equal when their objects are.
+#[derive(Clone, Copy)]
+pub struct Sources<'m>(pub &'m SourceMap);
+
+impl std::fmt::Debug for Sources<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sources")
+    }
+}
+
+impl PartialEq for Sources<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<'m> Sources<'m> {
+    /// The file span of bytes `start..end` of an annotation's decoded value.
+    pub fn in_value(
+        &self,
+        entry: &crate::manifest::decode::StringEntry,
+        start: usize,
+        end: usize,
+    ) -> Span {
+        crate::source::offsets::ValueLocator::new(self.0.get(entry.value.span.file), &entry.node)
+            .span(start, end)
+    }
+}
+
 /// One cluster's lowered objects and settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster<'m> {
+    pub sources: Sources<'m>,
     /// The `ClusterProfile` object; `None` when the input has none (defaults apply).
     pub profile: Option<&'m Manifest>,
     pub cloud: Cloud,
@@ -254,7 +286,7 @@ impl<'m> Cluster<'m> {
 /// profile. Routing warnings (LBP6001–LBP6003) go to `diags`; errors the check stage
 /// already reports (bad types, bad selectors) are not repeated.
 pub fn lower<'m>(
-    sources: &SourceMap,
+    sources: &'m SourceMap,
     manifests: &'m [Manifest],
     diags: &mut Diagnostics,
 ) -> Vec<Cluster<'m>> {
@@ -347,7 +379,7 @@ fn member_folder(base: &str, path: &str) -> Option<String> {
 
 /// Lowers one fleet member's objects as an ACK cluster of its own, named by its id.
 fn lower_member<'m>(
-    sources: &SourceMap,
+    sources: &'m SourceMap,
     fleet_profile: &ClusterProfile,
     member: &'m FleetMember,
     objects: &[&'m Manifest],
@@ -379,7 +411,7 @@ fn owner(dirs: &[&str], file: &str) -> usize {
 }
 
 fn lower_cluster<'m>(
-    sources: &SourceMap,
+    sources: &'m SourceMap,
     profile_manifest: Option<&'m Manifest>,
     profile: &ClusterProfile,
     objects: &[&'m Manifest],
@@ -476,6 +508,7 @@ fn lower_cluster<'m>(
         _ => DEFAULT_CLUSTER_ID,
     };
     Cluster {
+        sources: Sources(sources),
         profile: profile_manifest,
         cloud,
         kind,

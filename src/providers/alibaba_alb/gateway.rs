@@ -14,7 +14,7 @@ use crate::annotations::grammar::alb::{
 };
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::Diagnostic;
-use crate::ir::{Cluster, Obj};
+use crate::ir::{Cluster, Obj, Sources};
 use crate::manifest::albconfig::{AlbConfig, AlbListener};
 use crate::manifest::decode::StringEntry;
 use crate::manifest::ingress::{HttpPath, Ingress, IngressClass};
@@ -224,7 +224,7 @@ fn gateway_of<'m>(
         .collect();
     check_zones(config, findings);
     let clusters = if cluster.fleet.is_some() {
-        remote_clusters(config, members, findings)
+        remote_clusters(&cluster.sources, config, members, findings)
     } else {
         vec![cluster.cluster_id.to_string()]
     };
@@ -285,6 +285,7 @@ fn no_zones(config: Obj<'_, AlbConfig>, span: Span) -> Diagnostic {
 
 /// The fleet members listed in `remote-clusters`; other ids are reported.
 fn remote_clusters(
+    sources: &Sources,
     config: Obj<'_, AlbConfig>,
     members: &[&str],
     findings: &mut Vec<Diagnostic>,
@@ -307,7 +308,12 @@ fn remote_clusters(
         return Vec::new();
     };
     let mut out: Vec<String> = Vec::new();
-    for id in entry.value.value.split(',').map(str::trim) {
+    let text = entry.value.value.as_str();
+    let mut offset = 0;
+    for raw in text.split(',') {
+        let start = offset + (raw.len() - raw.trim_start().len());
+        offset += raw.len() + 1;
+        let id = raw.trim();
         if id.is_empty() || out.iter().any(|o| o == id) {
             continue;
         }
@@ -319,7 +325,10 @@ fn remote_clusters(
                     "LBP7310",
                     format!("remote cluster `{id}` is not a member of the Fleet"),
                 )
-                .with_primary(entry.value.span, format!("`{id}` is not associated"))
+                .with_primary(
+                    sources.in_value(entry, start, start + id.len()),
+                    "not associated with the Fleet",
+                )
                 .with_help(if members.is_empty() {
                     "list the Fleet's member clusters under `spec.members` of the ClusterProfile"
                         .to_string()
@@ -439,8 +448,8 @@ fn report_order_conflicts(
 }
 
 /// The (protocol, port) pairs an Ingress listens on and the span that asked for them.
-fn listen_ports(ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
-    let mut ports = requested_ports(ing);
+fn listen_ports(sources: &Sources, ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
+    let mut ports = requested_ports(sources, ing);
     if ssl_redirect(ing) && !ports.iter().any(|p| p.0 == "HTTP" && p.1 == 80) {
         ports.push(("HTTP", 80, name_span(ing)));
     }
@@ -547,7 +556,7 @@ fn fold_canary<'m>(
 }
 
 /// The listen ports the Ingress asks for, before ssl-redirect.
-fn requested_ports(ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
+fn requested_ports(sources: &Sources, ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
     let meta = &ing.manifest.meta;
     if let Some(e) = meta.annotations.get(LISTEN_PORTS) {
         // Malformed values are reported by the annotation checks; the controller then
@@ -562,7 +571,8 @@ fn requested_ports(ing: Obj<'_, Ingress>) -> Vec<(&'static str, i64, Span)> {
                             ListenProtocol::Https => "HTTPS",
                             ListenProtocol::Quic => "QUIC",
                         };
-                        (proto, i64::from(p.port.value), e.value.span)
+                        let at = sources.in_value(e, p.protocol.start, p.port.end);
+                        (proto, i64::from(p.port.value), at)
                     })
                     .collect()
             })
@@ -623,7 +633,7 @@ fn rules_of<'m>(
         return;
     }
     let mut listener_ids = Vec::new();
-    for (proto, port, span) in listen_ports(ing) {
+    for (proto, port, span) in listen_ports(&cluster.sources, ing) {
         match g
             .listeners
             .iter()
@@ -809,7 +819,7 @@ fn cluster_weights<'m>(
                 "LBP7304",
                 format!("cluster `{id}` is not a member of the gateway; its weight is skipped"),
             )
-            .with_primary(e.key.span, "unknown cluster id")
+            .with_primary(id_in_key(&cluster.sources, e), "unknown cluster id")
             .with_help(format!(
                 "correct the id or add the cluster to the Fleet and to `{REMOTE_CLUSTERS}` ({why})"
             )),
@@ -842,6 +852,16 @@ fn cluster_weights<'m>(
         )));
     }
     Some(weights)
+}
+
+/// The cluster id inside a `cluster-weight.<id>` key, when the key is written unquoted.
+fn id_in_key(sources: &Sources, e: &StringEntry) -> Span {
+    let raw = sources.0.get(e.key.span.file).slice(e.key.span);
+    if raw == e.key.value {
+        e.key.span.sub(CLUSTER_WEIGHT_PREFIX.len(), raw.len())
+    } else {
+        e.key.span
+    }
 }
 
 /// The split of one backend Service's traffic between the gateway's clusters. Findings
