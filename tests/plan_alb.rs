@@ -854,3 +854,47 @@ fn case_38_backend_scheduler_and_grpc() {
         Some(&Value::from("Wlc"))
     );
 }
+
+/// reference §4.5 "Actions": `actions.<svc>` with a FixedResponse replaces the forward
+/// (port `use-annotation`: no server group); header actions come before it, and the
+/// `traffic-limit-qps` annotation first.
+#[test]
+fn custom_actions_replace_the_forward() {
+    let ann = "    alb.ingress.kubernetes.io/traffic-limit-qps: \"100\"\n    alb.ingress.kubernetes.io/actions.s1: '[{\"type\": \"InsertHeader\", \"InsertHeaderConfig\": {\"key\": \"k\", \"value\": \"v\", \"valueType\": \"UserDefined\"}}, {\"type\": \"FixedResponse\", \"FixedResponseConfig\": {\"content\": \"maintenance\", \"contentType\": \"text/plain\", \"httpCode\": \"503\"}}]'\n";
+    let ing = case_ingress("ing", ann, "/", "Prefix", "s1")
+        .replace("port: {number: 80}", "port: {name: use-annotation}");
+    let run = case(&[CASE_CLASS.to_string(), ing]);
+    assert!(!run.diagnostics.has_errors(), "{:?}", codes(&run));
+    assert_eq!(count(&run, Kind::ServerGroup), 0);
+    let rule = change(&run, "alb_rule.");
+    let Some(Value::List(actions)) = rule.after.as_ref().and_then(|a| a.get("rule_actions")) else {
+        panic!("actions")
+    };
+    let types: Vec<String> = actions
+        .iter()
+        .map(|a| match a {
+            Value::Map(m) => match m.get("type") {
+                Some(Value::String(t)) => t.clone(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(types, ["TrafficLimit", "InsertHeader", "FixedResponse"]);
+}
+
+/// A ForwardGroup in `actions.<svc>` splits between its Services by their weights.
+#[test]
+fn forward_group_action_weights_services() {
+    let ann = "    alb.ingress.kubernetes.io/actions.s1: '[{\"type\": \"ForwardGroup\", \"ForwardConfig\": {\"ServerGroups\": [{\"ServiceName\": \"s1\", \"ServicePort\": 80, \"Weight\": 30}, {\"ServiceName\": \"s2\", \"ServicePort\": 80, \"Weight\": 70}]}}]'\n";
+    let ing = case_ingress("ing", ann, "/", "Prefix", "s1")
+        .replace("port: {number: 80}", "port: {name: use-annotation}");
+    let run = case(&[CASE_CLASS.to_string(), ing]);
+    assert!(!run.diagnostics.has_errors(), "{:?}", codes(&run));
+    let got: Vec<i64> = weights(change(&run, "alb_rule."))
+        .iter()
+        .map(|w| w.1)
+        .collect();
+    assert_eq!(got, [30, 70]);
+    assert_eq!(count(&run, Kind::ServerGroup), 2);
+}

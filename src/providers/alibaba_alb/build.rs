@@ -20,6 +20,7 @@ use crate::providers::planner::Built;
 use crate::topology::Resolved;
 
 use super::gateway::{Gateway, RuleIr, Share, analyse, condition_block};
+use crate::annotations::grammar::alb::{ActionConfig, AlbAction};
 use crate::ir::Obj;
 use crate::manifest::ingress::Ingress;
 
@@ -357,7 +358,15 @@ fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
     );
     let rule_name = format!("rule-{}-{}", l.port, rule.priority);
     let targets = targets(rule);
-    let action = if rule.redirect {
+    let final_custom = rule.actions.iter().find(|a| {
+        matches!(
+            a.config,
+            ActionConfig::Redirect { .. } | ActionConfig::FixedResponse { .. }
+        )
+    });
+    let action = if let (Some(a), false) = (final_custom, rule.redirect) {
+        custom_action(a).unwrap_or(Value::Unknown)
+    } else if rule.redirect {
         // reference §4.5, §8 case 35: ssl-redirect on a non-443 listener.
         Value::map([
             ("order", Value::from(1i64)),
@@ -402,12 +411,12 @@ fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
         .with_attr("rule_conditions", conditions(rule), UpdatePolicy::InPlace)
         .with_attr(
             "rule_actions",
-            Value::List(vec![action]),
+            rule_actions(rule, action),
             UpdatePolicy::InPlace,
         )
         .depends_on(format!("alb_listener.{}/{}", g.config.name(), l.key()))
         .with_provenance(rule.span);
-    if rule.redirect {
+    if rule.redirect || final_custom.is_some() {
         return r;
     }
     for t in &targets {
@@ -524,4 +533,169 @@ fn conditions(rule: &RuleIr) -> Value {
         ]));
     }
     Value::List(out)
+}
+
+/// The rule's actions in the controller's order (reference §4.5): TrafficLimit, then
+/// header/rewrite/CORS/mirror actions, then the one final action; `order` numbered 1, 2, ….
+fn rule_actions(rule: &RuleIr, final_action: Value) -> Value {
+    let ann = |k: &str| {
+        rule.ingress
+            .manifest
+            .meta
+            .annotation(&format!("alb.ingress.kubernetes.io/{k}"))
+    };
+    let int = |k: &str| ann(k).and_then(|q| q.trim().parse::<i64>().ok());
+    let mut out: Vec<(String, Value)> = Vec::new();
+    if let Some(qps) = int("traffic-limit-qps") {
+        let mut cfg = vec![("qps", Value::from(qps))];
+        if let Some(ip) = int("traffic-limit-ip-qps") {
+            cfg.push(("per_ip_qps", Value::from(ip)));
+        }
+        out.push((
+            "TrafficLimit".into(),
+            Value::map([("traffic_limit_config", Value::map(cfg))]),
+        ));
+    }
+    for a in rule.actions.iter().filter(|a| !a.kind.value.is_final()) {
+        if let Some(Value::Map(m)) = custom_action(a) {
+            let body: Vec<(String, Value)> = m
+                .into_iter()
+                .filter(|(k, _)| k != "type" && k != "order")
+                .collect();
+            out.push((a.kind.value.name().to_string(), Value::map(body)));
+        }
+    }
+    if ann("enable-cors") == Some("true") {
+        out.push(("Cors".into(), cors_defaults()));
+    }
+    let mut list: Vec<Value> = out
+        .into_iter()
+        .enumerate()
+        .map(|(i, (ty, body))| {
+            let mut pairs = vec![
+                ("order".to_string(), Value::from(i as i64 + 1)),
+                ("type".to_string(), Value::from(ty)),
+            ];
+            if let Value::Map(m) = body {
+                pairs.extend(m);
+            }
+            Value::map(pairs)
+        })
+        .collect();
+    let order = list.len() as i64 + 1;
+    list.push(match final_action {
+        Value::Map(m) => Value::map(m.into_iter().map(|(k, v)| {
+            if k == "order" {
+                (k, Value::from(order))
+            } else {
+                (k, v)
+            }
+        })),
+        other => other,
+    });
+    Value::List(list)
+}
+
+/// `enable-cors: "true"`: the controller's defaults (reference §4.5).
+fn cors_defaults() -> Value {
+    let list = |v: &[&str]| Value::List(v.iter().map(|s| Value::from(*s)).collect());
+    Value::map([(
+        "cors_config",
+        Value::map([
+            ("allow_origin", list(&["*"])),
+            (
+                "allow_methods",
+                list(&["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"]),
+            ),
+            ("allow_credentials", Value::from("on")),
+            ("max_age", Value::from(172_800i64)),
+        ]),
+    )])
+}
+
+/// One `actions.<svc>` entry with the Terraform block names; `None` for a ForwardGroup
+/// (built from the targets) or an unusable config (already reported).
+fn custom_action(a: &AlbAction) -> Option<Value> {
+    type Text = Option<crate::annotations::grammar::Located<String>>;
+    let s = |v: &Text| v.as_ref().map(|v| Value::from(v.value.as_str()));
+    let or = |v: &Text, default: &str| Some(s(v).unwrap_or_else(|| Value::from(default)));
+    let fields = |pairs: Vec<(&str, Option<Value>)>| {
+        Value::map(pairs.into_iter().filter_map(|(k, v)| Some((k, v?))))
+    };
+    let (block, config) = match &a.config {
+        ActionConfig::Redirect {
+            host,
+            path,
+            port,
+            protocol,
+            query,
+            http_code,
+        } => (
+            "redirect_config",
+            fields(vec![
+                ("host", or(host, "${host}")),
+                ("http_code", or(http_code, "301")),
+                ("path", or(path, "${path}")),
+                ("port", or(port, "${port}")),
+                ("protocol", or(protocol, "${protocol}")),
+                ("query", or(query, "${query}")),
+            ]),
+        ),
+        ActionConfig::FixedResponse {
+            content,
+            content_type,
+            http_code,
+        } => (
+            "fixed_response_config",
+            fields(vec![
+                ("content", s(content)),
+                ("content_type", s(content_type)),
+                ("http_code", s(http_code)),
+            ]),
+        ),
+        ActionConfig::InsertHeader {
+            key,
+            value,
+            value_type,
+            ..
+        } => (
+            "insert_header_config",
+            fields(vec![
+                ("key", s(key)),
+                ("value", s(value)),
+                ("value_type", s(value_type)),
+            ]),
+        ),
+        ActionConfig::RemoveHeader { key } => {
+            ("remove_header_config", fields(vec![("key", s(key))]))
+        }
+        ActionConfig::Rewrite { host, path, query } => (
+            "rewrite_config",
+            fields(vec![
+                ("host", s(host)),
+                ("path", s(path)),
+                ("query", s(query)),
+            ]),
+        ),
+        ActionConfig::TrafficLimit { qps, qps_per_ip } => (
+            "traffic_limit_config",
+            fields(vec![
+                ("qps", qps.as_ref().map(|q| Value::from(q.value))),
+                (
+                    "per_ip_qps",
+                    qps_per_ip.as_ref().map(|q| Value::from(q.value)),
+                ),
+            ]),
+        ),
+        ActionConfig::TrafficMirror { target_type, .. } => (
+            "traffic_mirror_config",
+            fields(vec![("target_type", s(target_type))]),
+        ),
+        ActionConfig::ForwardGroup { .. } | ActionConfig::Missing => return None,
+    };
+    Some(Value::map([
+        ("order", Value::from(1i64)),
+        ("type", Value::from(a.kind.value.name())),
+        (block, config),
+    ]))
 }

@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use crate::annotations::grammar::alb::{
-    AlbCondition, ConditionType, ListenProtocol, parse_alb_conditions, parse_listen_ports,
+    ActionConfig, AlbAction, AlbCondition, ConditionType, ListenProtocol, parse_alb_actions,
+    parse_alb_conditions, parse_listen_ports,
 };
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::Diagnostic;
@@ -28,6 +29,7 @@ pub const REMOTE_CLUSTERS: &str = "alb.ingress.kubernetes.io/remote-clusters";
 pub const CLUSTER_WEIGHT_PREFIX: &str = "alb.ingress.kubernetes.io/cluster-weight.";
 const LISTEN_PORTS: &str = "alb.ingress.kubernetes.io/listen-ports";
 const CONDITIONS_PREFIX: &str = "alb.ingress.kubernetes.io/conditions.";
+const ACTIONS_PREFIX: &str = "alb.ingress.kubernetes.io/actions.";
 const ALBCONFIG_NAME: &str = "alb.ingress.kubernetes.io/albconfig.name";
 const ORDER_KEYS: [&str; 2] = [
     "alb.ingress.kubernetes.io/order",
@@ -97,6 +99,9 @@ pub struct RuleIr<'m> {
     pub canaries: Vec<Canary<'m>>,
     /// `ssl-redirect` on a listener other than 443: the rule redirects to HTTPS:443 (308).
     pub redirect: bool,
+    /// The decoded `actions.<svc>` (reference §4.5); a ForwardGroup among them is already
+    /// turned into [`Canary`]-like targets with `base_weight` 0.
+    pub actions: Vec<AlbAction>,
     pub span: Span,
 }
 
@@ -684,6 +689,15 @@ fn rules_of<'m>(
             if let CanaryKind::Matching(c) = &canary {
                 conditions.push(c.clone());
             }
+            let actions = ing
+                .manifest
+                .meta
+                .annotations
+                .get(&format!("{ACTIONS_PREFIX}{service}"))
+                .and_then(|e| parse_alb_actions(&e.value.value).ok())
+                .map(|a| a.actions)
+                .unwrap_or_default();
+            let forward = forward_targets(cluster, g, ing, &actions, &weights);
             let report = !reported_services.contains(&service);
             if report {
                 reported_services.push(service.clone());
@@ -714,15 +728,54 @@ fn rules_of<'m>(
                     service: service.clone(),
                     port: port.clone(),
                     shares: shares.clone(),
-                    base_weight: 100,
-                    canaries: Vec::new(),
+                    // A final action in `actions.<svc>` replaces the implicit forward
+                    // (the backend port is then `use-annotation`).
+                    base_weight: if actions.iter().any(|a| a.kind.value.is_final()) {
+                        0
+                    } else {
+                        100
+                    },
+                    canaries: forward.clone().unwrap_or_default(),
                     redirect: ssl_redirect(ing) && g.listeners[li].port != 443,
+                    actions: actions.clone(),
                     span: path.span,
                 });
                 next_priority[li] += 1;
             }
         }
     }
+}
+
+/// A ForwardGroup in `actions.<svc>`: its Service tuples as weighted targets (each split
+/// between clusters like the Ingress's own backend). `None` without one.
+fn forward_targets<'m>(
+    cluster: &Cluster<'m>,
+    g: &Gateway<'m>,
+    ing: Obj<'m, Ingress>,
+    actions: &[AlbAction],
+    weights: &Option<Vec<(String, i64, Span)>>,
+) -> Option<Vec<Canary<'m>>> {
+    let groups = actions.iter().find_map(|a| match &a.config {
+        ActionConfig::ForwardGroup { server_groups, .. } => Some(server_groups),
+        _ => None,
+    })?;
+    Some(
+        groups
+            .iter()
+            .filter_map(|t| {
+                let service = t.service_name.as_ref()?.value.clone();
+                let port = t.service_port.as_ref()?.value.to_string();
+                let shares = shares_of(cluster, g, ing, &service, weights, name_span(ing), None);
+                Some(Canary {
+                    ingress: ing,
+                    service,
+                    port,
+                    weight: t.weight.as_ref().map_or(100, |w| i64::from(w.value)),
+                    shares,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The ALB path patterns of an Ingress path (reference §4.5); `None` after a wildcard
