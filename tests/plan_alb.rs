@@ -898,3 +898,47 @@ fn forward_group_action_weights_services() {
     assert_eq!(got, [30, 70]);
     assert_eq!(count(&run, Kind::ServerGroup), 2);
 }
+
+/// The profile names the member folders: they are read even when only the Fleet's files
+/// are given, and a folder given twice (fleet folder plus member folder) is read once.
+#[test]
+fn member_folders_are_read_once_even_when_not_given() {
+    root();
+    let ex = "examples/ackone-default";
+    let files: Vec<String> = ["profile.yaml", "gateway.yaml", "ingress.yaml"]
+        .iter()
+        .map(|f| format!("{ex}/{f}"))
+        .collect();
+    let run = compile::plan(&files, &LoadOptions::default(), None);
+    assert!(!run.diagnostics.has_errors(), "{:?}", codes(&run));
+    assert_eq!(
+        weights(change(&run, "alb_rule.")),
+        [(C1.to_string(), 75), (C2.to_string(), 25)]
+    );
+    let twice = [ex.to_string(), format!("{ex}/clusters/{C1}")];
+    let run = compile::plan(&twice, &LoadOptions::default(), None);
+    assert!(!run.diagnostics.has_errors(), "{:?}", codes(&run));
+    assert_eq!(
+        weights(change(&run, "alb_rule.")),
+        [(C1.to_string(), 75), (C2.to_string(), 25)]
+    );
+}
+
+#[test]
+fn missing_member_folder_warns() {
+    let dir = tree(
+        "missing-member",
+        &[
+            ("profile.yaml", profile()),
+            ("gateway.yaml", default_gateway()),
+            ("ingress.yaml", ingress("")),
+            (&format!("clusters/{C1}/app.yaml"), member(1, Some(1))),
+        ],
+    );
+    let run = plan_dir(&dir, None);
+    assert!(codes(&run).contains(&"LBP7320"), "{:?}", codes(&run));
+    assert_eq!(
+        weights(change(&run, "alb_rule.")),
+        [(C1.to_string(), 100), (C2.to_string(), 0)]
+    );
+}

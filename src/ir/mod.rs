@@ -358,6 +358,29 @@ pub fn lower<'m>(
         .collect()
 }
 
+/// Every fleet member's folder (as [`member_folder`] names it) with the span of its `path`,
+/// so the driver can load the folders the inputs did not include.
+pub fn member_folders(sources: &SourceMap, manifests: &[Manifest]) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for m in manifests {
+        let Object::ClusterProfile(p) = &m.object else {
+            continue;
+        };
+        if p.cluster_kind() != ClusterKind::AckOneFleet {
+            continue;
+        }
+        let base = folder(&sources.get(m.file).name);
+        for member in &p.members {
+            if let Some(path) = &member.path
+                && let Some(dir) = member_folder(base, &path.value)
+            {
+                out.push((dir, path.span));
+            }
+        }
+    }
+    out
+}
+
 /// A member's folder as the loader names files: the profile's folder joined with the
 /// relative `path`, without `./` segments or a trailing `/`. `None` for an empty or
 /// absolute path (reported by the profile checks).

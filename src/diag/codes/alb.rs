@@ -158,4 +158,13 @@ refuses it on an Ingress without `spec.tls` (\"'grpc' backend protocol must be u
 listener(Ingress.Spec.TLS)\", reference §4.5, §8 case 38).\n\nFix: add `spec.tls` and listen on HTTPS, or use \
 `http`/`https` backends.",
     },
+    CodeInfo {
+        code: "LBP7320",
+        title: "fleet member folder not found",
+        explanation: "An `ack-one-fleet` ClusterProfile names, for each member cluster, the folder (relative to \
+the profile) holding that cluster's manifests. lbplan reads these folders even when they are not among the \
+inputs; this one does not exist, so the member has no Services and the multi-cluster gateway sends it no \
+traffic in the plan.\n\nFix: correct `spec.members[].path`, or create the folder with the member's Services \
+and workloads.",
+    },
 ];
