@@ -942,3 +942,31 @@ fn missing_member_folder_warns() {
         [(C1.to_string(), 100), (C2.to_string(), 0)]
     );
 }
+
+/// reference §4.5 "Server groups": health check only with `healthcheck-enabled: "true"`,
+/// with the controller's defaults; sticky sessions Insert with cookie timeout 1000.
+#[test]
+fn server_group_health_check_and_stickiness() {
+    let ann = "    alb.ingress.kubernetes.io/healthcheck-enabled: \"true\"\n    alb.ingress.kubernetes.io/healthcheck-path: /healthz\n    alb.ingress.kubernetes.io/sticky-session: \"true\"\n";
+    let run = case(&[
+        CASE_CLASS.to_string(),
+        case_ingress("ing", ann, "/", "Prefix", "s1"),
+    ]);
+    let sg = change(&run, "alb_server_group.");
+    let after = sg.after.as_ref().expect("after");
+    let Some(Value::Map(hc)) = after.get("health_check_config") else {
+        panic!("health check")
+    };
+    assert_eq!(hc.get("health_check_enabled"), Some(&Value::Bool(true)));
+    assert_eq!(hc.get("health_check_path"), Some(&Value::from("/healthz")));
+    assert_eq!(hc.get("health_check_method"), Some(&Value::from("HEAD")));
+    assert_eq!(hc.get("health_check_interval"), Some(&Value::Int(2)));
+    let Some(Value::Map(sticky)) = after.get("sticky_session_config") else {
+        panic!("sticky")
+    };
+    assert_eq!(
+        sticky.get("sticky_session_type"),
+        Some(&Value::from("Insert"))
+    );
+    assert_eq!(sticky.get("cookie_timeout"), Some(&Value::Int(1000)));
+}

@@ -309,6 +309,84 @@ fn server_group_settings(ingress: Obj<'_, Ingress>) -> (&'static str, &'static s
     (scheduler, protocol)
 }
 
+/// `healthcheck-*` annotations (reference §4.5): on only with `healthcheck-enabled:
+/// "true"`; defaults path `/`, HEAD, HTTP, http_2xx, timeout 5, interval 2, thresholds
+/// 3/3. Non-integer values are ignored by the controller, so the default stays.
+fn health_check(ingress: Obj<'_, Ingress>) -> Value {
+    let ann = |k: &str| {
+        ingress
+            .manifest
+            .meta
+            .annotation(&format!("alb.ingress.kubernetes.io/{k}"))
+    };
+    if ann("healthcheck-enabled") != Some("true") {
+        return Value::map([("health_check_enabled", Value::Bool(false))]);
+    }
+    let text = |k: &str, default: &str| Value::from(ann(k).unwrap_or(default));
+    let int = |k: &str, default: i64| {
+        Value::from(
+            ann(k)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(default),
+        )
+    };
+    Value::map([
+        ("health_check_enabled", Value::Bool(true)),
+        ("health_check_path", text("healthcheck-path", "/")),
+        ("health_check_method", text("healthcheck-method", "HEAD")),
+        (
+            "health_check_protocol",
+            text("healthcheck-protocol", "HTTP"),
+        ),
+        (
+            "health_check_codes",
+            Value::List(vec![text("healthcheck-httpcode", "http_2xx")]),
+        ),
+        (
+            "health_check_timeout",
+            int("healthcheck-timeout-seconds", 5),
+        ),
+        (
+            "health_check_interval",
+            int("healthcheck-interval-seconds", 2),
+        ),
+        ("healthy_threshold", int("healthy-threshold-count", 3)),
+        ("unhealthy_threshold", int("unhealthy-threshold-count", 3)),
+    ])
+}
+
+/// `sticky-session*` and `cookie*` annotations (reference §4.5): off unless
+/// `sticky-session: "true"`; type Insert with cookie timeout 1000 by default.
+fn sticky_session(ingress: Obj<'_, Ingress>) -> Value {
+    let ann = |k: &str| {
+        ingress
+            .manifest
+            .meta
+            .annotation(&format!("alb.ingress.kubernetes.io/{k}"))
+    };
+    if ann("sticky-session") != Some("true") {
+        return Value::map([("sticky_session_enabled", Value::Bool(false))]);
+    }
+    let kind = ann("sticky-session-type").unwrap_or("Insert");
+    let mut pairs = vec![
+        ("sticky_session_enabled", Value::Bool(true)),
+        ("sticky_session_type", Value::from(kind)),
+    ];
+    if kind == "Server" {
+        pairs.push(("cookie", ann("cookie").map_or(Value::Unknown, Value::from)));
+    } else {
+        pairs.push((
+            "cookie_timeout",
+            Value::from(
+                ann("cookie-timeout")
+                    .and_then(|v| v.trim().parse::<i64>().ok())
+                    .unwrap_or(1000),
+            ),
+        ));
+    }
+    Value::map(pairs)
+}
+
 fn server_group(t: &Target) -> Resource {
     let name = format!("{}-{}-{}", t.ingress.namespace(), t.service, t.port);
     let (scheduler, protocol) = server_group_settings(t.ingress);
@@ -324,7 +402,12 @@ fn server_group(t: &Target) -> Resource {
         .with_attr("scheduler", scheduler, UpdatePolicy::InPlace)
         .with_attr(
             "health_check_config",
-            Value::map([("health_check_enabled", Value::Bool(false))]),
+            health_check(t.ingress),
+            UpdatePolicy::InPlace,
+        )
+        .with_attr(
+            "sticky_session_config",
+            sticky_session(t.ingress),
             UpdatePolicy::InPlace,
         )
         .with_attr(
