@@ -116,3 +116,47 @@ impl Causes for AlbCauses {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn causes() -> AlbCauses {
+        AlbCauses {
+            configs: ["gw".to_string()].into_iter().collect(),
+            ingresses: ["demo/web".to_string()].into_iter().collect(),
+        }
+    }
+
+    /// SPEC §6: deleting the AlbConfig deletes the ALB; the plan names that edit.
+    #[test]
+    fn names_the_manifest_edit() {
+        let c = causes();
+        assert_eq!(
+            c.why_absent("alb.old").as_deref(),
+            Some("AlbConfig old was deleted")
+        );
+        assert_eq!(
+            c.why_absent("alb_rule.gw/http-80/demo/gone/0/0").as_deref(),
+            Some("Ingress demo/gone was deleted")
+        );
+        assert_eq!(
+            c.why_absent("alb_server_group.demo/web/s1-80/c1")
+                .as_deref(),
+            Some("Ingress demo/web no longer routes s1-80 to cluster c1")
+        );
+        assert_eq!(
+            c.why_absent("alb_listener.gw/https-443").as_deref(),
+            Some("listener https-443 was removed from spec.listeners of AlbConfig gw")
+        );
+    }
+
+    /// Other providers' addresses are not ours: the registry asks the next provider.
+    #[test]
+    fn ignores_other_providers() {
+        let c = causes();
+        assert_eq!(c.why_absent("elb.default/cube-svc/np-a"), None);
+        assert_eq!(c.why_present("listener.default/cube-svc/np-a/tcp-80"), None);
+        assert_eq!(c.why_absent("albx.gw"), None);
+    }
+}

@@ -1170,6 +1170,43 @@ pub fn condition_block(kind: ConditionType) -> (&'static str, &'static str) {
 mod tests {
     use super::*;
 
+    fn path(text: &str, ty: &str) -> HttpPath {
+        let span = Span::new(crate::source::FileId(0), 0, 0);
+        HttpPath {
+            span,
+            field: "spec.rules[0].http.paths[0]".into(),
+            path: Some(crate::manifest::decode::Spanned::new(text.into(), span)),
+            path_type: Some(crate::manifest::decode::Spanned::new(ty.into(), span)),
+            backend: None,
+        }
+    }
+
+    /// reference §4.5 and §8 case 31: Prefix `/` → `/*`, Prefix `/p/` → `/p`, `/p/*`,
+    /// wildcards refused in Exact and Prefix only.
+    #[test]
+    fn path_patterns_follow_the_controller() {
+        let mut f = Vec::new();
+        assert_eq!(
+            path_patterns(&path("/", "Prefix"), &mut f),
+            Some(vec!["/*".into()])
+        );
+        assert_eq!(
+            path_patterns(&path("/p/", "Prefix"), &mut f),
+            Some(vec!["/p".into(), "/p/*".into()])
+        );
+        assert_eq!(
+            path_patterns(&path("/e", "Exact"), &mut f),
+            Some(vec!["/e".into()])
+        );
+        assert!(f.is_empty());
+        assert_eq!(path_patterns(&path("/a?", "Exact"), &mut f), None);
+        assert_eq!(f[0].message, "exact path shouldn't contain wildcards: /a?");
+        assert_eq!(
+            path_patterns(&path("/a*", "ImplementationSpecific"), &mut f),
+            Some(vec!["/a*".into()])
+        );
+    }
+
     #[test]
     fn percentages_sum_to_100() {
         // seed 004_cb008e09db351138.txt, "Example 1: Default load balancing": by replicas.
