@@ -970,3 +970,22 @@ fn server_group_health_check_and_stickiness() {
     );
     assert_eq!(sticky.get("cookie_timeout"), Some(&Value::Int(1000)));
 }
+
+/// seed 004, Troubleshooting: in a live snapshot, a remote cluster missing from
+/// `status.loadBalancer.subClusters` is not connected.
+#[test]
+fn live_gateway_lists_connected_clusters() {
+    let status = format!(
+        "status:\n  loadBalancer:\n    id: alb-123\n    dnsname: alb-123.cn-hangzhou.alb.aliyuncs.com\n    subClusters: [{C1}]\n---\n"
+    );
+    let gw = default_gateway().replacen("---\n", &status, 1);
+    let dir = fleet("status", gw, "", member(1, Some(1)), member(1, Some(1)));
+    let run = plan_dir(&dir, None);
+    let warned: Vec<_> = run
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "LBP7321")
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", codes(&run));
+    assert!(warned[0].message.contains(C2));
+}

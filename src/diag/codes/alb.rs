@@ -167,4 +167,13 @@ inputs; this one does not exist, so the member has no Services and the multi-clu
 traffic in the plan.\n\nFix: correct `spec.members[].path`, or create the folder with the member's Services \
 and workloads.",
     },
+    CodeInfo {
+        code: "LBP7321",
+        title: "remote cluster not connected to the live gateway",
+        explanation: "The AlbConfig carries a status (a live snapshot, `kubectl get albconfig -o yaml`) and a \
+cluster listed in `alb.ingress.kubernetes.io/remote-clusters` is missing from \
+`status.loadBalancer.subClusters`. Seed 004, Troubleshooting: the cluster is not associated with the Fleet \
+or its id is wrong; it receives no traffic until it appears there.\n\nFix: verify the id and the Fleet \
+association; `kubectl describe albconfig <name>` shows the controller's error.",
+    },
 ];

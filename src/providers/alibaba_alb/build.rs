@@ -117,6 +117,16 @@ fn build_gateway(g: &Gateway, out: &mut Built) {
         if let Some(p) = listener.security_policy_id() {
             r = r.with_attr("security_policy_id", p, UpdatePolicy::InPlace);
         }
+        if !listener.certificates.is_empty() {
+            // Without explicit certificates ALBC discovers them by host (reference §4.4).
+            let certs: Vec<Value> = listener
+                .certificates
+                .iter()
+                .filter_map(|c| c.certificate_id.as_ref())
+                .map(|id| Value::map([("certificate_id", Value::from(id.value.as_str()))]))
+                .collect();
+            r = r.with_attr("certificates", Value::List(certs), UpdatePolicy::InPlace);
+        }
         out.resources
             .push(r.depends_on(&alb).with_provenance(listener.span));
     }

@@ -229,7 +229,9 @@ fn gateway_of<'m>(
         .collect();
     check_zones(config, findings);
     let clusters = if cluster.fleet.is_some() {
-        remote_clusters(&cluster.sources, config, members, findings)
+        let clusters = remote_clusters(&cluster.sources, config, members, findings);
+        check_sub_clusters(config, &clusters, findings);
+        clusters
     } else {
         vec![cluster.cluster_id.to_string()]
     };
@@ -248,6 +250,38 @@ fn name_span<T>(o: Obj<'_, T>) -> Span {
         .name
         .as_ref()
         .map_or(o.manifest.kind.span, |n| n.span)
+}
+
+/// Seed 004, Troubleshooting "Associated clusters not showing in subClusters": in a live
+/// snapshot (the AlbConfig has a status), a remote cluster missing from
+/// `status.loadBalancer.subClusters` is not connected and receives no traffic yet.
+fn check_sub_clusters(
+    config: Obj<'_, AlbConfig>,
+    clusters: &[String],
+    findings: &mut Vec<Diagnostic>,
+) {
+    let Some(id) = &config.object.status_id else {
+        return;
+    };
+    let connected: Vec<&str> = config
+        .object
+        .status_sub_clusters
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    for c in clusters.iter().filter(|c| !connected.contains(&c.as_str())) {
+        findings.push(
+            Diagnostic::warning(
+                "LBP7321",
+                format!(
+                    "cluster `{c}` is not in `status.loadBalancer.subClusters` of AlbConfig `{}`",
+                    config.name()
+                ),
+            )
+            .with_primary(id.span, "the live gateway")
+            .with_help("check that the cluster is associated with the Fleet and its id in `remote-clusters` is right (seed 004, Troubleshooting); `kubectl describe albconfig` shows the error"),
+        );
+    }
 }
 
 /// zoneMappings required (unless an ALB is reused); one zone → HA warning (seed 004).
