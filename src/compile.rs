@@ -41,8 +41,54 @@ pub fn validate_text(name: &str, text: &str) -> Compilation {
 /// Loading, decoding and the object-level checks, without the later stages.
 fn read_and_check(inputs: &[String], opts: &LoadOptions) -> Compilation {
     let mut diags = Diagnostics::new();
-    let loaded = load_inputs(inputs, opts, &mut diags);
+    let mut loaded = load_inputs(inputs, opts, &mut diags);
+    load_member_folders(&mut loaded, opts, &mut diags);
     finish(loaded, diags)
+}
+
+/// An ACK One profile names each member cluster's folder: read the folders the inputs did
+/// not include (files already read are never read again), and warn about folders that do
+/// not exist, whose clusters would otherwise look empty.
+fn load_member_folders(loaded: &mut Loaded, opts: &LoadOptions, diags: &mut Diagnostics) {
+    let has_profile = loaded.documents.iter().any(|d| {
+        d.root
+            .as_ref()
+            .and_then(|r| r.get("kind"))
+            .and_then(|k| k.as_scalar())
+            .is_some_and(|k| k.value == "ClusterProfile")
+    });
+    if !has_profile {
+        return;
+    }
+    // A scratch decode to read the profiles; its findings are reported by `finish`.
+    let manifests = {
+        let mut scratch = Diagnostics::new();
+        let mut ctx = Ctx {
+            sources: &loaded.sources,
+            diags: &mut scratch,
+        };
+        decode_documents(&mut ctx, &loaded.documents)
+    };
+    for (dir, span) in crate::ir::member_folders(&loaded.sources, &manifests) {
+        let prefix = format!("{dir}/");
+        let covered = loaded
+            .sources
+            .files()
+            .any(|(_, f)| f.name.starts_with(&prefix));
+        if covered {
+            continue;
+        }
+        if !crate::source::load::load_folder(loaded, &dir, opts, diags) {
+            diags.push(
+                Diagnostic::warning(
+                    "LBP7320",
+                    format!("member folder `{dir}` does not exist"),
+                )
+                .with_primary(span, "no such folder")
+                .with_help("write the member's folder relative to the profile file; until then the member cluster has no Services and receives no traffic"),
+            );
+        }
+    }
 }
 
 fn read_and_check_text(name: &str, text: &str) -> Compilation {
@@ -215,15 +261,26 @@ type Planned = (Option<Plan>, Model, BTreeMap<String, ServiceOutputs>);
 
 /// Warns about every load balancer the plan leaves out because no provider of this version
 /// builds it, so that an empty plan is never mistaken for "nothing changes".
-fn report_unplanned(
-    resolved: &[topology::Resolved],
-    manifests: &[Manifest],
-    diags: &mut Diagnostics,
-) {
-    let _ = resolved; // every Service route is planned
-    for m in manifests {
-        if matches!(m.object, crate::manifest::Object::Ingress(_)) {
-            diags.push(not_planned(m, "Ingress", "its Ingress controller (ALB)"));
+fn report_unplanned(resolved: &[topology::Resolved], diags: &mut Diagnostics) {
+    use crate::ir::Route;
+    let members = resolved
+        .iter()
+        .filter_map(|r| r.cluster.fleet.as_ref())
+        .flat_map(|f| &f.members)
+        .filter_map(|m| m.cluster.as_deref());
+    for cluster in members {
+        for svc in &cluster.services {
+            let controller = match &svc.route {
+                Route::Clb { .. } | Route::Nlb { .. } => "the member cluster's CCM",
+                Route::PoolServices { .. } => "the member cluster's ECM",
+                Route::Cce { .. } => "the member cluster's CCE controller",
+                _ => continue,
+            };
+            diags.push(not_planned(
+                svc.obj.manifest,
+                "Service",
+                &format!("{controller} (a LoadBalancer Service inside an ACK One member)"),
+            ));
         }
     }
 }
@@ -250,7 +307,7 @@ fn plan_manifests(
 ) -> Planned {
     let nothing = || (None, Model::new(), BTreeMap::new());
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
-    report_unplanned(&resolved, manifests, diags);
+    report_unplanned(&resolved, diags);
     let built = planner::build_models(&resolved, diags);
     let desired = match Model::from_resources(built.resources) {
         Ok(m) => m,

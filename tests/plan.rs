@@ -25,6 +25,10 @@ const EXAMPLES: &[&str] = &[
     "ack-clb",
     "ack-edge-ens-forwarding",
     "ack-hybrid-nlb",
+    "ackone-default",
+    "ackone-single-cluster",
+    "ackone-header-routing",
+    "ackone-weighted",
 ];
 
 /// Whether `examples/<example>/state/<state>` exists: not every example has every prior

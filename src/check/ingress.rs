@@ -77,6 +77,86 @@ fn check_ingress(sources: &SourceMap, m: &Manifest, ing: &Ingress, diags: &mut D
             check_host(sources, &format!("{}.hosts[{i}]", tls.path), host, diags);
         }
     }
+    alb_traffic_limits(m, diags);
+    alb_grpc_needs_tls(m, ing, diags);
+}
+
+/// `alb.ingress.kubernetes.io/<suffix>`.
+fn alb_key(suffix: &str) -> String {
+    format!("alb.ingress.kubernetes.io/{suffix}")
+}
+
+/// ALB traffic limits (reference §4.5, §8 case 37): the per-IP limit must be below the
+/// total, and the annotation must not be combined with a TrafficLimit action.
+fn alb_traffic_limits(m: &Manifest, diags: &mut Diagnostics) {
+    use crate::annotations::grammar::alb::{ActionType, parse_alb_actions};
+    use crate::annotations::grammar::scalar::parse_int;
+    let anns = &m.meta.annotations;
+    let qps = anns.get(&alb_key("traffic-limit-qps"));
+    let per_ip = anns.get(&alb_key("traffic-limit-ip-qps"));
+    let int =
+        |e: &crate::manifest::decode::StringEntry| parse_int(&e.value.value, 1, i64::MAX).ok();
+    if let (Some(q), Some(p)) = (qps, per_ip)
+        && let (Some(qv), Some(pv)) = (int(q), int(p))
+        && pv >= qv
+    {
+        diags.push(
+            Diagnostic::error(
+                "LBP7317",
+                format!("traffic limit action qps per ip({pv})must less than qps({qv})"),
+            )
+            .with_primary(p.value.span, "per-IP limit")
+            .with_secondary(q.value.span, "total limit")
+            .with_help(
+                "set `traffic-limit-ip-qps` below `traffic-limit-qps`, or drop the per-IP limit",
+            ),
+        );
+    }
+    let Some(q) = qps else { return };
+    for e in anns.values() {
+        if !e
+            .key
+            .value
+            .starts_with("alb.ingress.kubernetes.io/actions.")
+        {
+            continue;
+        }
+        let has_limit = parse_alb_actions(&e.value.value).is_ok_and(|a| {
+            a.actions
+                .iter()
+                .any(|a| a.kind.value == ActionType::TrafficLimit)
+        });
+        if has_limit {
+            diags.push(
+                Diagnostic::error(
+                    "LBP7318",
+                    "can't exist action trafficlimit and annotation traffic-limit-qps at the same time",
+                )
+                .with_primary(e.value.span, "TrafficLimit action here")
+                .with_secondary(q.key.span, "traffic-limit-qps annotation")
+                .with_help("keep one: the annotation, or the TrafficLimit action in `actions.<svc>`"),
+            );
+        }
+    }
+}
+
+/// `backend-protocol: grpc` needs TLS on the Ingress (reference §4.5, §8 case 38).
+fn alb_grpc_needs_tls(m: &Manifest, ing: &Ingress, diags: &mut Diagnostics) {
+    let Some(p) = m.meta.annotations.get(&alb_key("backend-protocol")) else {
+        return;
+    };
+    if p.value.value == "grpc" && ing.tls.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "LBP7319",
+                "'grpc' backend protocol must be use with TLS listener(Ingress.Spec.TLS)",
+            )
+            .with_primary(p.value.span, "gRPC backends")
+            .with_help(
+                "add `spec.tls` with the hosts and a certificate secret, and listen on HTTPS",
+            ),
+        );
+    }
 }
 
 fn check_host(sources: &SourceMap, field: &str, host: &Spanned<String>, diags: &mut Diagnostics) {

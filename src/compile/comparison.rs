@@ -164,7 +164,7 @@ pub fn diff(req: &DiffRequest) -> DiffRun {
         let base_resolved = topology::lower_and_resolve(sources, &base_manifests, &mut base_diags);
         let base_model = build_model(&base_resolved, &mut base_diags);
         let head_resolved = topology::lower_and_resolve(sources, &head.manifests, &mut diags);
-        report_unplanned(&head_resolved, &head.manifests, &mut diags);
+        report_unplanned(&head_resolved, &mut diags);
         let head_model = build_model(&head_resolved, &mut diags);
         run.base_errors = base_diags.count(crate::diag::Severity::Error);
         if let (Some(prior), Some(desired)) = (base_model, head_model) {

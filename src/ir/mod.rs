@@ -10,9 +10,12 @@
 //! constants of its own. The IR borrows from the manifests (`'m`) rather than copying
 //! them, so lowering a large fleet costs little next to parsing it.
 //!
-//! Scope today: single clusters. An `ack-one-fleet` profile lowers to a [`Cluster`] with a
-//! [`Fleet`] listing its members; lowering the members' own manifests (folders named by
-//! the profile) is issue 6, so each member's `cluster` is `None` for now.
+//! An `ack-one-fleet` profile lowers to a [`Cluster`] with a [`Fleet`]: the Fleet's own
+//! objects (AlbConfigs, IngressClasses, Ingresses) stay on the fleet cluster, and each
+//! member's folder (named by the profile, relative to it) lowers to that member's own
+//! [`Cluster`]. An object belongs to exactly one cluster: the one whose folder is the
+//! deepest containing its file, so a member folder inside the fleet folder is never
+//! counted twice.
 
 mod annotations;
 mod routing;
@@ -20,8 +23,10 @@ mod routing;
 use std::collections::HashMap;
 
 use crate::diag::Diagnostics;
+use crate::manifest::albconfig::AlbConfig;
 use crate::manifest::decode::StringMap;
 use crate::manifest::endpointslice::EndpointSlice;
+use crate::manifest::ingress::{Ingress, IngressClass};
 use crate::manifest::node::NodeObject;
 use crate::manifest::nodepool::NodePool;
 use crate::manifest::poolservice::PoolService;
@@ -182,13 +187,46 @@ pub struct Fleet<'m> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FleetMemberIr<'m> {
     pub member: &'m FleetMember,
-    /// The member's lowered cluster; `None` until member manifests are loaded (issue 6).
+    /// The member's lowered cluster (its Services and workloads); `None` when the member
+    /// has no `clusterId` (reported by the profile checks).
     pub cluster: Option<Box<Cluster<'m>>>,
+}
+
+/// The run's sources, so that later rules can point inside a value (a cluster id in a
+/// comma list, a port in a JSON annotation). Compares equal to any other: two lowerings are
+/// equal when their objects are.
+#[derive(Clone, Copy)]
+pub struct Sources<'m>(pub &'m SourceMap);
+
+impl std::fmt::Debug for Sources<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sources")
+    }
+}
+
+impl PartialEq for Sources<'_> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<'m> Sources<'m> {
+    /// The file span of bytes `start..end` of an annotation's decoded value.
+    pub fn in_value(
+        &self,
+        entry: &crate::manifest::decode::StringEntry,
+        start: usize,
+        end: usize,
+    ) -> Span {
+        crate::source::offsets::ValueLocator::new(self.0.get(entry.value.span.file), &entry.node)
+            .span(start, end)
+    }
 }
 
 /// One cluster's lowered objects and settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster<'m> {
+    pub sources: Sources<'m>,
     /// The `ClusterProfile` object; `None` when the input has none (defaults apply).
     pub profile: Option<&'m Manifest>,
     pub cloud: Cloud,
@@ -211,6 +249,10 @@ pub struct Cluster<'m> {
     pub workloads: Vec<Obj<'m, Workload>>,
     pub endpoint_slices: Vec<Obj<'m, EndpointSlice>>,
     pub pool_services: Vec<Obj<'m, PoolService>>,
+    /// Ingresses, IngressClasses and AlbConfigs, in input order (the ALB controller's input).
+    pub ingresses: Vec<Obj<'m, Ingress>>,
+    pub ingress_classes: Vec<Obj<'m, IngressClass>>,
+    pub alb_configs: Vec<Obj<'m, AlbConfig>>,
     /// (namespace, name) → index into `pool_services`.
     pool_service_index: HashMap<(&'m str, &'m str), usize>,
 }
@@ -244,7 +286,7 @@ impl<'m> Cluster<'m> {
 /// profile. Routing warnings (LBP6001–LBP6003) go to `diags`; errors the check stage
 /// already reports (bad types, bad selectors) are not repeated.
 pub fn lower<'m>(
-    sources: &SourceMap,
+    sources: &'m SourceMap,
     manifests: &'m [Manifest],
     diags: &mut Diagnostics,
 ) -> Vec<Cluster<'m>> {
@@ -256,11 +298,31 @@ pub fn lower<'m>(
         })
         .collect();
     let default_profile = ClusterProfile::default();
-    let mut groups: Vec<Vec<&'m Manifest>> = vec![Vec::new(); profiles.len().max(1)];
-    let dirs: Vec<&str> = profiles
+    // Claimants: each profile's folder, then each fleet member's folder.
+    let mut dirs: Vec<String> = profiles
         .iter()
-        .map(|(m, _)| folder(&sources.get(m.file).name))
+        .map(|(m, _)| folder(&sources.get(m.file).name).to_string())
         .collect();
+    let mut member_of_dir: Vec<Option<(usize, usize)>> = vec![None; dirs.len()];
+    for (pi, (m, p)) in profiles.iter().enumerate() {
+        if p.cluster_kind() != ClusterKind::AckOneFleet {
+            continue;
+        }
+        let base = folder(&sources.get(m.file).name);
+        for (mi, member) in p.members.iter().enumerate() {
+            if let Some(path) = member
+                .path
+                .as_ref()
+                .and_then(|p| member_folder(base, &p.value))
+            {
+                dirs.push(path);
+                member_of_dir.push(Some((pi, mi)));
+            }
+        }
+    }
+    let dir_refs: Vec<&str> = dirs.iter().map(String::as_str).collect();
+    let mut groups: Vec<Vec<&'m Manifest>> = vec![Vec::new(); profiles.len().max(1)];
+    let mut member_groups: HashMap<(usize, usize), Vec<&'m Manifest>> = HashMap::new();
     // Per-file memo: a folder fleet has thousands of objects in few files.
     let mut owner_of_file: HashMap<u32, usize> = HashMap::new();
     for m in manifests {
@@ -269,8 +331,11 @@ pub fn lower<'m>(
         }
         let owner = *owner_of_file
             .entry(m.file.0)
-            .or_insert_with(|| owner(&dirs, &sources.get(m.file).name));
-        groups[owner].push(m);
+            .or_insert_with(|| owner(&dir_refs, &sources.get(m.file).name));
+        match member_of_dir.get(owner).copied().flatten() {
+            Some(key) => member_groups.entry(key).or_default().push(m),
+            None => groups[owner].push(m),
+        }
     }
     groups
         .into_iter()
@@ -280,9 +345,75 @@ pub fn lower<'m>(
                 Some((m, p)) => (Some(*m), *p),
                 None => (None, &default_profile),
             };
-            lower_cluster(sources, pm, profile, &objects, diags)
+            let mut cluster = lower_cluster(sources, pm, profile, &objects, diags);
+            if let Some(fleet) = cluster.fleet.as_mut() {
+                for (mi, member) in fleet.members.iter_mut().enumerate() {
+                    let objects = member_groups.remove(&(i, mi)).unwrap_or_default();
+                    member.cluster = lower_member(sources, profile, member.member, &objects, diags)
+                        .map(Box::new);
+                }
+            }
+            cluster
         })
         .collect()
+}
+
+/// Every fleet member's folder (as [`member_folder`] names it) with the span of its `path`,
+/// so the driver can load the folders the inputs did not include.
+pub fn member_folders(sources: &SourceMap, manifests: &[Manifest]) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    for m in manifests {
+        let Object::ClusterProfile(p) = &m.object else {
+            continue;
+        };
+        if p.cluster_kind() != ClusterKind::AckOneFleet {
+            continue;
+        }
+        let base = folder(&sources.get(m.file).name);
+        for member in &p.members {
+            if let Some(path) = &member.path
+                && let Some(dir) = member_folder(base, &path.value)
+            {
+                out.push((dir, path.span));
+            }
+        }
+    }
+    out
+}
+
+/// A member's folder as the loader names files: the profile's folder joined with the
+/// relative `path`, without `./` segments or a trailing `/`. `None` for an empty or
+/// absolute path (reported by the profile checks).
+fn member_folder(base: &str, path: &str) -> Option<String> {
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.is_empty() || path.starts_with('/') {
+        return None;
+    }
+    let rel = parts.join("/");
+    Some(if base.is_empty() {
+        rel
+    } else {
+        format!("{base}/{rel}")
+    })
+}
+
+/// Lowers one fleet member's objects as an ACK cluster of its own, named by its id.
+fn lower_member<'m>(
+    sources: &'m SourceMap,
+    fleet_profile: &ClusterProfile,
+    member: &'m FleetMember,
+    objects: &[&'m Manifest],
+    diags: &mut Diagnostics,
+) -> Option<Cluster<'m>> {
+    let id = member.cluster_id.as_ref()?;
+    let mut cluster = lower_cluster(sources, None, fleet_profile, objects, diags);
+    cluster.kind = ClusterKind::Ack;
+    cluster.fleet = None;
+    cluster.cluster_id = id.value.as_str();
+    Some(cluster)
 }
 
 /// The folder part of a file name (`""` for stdin or a bare file name).
@@ -290,7 +421,7 @@ fn folder(name: &str) -> &str {
     name.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-/// Index of the profile whose folder is the longest one containing `file`; 0 by default.
+/// Index of the claimant folder that is the longest one containing `file`; 0 by default.
 fn owner(dirs: &[&str], file: &str) -> usize {
     let within = |d: &str| {
         d.is_empty() || (file.starts_with(d) && file.as_bytes().get(d.len()) == Some(&b'/'))
@@ -303,7 +434,7 @@ fn owner(dirs: &[&str], file: &str) -> usize {
 }
 
 fn lower_cluster<'m>(
-    sources: &SourceMap,
+    sources: &'m SourceMap,
     profile_manifest: Option<&'m Manifest>,
     profile: &ClusterProfile,
     objects: &[&'m Manifest],
@@ -317,6 +448,9 @@ fn lower_cluster<'m>(
     let mut workloads = Vec::new();
     let mut endpoint_slices = Vec::new();
     let mut pool_services = Vec::new();
+    let mut ingresses = Vec::new();
+    let mut ingress_classes = Vec::new();
+    let mut alb_configs = Vec::new();
     for &m in objects {
         match &m.object {
             Object::Service(s) => services.push(lower_service(sources, cloud, m, s, diags)),
@@ -345,10 +479,19 @@ fn lower_cluster<'m>(
                 manifest: m,
                 object: p,
             }),
-            Object::Ingress(_)
-            | Object::IngressClass(_)
-            | Object::AlbConfig(_)
-            | Object::ClusterProfile(_) => {}
+            Object::Ingress(i) => ingresses.push(Obj {
+                manifest: m,
+                object: i,
+            }),
+            Object::IngressClass(c) => ingress_classes.push(Obj {
+                manifest: m,
+                object: c,
+            }),
+            Object::AlbConfig(a) => alb_configs.push(Obj {
+                manifest: m,
+                object: a,
+            }),
+            Object::ClusterProfile(_) => {}
         }
     }
     // Stable sorts, then keep the first of equal names (input order decides duplicates).
@@ -388,6 +531,7 @@ fn lower_cluster<'m>(
         _ => DEFAULT_CLUSTER_ID,
     };
     Cluster {
+        sources: Sources(sources),
         profile: profile_manifest,
         cloud,
         kind,
@@ -401,6 +545,9 @@ fn lower_cluster<'m>(
         workloads,
         endpoint_slices,
         pool_services,
+        ingresses,
+        ingress_classes,
+        alb_configs,
         pool_service_index,
     }
 }

@@ -59,14 +59,31 @@ fn profile_decides_cloud_and_cluster_id_and_nodepools_imply_ack_edge() {
     assert!(clusters[0].fleet.is_none());
 }
 
+/// Each member lowers to its own ACK cluster named by its id; the fleet's objects stay
+/// on the fleet (here the member folder holds nothing, so the member cluster is empty).
 #[test]
-fn fleet_profile_lists_members_without_lowering_them_yet() {
-    let text = "apiVersion: lbplan/v1\nkind: ClusterProfile\nmetadata: {name: f}\nspec:\n  clusterKind: ack-one-fleet\n  members:\n  - {clusterId: c6a1, path: clusters/c6a1}\n";
+fn fleet_profile_lowers_each_member_as_its_own_cluster() {
+    let text = "apiVersion: lbplan/v1\nkind: ClusterProfile\nmetadata: {name: f}\nspec:\n  clusterKind: ack-one-fleet\n  members:\n  - {clusterId: c6a1, path: clusters/c6a1}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n";
     let c = compile(text);
     let (clusters, _) = lowered(&c);
+    assert_eq!(clusters[0].services.len(), 1, "the fleet's own Service");
     let fleet = clusters[0].fleet.as_ref().expect("fleet");
     assert_eq!(fleet.members.len(), 1);
-    assert!(fleet.members[0].cluster.is_none());
+    let member = fleet.members[0].cluster.as_ref().expect("lowered");
+    assert_eq!(member.cluster_id, "c6a1");
+    assert_eq!(member.kind, ClusterKind::Ack);
+    assert!(member.services.is_empty());
+}
+
+#[test]
+fn member_folders_join_the_profile_folder() {
+    assert_eq!(
+        super::member_folder("ex/fleet", "./clusters//c1/").as_deref(),
+        Some("ex/fleet/clusters/c1")
+    );
+    assert_eq!(super::member_folder("", "c1").as_deref(), Some("c1"));
+    assert_eq!(super::member_folder("ex", "/abs"), None);
+    assert_eq!(super::member_folder("ex", "./"), None);
 }
 
 /// SPEC §2 row "any class + non-empty selector"; reference case 39 (class elb, `app=deploy`).

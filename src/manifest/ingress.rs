@@ -339,11 +339,14 @@ spec:
     #[test]
     fn decodes_every_field() {
         let c = validate_text("i.yaml", INGRESS);
-        assert!(
-            c.diagnostics.is_empty(),
-            "{:?}",
-            c.diagnostics.iter().collect::<Vec<_>>()
-        );
+        // The ALB controller's rules (LBP73xx) judge the binding, not the decoding: the
+        // AlbConfig `cfg` is deliberately not part of this input.
+        let decoding: Vec<_> = c
+            .diagnostics
+            .iter()
+            .filter(|d| !d.code.starts_with("LBP73"))
+            .collect();
+        assert!(decoding.is_empty(), "{decoding:?}");
         let Object::Ingress(ing) = &c.manifests[0].object else {
             panic!("not an ingress");
         };

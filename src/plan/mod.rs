@@ -165,6 +165,8 @@ pub struct Change {
     pub depends_on: Vec<String>,
     pub delete_policy: DeletePolicy,
     pub provenance: Vec<Span>,
+    /// The resource's notes (renderers show some, e.g. a rule's traffic share per cluster).
+    pub notes: Vec<String>,
 }
 
 /// Terraform's plan summary plus the retained count.
@@ -357,6 +359,7 @@ fn base(r: &Resource, action: Action) -> Change {
         depends_on: r.depends_on.clone(),
         delete_policy: r.delete_policy.clone(),
         provenance: r.provenance.clone(),
+        notes: r.notes.clone(),
     }
 }
 
@@ -392,6 +395,7 @@ fn moved(r: Resource, action: Action, reason: String) -> Change {
         depends_on: r.depends_on,
         delete_policy: r.delete_policy,
         provenance: r.provenance,
+        notes: r.notes,
     }
 }
 

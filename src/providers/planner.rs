@@ -57,6 +57,12 @@ pub struct Planner {
 /// so the order is the order of the providers' resources in the model and nothing else.
 pub static PLANNERS: &[Planner] = &[
     Planner {
+        name: "alibaba-alb",
+        check: super::alibaba_alb::rules::check_cluster,
+        build: super::alibaba_alb::build::build,
+        causes: super::alibaba_alb::causes::boxed,
+    },
+    Planner {
         name: "alibaba-ccm",
         check: super::alibaba_clb::rules::check_cluster,
         build: super::alibaba_clb::build::build,

@@ -298,6 +298,7 @@ impl Renderer {
             let (file, line, col) = sources.location(*span);
             lines.push(self.comment(&format!("from {file}:{line}:{col}")));
         }
+        lines.extend(self.traffic_share(c));
         let title = format!(
             "{} resource {} {}",
             self.action_symbol(c.action),
@@ -313,6 +314,19 @@ impl Renderer {
         self.emit_keyed(entries, 6, hidden, "attribute", &mut lines);
         lines.push("    }".to_string());
         lines
+    }
+
+    /// A forwarding rule's traffic share per cluster (ACK One, SPEC §6): the weights of its
+    /// forward action say which server group gets what, its notes say which cluster that is.
+    fn traffic_share(&self, c: &Change) -> Vec<String> {
+        if c.kind != crate::model::Kind::ForwardingRule || c.after.is_none() {
+            return Vec::new();
+        }
+        c.notes
+            .iter()
+            .filter(|n| n.starts_with("traffic share:"))
+            .map(|n| self.comment(n))
+            .collect()
     }
 
     /// The attribute lines of a block and the number of unchanged ones hidden.

@@ -48,6 +48,7 @@ pub fn load_inputs_into(
     opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) {
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for input in inputs {
         if input == "-" {
             let stdin = std::io::stdin();
@@ -73,13 +74,48 @@ pub fn load_inputs_into(
                     );
                 }
                 for f in files {
-                    read_file(loaded, &f, opts, diags);
+                    // Overlapping inputs (a fleet folder and one of its member folders)
+                    // name the same file twice: read it once.
+                    if seen.insert(f.display().to_string()) {
+                        read_file(loaded, &f, opts, diags);
+                    }
                 }
             }
-            Ok(_) => read_file(loaded, path, opts, diags),
+            Ok(_) => {
+                if seen.insert(path.display().to_string()) {
+                    read_file(loaded, path, opts, diags);
+                }
+            }
         }
     }
     report_empty_input(loaded, inputs, diags);
+}
+
+/// Reads the manifest files under `dir` that are not loaded yet (an ACK One member's folder
+/// named by the profile). Returns false when `dir` is not a readable folder.
+pub fn load_folder(
+    loaded: &mut Loaded,
+    dir: &str,
+    opts: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> bool {
+    let path = Path::new(dir);
+    if !path.is_dir() {
+        return false;
+    }
+    let mut files = Vec::new();
+    walk(path, &mut files, diags);
+    let known: std::collections::HashSet<String> = loaded
+        .sources
+        .files()
+        .map(|(_, f)| f.name.clone())
+        .collect();
+    for f in files {
+        if !known.contains(&f.display().to_string()) {
+            read_file(loaded, &f, opts, diags);
+        }
+    }
+    true
 }
 
 /// Checking nothing must not pass silently: an empty stdin (a `helm template` that

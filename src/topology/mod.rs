@@ -161,7 +161,7 @@ pub struct Resolved<'m> {
 /// of the future `plan` driver. Not called by `validate`, so its diagnostics
 /// (LBP6001–LBP6011) appear only where a plan is built.
 pub fn lower_and_resolve<'m>(
-    sources: &SourceMap,
+    sources: &'m SourceMap,
     manifests: &'m [Manifest],
     diags: &mut Diagnostics,
 ) -> Vec<Resolved<'m>> {

@@ -9,6 +9,7 @@
 //! Terraform renderer, `LBP90xx` the executor (`apply`).
 //! Each area keeps its codes in its own file so that areas evolve independently.
 
+mod alb;
 mod annotations;
 mod apply;
 mod cce;
@@ -45,6 +46,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(diff::CODES)
         .chain(cce::CODES)
         .chain(clb::CODES)
+        .chain(alb::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

@@ -2,3 +2,7 @@
 //! multi-cluster gateway built on it.
 
 pub mod annotations;
+pub mod build;
+pub mod causes;
+pub mod gateway;
+pub mod rules;
