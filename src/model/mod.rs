@@ -14,7 +14,7 @@ mod graph;
 mod value;
 
 pub use graph::{Model, ModelError};
-pub use value::Value;
+pub use value::{Key, Value};
 
 use std::fmt;
 
@@ -164,7 +164,7 @@ pub struct Resource {
     pub name: Option<String>,
     pub owner: Owner,
     /// Insertion order is output order.
-    pub attrs: IndexMap<String, Attr>,
+    pub attrs: IndexMap<Key, Attr>,
     /// Addresses this resource needs to exist first (an EIP binding needs the ELB and the
     /// EIP). Deletion runs the other way round.
     pub depends_on: Vec<String>,
@@ -185,7 +185,7 @@ impl Resource {
             provider,
             name: None,
             owner: Owner::Controller,
-            attrs: IndexMap::new(),
+            attrs: IndexMap::with_capacity(8),
             depends_on: Vec::new(),
             delete_policy: DeletePolicy::Delete,
             provenance: Vec::new(),
@@ -203,7 +203,7 @@ impl Resource {
     /// Adds (or replaces, keeping its position) an attribute.
     pub fn with_attr(
         mut self,
-        key: impl Into<String>,
+        key: impl Into<Key>,
         value: impl Into<Value>,
         policy: UpdatePolicy,
     ) -> Self {

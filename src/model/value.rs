@@ -6,12 +6,18 @@
 //! relying on a crate feature. Floats are deliberately absent: no load-balancer attribute we
 //! model is fractional, and float equality would make the diff unreliable.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
+
+/// A map key or attribute name. Providers name attributes with string literals, so the
+/// common case borrows a `'static` string instead of allocating one per resource: a large
+/// fleet's model holds millions of keys. Keys read from a state file are owned.
+pub type Key = Cow<'static, str>;
 
 /// One attribute value.
 ///
@@ -28,7 +34,7 @@ pub enum Value {
     String(String),
     List(Vec<Value>),
     /// Keys in insertion order, which is the output order.
-    Map(IndexMap<String, Value>),
+    Map(IndexMap<Key, Value>),
 }
 
 impl Value {
@@ -62,7 +68,7 @@ impl Value {
     }
 
     /// A map from `(key, value)` pairs, keeping their order.
-    pub fn map<K: Into<String>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
+    pub fn map<K: Into<Key>>(pairs: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Map(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 }
@@ -205,7 +211,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut m = IndexMap::new();
         while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            m.insert(k, v);
+            m.insert(Key::Owned(k), v);
         }
         Ok(Value::Map(m))
     }

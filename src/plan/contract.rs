@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use crate::diag::Diagnostics;
 use crate::diag::record::DiagnosticRecord;
-use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Value};
+use crate::model::{DeletePolicy, Key, Kind, Owner, ProviderKind, Value};
 use crate::source::SourceMap;
 
 use super::{Action, Change, Plan, Summary};
@@ -82,7 +82,7 @@ impl ResourceChange {
             after
                 .iter()
                 .filter(|(_, v)| **v != Value::Unknown)
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect()
         });
         let after_unknown = unknown_paths(c.after.as_ref());
@@ -95,7 +95,10 @@ impl ResourceChange {
             actions: c.action.contract().iter().map(|s| s.to_string()).collect(),
             destructive: c.destructive,
             reasons: c.reasons.clone(),
-            before: c.before.clone(),
+            before: c
+                .before
+                .as_ref()
+                .map(|b| b.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()),
             after,
             after_unknown,
             depends_on: c.depends_on.clone(),
@@ -169,7 +172,7 @@ struct ChangeRef<'a> {
     actions: &'static [&'static str],
     destructive: bool,
     reasons: &'a [String],
-    before: Option<&'a IndexMap<String, Value>>,
+    before: Option<&'a IndexMap<Key, Value>>,
     after: Option<KnownRef<'a>>,
     after_unknown: Vec<String>,
     depends_on: &'a [String],
@@ -204,7 +207,7 @@ impl<'a> ChangeRef<'a> {
 }
 
 /// `after` without its unknown top-level attributes (they are listed in `after_unknown`).
-struct KnownRef<'a>(&'a IndexMap<String, Value>);
+struct KnownRef<'a>(&'a IndexMap<Key, Value>);
 
 impl Serialize for KnownRef<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
@@ -218,7 +221,7 @@ impl Serialize for KnownRef<'_> {
     }
 }
 
-fn unknown_paths(after: Option<&IndexMap<String, Value>>) -> Vec<String> {
+fn unknown_paths(after: Option<&IndexMap<Key, Value>>) -> Vec<String> {
     let mut out = Vec::new();
     for (k, v) in after.into_iter().flatten() {
         v.unknown_paths(k, &mut out);

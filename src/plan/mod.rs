@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::model::{
-    DeletePolicy, Kind, Model, ModelError, Owner, ProviderKind, Resource, UpdatePolicy, Value,
+    DeletePolicy, Key, Kind, Model, ModelError, Owner, ProviderKind, Resource, UpdatePolicy, Value,
 };
 use crate::source::Span;
 
@@ -154,10 +154,10 @@ pub struct Change {
     pub destructive: bool,
     pub reasons: Vec<String>,
     /// Prior attribute values; `None` when the address is new.
-    pub before: Option<IndexMap<String, Value>>,
+    pub before: Option<IndexMap<Key, Value>>,
     /// Attribute values after apply (unknown ones as [`Value::Unknown`]); `None` when the
     /// object goes away (delete, retain).
-    pub after: Option<IndexMap<String, Value>>,
+    pub after: Option<IndexMap<Key, Value>>,
     /// Attributes whose change forces the replacement (Terraform's `replace_paths`).
     pub replace_paths: Vec<String>,
     /// Attributes changed in the manifests but kept at their prior value.
@@ -335,7 +335,7 @@ fn model_diagnostics(m: &Model, e: &ModelError) -> Vec<Diagnostic> {
     }
 }
 
-fn values(r: &Resource) -> IndexMap<String, Value> {
+fn values(r: &Resource) -> IndexMap<Key, Value> {
     r.attrs
         .iter()
         .map(|(k, a)| (k.clone(), a.value.clone()))
@@ -487,7 +487,7 @@ fn compare(
                     show(pv),
                     show(dv)
                 ));
-                forced_paths.push(key.clone());
+                forced_paths.push(key.to_string());
             }
             UpdatePolicy::InPlace => updated.push(format!(
                 "`{key}` is updated in place: {} -> {}",
@@ -522,11 +522,11 @@ fn compare(
         return c;
     }
     c.reasons.extend(updated);
-    let kept: Vec<&str> = not_applied.iter().map(|(k, _, _)| k.as_str()).collect();
+    let kept: Vec<&str> = not_applied.iter().map(|(k, _, _)| k.as_ref()).collect();
     let mut after = IndexMap::new();
     for (k, a) in &want.attrs {
         let prior = had.attrs.get(k).map(|p| &p.value);
-        let keep_prior = kept.contains(&k.as_str())
+        let keep_prior = kept.contains(&k.as_ref())
             || (a.policy == UpdatePolicy::Computed && a.value == Value::Unknown);
         match (keep_prior, prior) {
             (true, Some(v)) => {
@@ -543,7 +543,7 @@ fn compare(
     }
     for (k, p) in &had.attrs {
         if !want.attrs.contains_key(k)
-            && (p.policy == UpdatePolicy::Computed || kept.contains(&k.as_str()))
+            && (p.policy == UpdatePolicy::Computed || kept.contains(&k.as_ref()))
         {
             after.insert(k.clone(), p.value.clone());
         }
@@ -576,7 +576,7 @@ fn compare(
             d = d.with_primary(*span, format!("this {word} keeps `{key}` = {from}"));
         }
         warnings.push(d);
-        c.not_applied.push(key.clone());
+        c.not_applied.push(key.to_string());
     }
     c
 }

@@ -245,7 +245,7 @@ impl State {
                     .iter()
                     .map(|(k, v)| {
                         (
-                            k.clone(),
+                            crate::model::Key::Owned(k.clone()),
                             Attr {
                                 value: v.clone(),
                                 policy: UpdatePolicy::Computed,
@@ -275,7 +275,7 @@ impl State {
                 attributes: r
                     .attrs
                     .iter()
-                    .map(|(k, a)| (k.clone(), a.value.clone()))
+                    .map(|(k, a)| (k.to_string(), a.value.clone()))
                     .collect(),
                 depends_on: r.depends_on.clone(),
                 delete_policy: r.delete_policy.clone(),

@@ -372,8 +372,8 @@ impl Renderer {
                 for k in keys {
                     let mut e = match (before.get(k), after.get(k)) {
                         (Some(b), Some(a)) if b == a => {
-                            let kept = c.not_applied.contains(k);
-                            if !kept && !IDENTIFYING.contains(&k.as_str()) {
+                            let kept = c.not_applied.iter().any(|n| n == k);
+                            if !kept && !IDENTIFYING.contains(&k.as_ref()) {
                                 hidden += 1;
                                 continue;
                             }
@@ -389,7 +389,7 @@ impl Renderer {
                         (Some(b), None) => entry('-', k, to_null(self.value(b, '-', 6))),
                         (None, None) => continue,
                     };
-                    if c.replace_paths.contains(k) {
+                    if c.replace_paths.iter().any(|p| p == k) {
                         e.comment = Some((Style::Red, "# forces replacement"));
                     }
                     entries.push(e);

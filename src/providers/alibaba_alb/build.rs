@@ -651,7 +651,7 @@ fn rule_actions(rule: &RuleIr, final_action: Value) -> Value {
     }
     for a in rule.actions.iter().filter(|a| !a.kind.value.is_final()) {
         if let Some(Value::Map(m)) = custom_action(a) {
-            let body: Vec<(String, Value)> = m
+            let body: Vec<(crate::model::Key, Value)> = m
                 .into_iter()
                 .filter(|(k, _)| k != "type" && k != "order")
                 .collect();
@@ -666,8 +666,8 @@ fn rule_actions(rule: &RuleIr, final_action: Value) -> Value {
         .enumerate()
         .map(|(i, (ty, body))| {
             let mut pairs = vec![
-                ("order".to_string(), Value::from(i as i64 + 1)),
-                ("type".to_string(), Value::from(ty)),
+                (crate::model::Key::from("order"), Value::from(i as i64 + 1)),
+                (crate::model::Key::from("type"), Value::from(ty)),
             ];
             if let Value::Map(m) = body {
                 pairs.extend(m);
@@ -712,7 +712,7 @@ fn custom_action(a: &AlbAction) -> Option<Value> {
     type Text = Option<crate::annotations::grammar::Located<String>>;
     let s = |v: &Text| v.as_ref().map(|v| Value::from(v.value.as_str()));
     let or = |v: &Text, default: &str| Some(s(v).unwrap_or_else(|| Value::from(default)));
-    let fields = |pairs: Vec<(&str, Option<Value>)>| {
+    let fields = |pairs: Vec<(&'static str, Option<Value>)>| {
         Value::map(pairs.into_iter().filter_map(|(k, v)| Some((k, v?))))
     };
     let (block, config) = match &a.config {

@@ -147,22 +147,22 @@ fn ann_or(s: &ClbService, suffix: &str, default: &str) -> Value {
 fn tags(cluster: &Cluster, s: &ClbService, reused: bool) -> Value {
     let mut tags = indexmap::IndexMap::new();
     if reused {
-        tags.insert("kubernetes.reused.by.user".to_string(), Value::from("true"));
+        tags.insert("kubernetes.reused.by.user".into(), Value::from("true"));
     } else {
         tags.insert(
-            "kubernetes.do.not.delete".to_string(),
+            "kubernetes.do.not.delete".into(),
             s.default_name().map_or(Value::Unknown, Value::from),
         );
-        tags.insert(
-            "ack.aliyun.com".to_string(),
-            Value::from(cluster.cluster_id),
-        );
+        tags.insert("ack.aliyun.com".into(), Value::from(cluster.cluster_id));
     }
     if let Some(extra) = s.ann("additional-resource-tags")
         && let Ok(kvs) = crate::annotations::grammar::lists::parse_key_values(extra.value, true)
     {
         for kv in kvs {
-            tags.insert(kv.key.value.clone(), Value::from(kv.value.value.as_str()));
+            tags.insert(
+                kv.key.value.clone().into(),
+                Value::from(kv.value.value.as_str()),
+            );
         }
     }
     Value::Map(tags)
@@ -324,19 +324,16 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
                 zs.into_iter()
                     .map(|z| {
                         let mut m = indexmap::IndexMap::new();
-                        m.insert("zone_id".to_string(), Value::from(z.zone.value.as_str()));
-                        m.insert(
-                            "vswitch_id".to_string(),
-                            Value::from(z.vswitch.value.as_str()),
-                        );
+                        m.insert("zone_id".into(), Value::from(z.zone.value.as_str()));
+                        m.insert("vswitch_id".into(), Value::from(z.vswitch.value.as_str()));
                         if let Some(ip) = z.ipv4 {
                             m.insert(
-                                "private_ipv4_address".to_string(),
+                                "private_ipv4_address".into(),
                                 Value::from(ip.value.to_string()),
                             );
                         }
                         if let Some(a) = z.allocation_id {
-                            m.insert("allocation_id".to_string(), Value::from(a.value.as_str()));
+                            m.insert("allocation_id".into(), Value::from(a.value.as_str()));
                         }
                         Value::Map(m)
                     })
@@ -507,13 +504,10 @@ fn server_group(cluster: &Cluster, s: &ClbService, port: &PortIr, lb_address: &s
             }
             let mut tags = indexmap::IndexMap::new();
             tags.insert(
-                "kubernetes.do.not.delete".to_string(),
+                "kubernetes.do.not.delete".into(),
                 s.default_name().map_or(Value::Unknown, Value::from),
             );
-            tags.insert(
-                "ack.aliyun.com".to_string(),
-                Value::from(cluster.cluster_id),
-            );
+            tags.insert("ack.aliyun.com".into(), Value::from(cluster.cluster_id));
             with_passthrough(r, s, NLB_SERVER_GROUP, &proto)
                 .with_attr("tags", Value::Map(tags), IN_PLACE)
                 .with_attr("id", Value::Unknown, COMPUTED)
@@ -569,23 +563,20 @@ fn user_server_group(s: &ClbService, port: &PortIr, lb_address: &str, id: &str) 
 fn server_value(s: &Server, server_type: &str, description: &Value) -> Value {
     let mut m = indexmap::IndexMap::new();
     if let Some(n) = &s.node {
-        m.insert("node".to_string(), Value::from(n.as_str()));
+        m.insert("node".into(), Value::from(n.as_str()));
     }
     m.insert(
-        "server_id".to_string(),
+        "server_id".into(),
         s.server_id.as_deref().map_or(Value::Unknown, Value::from),
     );
     m.insert(
-        "server_ip".to_string(),
+        "server_ip".into(),
         s.ip.as_deref().map_or(Value::Unknown, Value::from),
     );
-    m.insert(
-        "port".to_string(),
-        s.port.map_or(Value::Unknown, Value::from),
-    );
-    m.insert("weight".to_string(), Value::from(s.weight));
-    m.insert("type".to_string(), Value::from(server_type));
-    m.insert("description".to_string(), description.clone());
+    m.insert("port".into(), s.port.map_or(Value::Unknown, Value::from));
+    m.insert("weight".into(), Value::from(s.weight));
+    m.insert("type".into(), Value::from(server_type));
+    m.insert("description".into(), description.clone());
     Value::Map(m)
 }
 

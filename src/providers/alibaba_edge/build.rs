@@ -447,14 +447,11 @@ fn build_pool<'m>(
                                 .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
                         })
                         .map_or(Value::Unknown, Value::from);
-                    let mut server = indexmap::IndexMap::new();
-                    server.insert("node".to_string(), Value::from(node.name()));
-                    server.insert("server_id".to_string(), instance);
-                    server.insert(
-                        "ip".to_string(),
-                        b.address.map_or(Value::Unknown, Value::from),
-                    );
-                    server.insert("weight".to_string(), Value::from(weight_of(node.name())));
+                    let mut server = indexmap::IndexMap::with_capacity(4);
+                    server.insert("node".into(), Value::from(node.name()));
+                    server.insert("server_id".into(), instance);
+                    server.insert("ip".into(), b.address.map_or(Value::Unknown, Value::from));
+                    server.insert("weight".into(), Value::from(weight_of(node.name())));
                     Value::Map(server)
                 })
                 .collect();
