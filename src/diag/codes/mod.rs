@@ -19,6 +19,7 @@ mod input;
 mod kube;
 mod manifest;
 mod plan;
+mod terraform;
 mod topology;
 
 /// One code's registry entry.
@@ -45,6 +46,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(diff::CODES)
         .chain(cce::CODES)
         .chain(clb::CODES)
+        .chain(terraform::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v
