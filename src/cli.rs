@@ -582,7 +582,11 @@ fn render_terraform(args: RenderArgs) -> (String, i32) {
     let run = compile::graph(&inputs, &LoadOptions::default());
     if run.io_failed || run.diagnostics.has_errors() {
         let text = diagnostics::human(&run.sources, &run.diagnostics, Default::default());
-        let code = if run.io_failed { EXIT_USAGE } else { EXIT_ERRORS };
+        let code = if run.io_failed {
+            EXIT_USAGE
+        } else {
+            EXIT_ERRORS
+        };
         return (text, code);
     }
     let syntax = match args.format {

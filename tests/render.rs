@@ -87,18 +87,29 @@ fn json_goldens() {
 fn output_is_deterministic() {
     root();
     for example in EXAMPLES {
-        assert_eq!(render(example, RenderFormat::Terraform), render(example, RenderFormat::Terraform));
-        assert_eq!(render(example, RenderFormat::TfJson), render(example, RenderFormat::TfJson));
+        assert_eq!(
+            render(example, RenderFormat::Terraform),
+            render(example, RenderFormat::Terraform)
+        );
+        assert_eq!(
+            render(example, RenderFormat::TfJson),
+            render(example, RenderFormat::TfJson)
+        );
     }
 }
 
 /// type → (required arguments, every argument).
 fn schema() -> BTreeMap<String, (Vec<String>, Vec<String>)> {
-    let text = fs::read_to_string(root().join("tests/fixtures/terraform-schema-subset.json")).unwrap();
+    let text =
+        fs::read_to_string(root().join("tests/fixtures/terraform-schema-subset.json")).unwrap();
     let doc: Json = serde_json::from_str(&text).unwrap();
     let strings = |v: &Json| -> Vec<String> {
         v.as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     doc["resource_types"]
@@ -121,7 +132,9 @@ fn every_block_has_a_known_type_and_its_required_arguments() {
         let (text, code) = render(example, RenderFormat::TfJson);
         assert_eq!(code, 0);
         let doc: Json = serde_json::from_str(&text).unwrap();
-        let Some(resources) = doc["resource"].as_object() else { continue };
+        let Some(resources) = doc["resource"].as_object() else {
+            continue;
+        };
         for (tf_type, blocks) in resources {
             let (required, all) = schema
                 .get(tf_type)
@@ -129,7 +142,10 @@ fn every_block_has_a_known_type_and_its_required_arguments() {
             for (name, body) in blocks.as_object().unwrap() {
                 let body = body.as_object().unwrap();
                 for arg in required {
-                    assert!(body.contains_key(arg), "{example}: {tf_type}.{name} lacks {arg}");
+                    assert!(
+                        body.contains_key(arg),
+                        "{example}: {tf_type}.{name} lacks {arg}"
+                    );
                 }
                 for key in body.keys() {
                     assert!(
@@ -146,13 +162,15 @@ fn every_block_has_a_known_type_and_its_required_arguments() {
 /// reference is present, so CI does not depend on it).
 #[test]
 fn schema_subset_matches_the_reference() {
-    let Ok(text) = fs::read_to_string("/work/shared/reference/terraform-provider-schema.json") else {
+    let Ok(text) = fs::read_to_string("/work/shared/reference/terraform-provider-schema.json")
+    else {
         return;
     };
     let reference: Json = serde_json::from_str(&text).unwrap();
-    let subset: Json =
-        serde_json::from_str(&fs::read_to_string(root().join("tests/fixtures/terraform-schema-subset.json")).unwrap())
-            .unwrap();
+    let subset: Json = serde_json::from_str(
+        &fs::read_to_string(root().join("tests/fixtures/terraform-schema-subset.json")).unwrap(),
+    )
+    .unwrap();
     for (tf_type, s) in subset["resource_types"].as_object().unwrap() {
         for field in ["required", "optional", "exported"] {
             assert_eq!(s[field], reference[tf_type][field], "{tf_type}.{field}");
@@ -183,10 +201,22 @@ fn no_resource_is_dropped() {
 #[test]
 fn ens_listeners_are_gaps_with_a_warning() {
     root();
-    let run = compile::graph(&["examples/edge-elb-auto".to_string()], &LoadOptions::default());
+    let run = compile::graph(
+        &["examples/edge-elb-auto".to_string()],
+        &LoadOptions::default(),
+    );
     let rendered = terraform::render(&run.model, Syntax::Hcl);
-    assert!(rendered.single.contains("# GAP: listener.default/cube-svc/np-chengdu/tcp-80"));
-    assert!(rendered.diagnostics.iter().any(|d| d.code == "LBP8101" && d.message.contains("listener")));
+    assert!(
+        rendered
+            .single
+            .contains("# GAP: listener.default/cube-svc/np-chengdu/tcp-80")
+    );
+    assert!(
+        rendered
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "LBP8101" && d.message.contains("listener"))
+    );
 }
 
 #[test]

@@ -10,6 +10,12 @@ terraform {
 
 provider "huaweicloud" {}
 
+# Used by cce_members.default/nginx/tcp-80.
+variable "vip_subnet_id" {
+  type = string
+  description = "vip_subnet_id (huaweicloud_lb_member…): not known to lbplan, the cloud or the cluster decides it"
+}
+
 # cce_elb.default/nginx (huawei-elb load_balancer)
 # Managed outside this configuration (owner: user); referenced by its id "5083f225-9bf8-48fa-9c8b-67bd9693c4c0".
 
@@ -45,6 +51,26 @@ resource "huaweicloud_lb_monitor" "default_nginx_tcp-80" {
   pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
 }
 
-# GAP: cce_members.default/nginx/tcp-80 (huawei-elb backend)
-#   not written as Terraform: `subnet_id` needs `vip_subnet_id` of cce_elb.default/nginx, which is managed outside Terraform and not known to lbplan
-#   members = [{"name": "192.168.0.135", "address": "192.168.0.135", "protocol_port": 31540}, {"name": "192.168.0.211", "address": "192.168.0.211", "protocol_port": 31540}]
+# cce_members.default/nginx/tcp-80 (huawei-elb backend)
+resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_135" {
+  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  subnet_id = var.vip_subnet_id
+  name = "192.168.0.135"
+  address = "192.168.0.135"
+  protocol_port = 31540
+  depends_on = [
+    huaweicloud_lb_monitor.default_nginx_tcp-80
+  ]
+}
+
+# cce_members.default/nginx/tcp-80 (huawei-elb backend)
+resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_211" {
+  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  subnet_id = var.vip_subnet_id
+  name = "192.168.0.211"
+  address = "192.168.0.211"
+  protocol_port = 31540
+  depends_on = [
+    huaweicloud_lb_monitor.default_nginx_tcp-80
+  ]
+}

@@ -17,7 +17,10 @@ pub(super) fn write(doc: &Document, part: Part) -> String {
         push_block(&mut out, terraform_block(doc));
         for name in doc.providers.keys() {
             out.push('\n');
-            push_block(&mut out, HclBlock::builder("provider").add_label(*name).build());
+            push_block(
+                &mut out,
+                HclBlock::builder("provider").add_label(*name).build(),
+            );
         }
         for (name, v) in &doc.variables {
             out.push('\n');
@@ -26,7 +29,10 @@ pub(super) fn write(doc: &Document, part: Part) -> String {
                 &mut out,
                 HclBlock::builder("variable")
                     .add_label(name.as_str())
-                    .add_attribute(("type", Expression::Variable(HclVariable::unchecked("string"))))
+                    .add_attribute((
+                        "type",
+                        Expression::Variable(HclVariable::unchecked("string")),
+                    ))
                     .add_attribute(("description", v.description.as_str()))
                     .build(),
             );
@@ -63,13 +69,12 @@ pub(super) fn write(doc: &Document, part: Part) -> String {
 fn terraform_block(doc: &Document) -> HclBlock {
     let mut required = HclBlock::builder("required_providers");
     for (name, source) in &doc.providers {
-        let source: Object<ObjectKey, Expression> =
-            [(
-                ObjectKey::Identifier(hcl::Identifier::unchecked("source")),
-                Expression::from(*source),
-            )]
-                .into_iter()
-                .collect();
+        let source: Object<ObjectKey, Expression> = [(
+            ObjectKey::Identifier(hcl::Identifier::unchecked("source")),
+            Expression::from(*source),
+        )]
+        .into_iter()
+        .collect();
         required = required.add_attribute((*name, Expression::Object(source)));
     }
     HclBlock::builder("terraform")
@@ -103,7 +108,8 @@ fn body(mut builder: BlockBuilder, items: &[(&str, &TfValue)]) -> BlockBuilder {
         match value {
             TfValue::Blocks(blocks) => {
                 for b in blocks {
-                    let nested: Vec<(&str, &TfValue)> = b.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                    let nested: Vec<(&str, &TfValue)> =
+                        b.iter().map(|(k, v)| (k.as_str(), v)).collect();
                     builder = builder.add_block(body(HclBlock::builder(key), &nested).build());
                 }
             }
@@ -154,14 +160,22 @@ fn literal(v: &Value) -> Expression {
         Value::List(items) => Expression::Array(items.iter().map(literal).collect()),
         Value::Map(m) => Expression::Object(
             m.iter()
-                .map(|(k, v)| (ObjectKey::Expression(Expression::String(k.to_string())), literal(v)))
+                .map(|(k, v)| {
+                    (
+                        ObjectKey::Expression(Expression::String(k.to_string())),
+                        literal(v),
+                    )
+                })
                 .collect(),
         ),
     }
 }
 
 fn gap(out: &mut String, g: &Gap) {
-    comment(out, &format!("GAP: {}", heading(&g.address, g.provider, g.kind)));
+    comment(
+        out,
+        &format!("GAP: {}", heading(&g.address, g.provider, g.kind)),
+    );
     comment(out, &format!("  not written as Terraform: {}", g.reason));
     for (k, v) in &g.attrs {
         comment(out, &format!("  {k} = {v}"));

@@ -86,7 +86,8 @@ pub(super) fn write(doc: &Document, part: Part) -> String {
                     .unwrap_or_default()
             ))),
             Entry::Gap(g) => {
-                let attrs: Vec<String> = g.attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+                let attrs: Vec<String> =
+                    g.attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect();
                 notes.push(Json::from(format!(
                     "GAP: {}: not written as Terraform: {}{}",
                     heading(&g.address, g.provider, g.kind),

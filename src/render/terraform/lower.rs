@@ -117,10 +117,7 @@ fn nearest<'m>(model: &'m Model, r: &Resource, kind: Kind) -> Option<&'m Resourc
 pub fn base_name(address: &str) -> String {
     let rest = match address.split_once('.') {
         Some((prefix, rest))
-            if !rest.is_empty()
-                && prefix
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '_') =>
+            if !rest.is_empty() && prefix.chars().all(|c| c.is_ascii_lowercase() || c == '_') =>
         {
             rest
         }
@@ -149,7 +146,11 @@ fn sanitize_chars(s: &str) -> String {
         .collect()
 }
 
-fn unique_name(used: &mut BTreeSet<(&'static str, String)>, tf_type: &'static str, base: &str) -> String {
+fn unique_name(
+    used: &mut BTreeSet<(&'static str, String)>,
+    tf_type: &'static str,
+    base: &str,
+) -> String {
     let mut name = base.to_string();
     let mut n = 2;
     while !used.insert((tf_type, name.clone())) {
@@ -158,6 +159,12 @@ fn unique_name(used: &mut BTreeSet<(&'static str, String)>, tf_type: &'static st
     }
     name
 }
+
+/// A block's name, arguments and comments.
+type NamedBody = (String, Vec<(String, TfValue)>, Vec<String>);
+
+/// Gaps are reported together per (provider, kind, reason).
+type GapKey<'a> = (ProviderKind, Kind, &'a str);
 
 struct Lowering<'a> {
     model: &'a Model,
@@ -176,8 +183,8 @@ impl Lowering<'_> {
         self.doc.providers.insert(cloud, source);
         match self.statuses.get(&r.address) {
             Some(Status::Block { tf_type, name }) => {
-                let Some(Target::Type(t)) = mapping::lookup(r.provider, r.kind, variant(self.model, r))
-                    .map(|m| m.target)
+                let Some(Target::Type(t)) =
+                    mapping::lookup(r.provider, r.kind, variant(self.model, r)).map(|m| m.target)
                 else {
                     return;
                 };
@@ -215,10 +222,22 @@ impl Lowering<'_> {
         }
     }
 
-    fn typed(&mut self, r: &Resource, t: &TypeMapping, schema: &TypeSchema, name: &str, cloud: &'static str) {
+    fn typed(
+        &mut self,
+        r: &Resource,
+        t: &TypeMapping,
+        schema: &TypeSchema,
+        name: &str,
+        cloud: &'static str,
+    ) {
         let mut body: Vec<(String, TfValue)> = Vec::new();
         let mut comments = Vec::new();
-        let ref_args: BTreeSet<&str> = t.refs.iter().flat_map(|rf| [Some(rf.arg), rf.from]).flatten().collect();
+        let ref_args: BTreeSet<&str> = t
+            .refs
+            .iter()
+            .flat_map(|rf| [Some(rf.arg), rf.from])
+            .flatten()
+            .collect();
         let each_list = t.each.map(|e| e.list);
         for (key, attr) in &r.attrs {
             let key: &str = key;
@@ -226,7 +245,16 @@ impl Lowering<'_> {
                 continue;
             }
             let arg = rename(t, key);
-            self.attribute(r, t, schema, arg, &attr.value, &mut body, &mut comments, None);
+            self.attribute(
+                r,
+                t,
+                schema,
+                arg,
+                &attr.value,
+                &mut body,
+                &mut comments,
+                None,
+            );
         }
         let mut referenced = BTreeSet::new();
         for rf in t.refs {
@@ -248,7 +276,11 @@ impl Lowering<'_> {
             Some(each) => self.each_server(r, t, schema, name, each, &body, &comments),
         };
         for (block_name, block_body, _) in &blocks {
-            if let Some(missing) = schema.required.iter().find(|a| !block_body.iter().any(|(k, _)| k == *a)) {
+            if let Some(missing) = schema
+                .required
+                .iter()
+                .find(|a| !block_body.iter().any(|(k, _)| k == *a))
+            {
                 self.new_gaps.push((
                     r.address.clone(),
                     format!(
@@ -316,12 +348,16 @@ impl Lowering<'_> {
     }
 
     fn variable(&mut self, var: &str, tf_type: &str, arg: &str, address: &str) {
-        let v = self.doc.variables.entry(var.to_string()).or_insert_with(|| Variable {
-            description: format!(
-                "{arg} ({tf_type}…): not known to lbplan, the cloud or the cluster decides it"
-            ),
-            used_by: Vec::new(),
-        });
+        let v = self
+            .doc
+            .variables
+            .entry(var.to_string())
+            .or_insert_with(|| Variable {
+                description: format!(
+                    "{arg} ({tf_type}…): not known to lbplan, the cloud or the cluster decides it"
+                ),
+                used_by: Vec::new(),
+            });
         if !v.used_by.iter().any(|a| a == address) {
             v.used_by.push(address.to_string());
         }
@@ -330,11 +366,17 @@ impl Lowering<'_> {
     /// The value of a reference argument and the address it points at; `Ok(None)` when the
     /// resource has no such target (the required check decides whether that matters);
     /// `Err` when the target exists but cannot be referenced.
-    fn reference(&self, r: &Resource, rf: &Ref) -> Result<Option<(TfValue, Option<String>)>, String> {
-        let by_attr = rf.from.and_then(|from| match r.attrs.get(from).map(|a| &a.value) {
-            Some(Value::String(addr)) => self.model.get(addr),
-            _ => None,
-        });
+    fn reference(
+        &mut self,
+        r: &Resource,
+        rf: &Ref,
+    ) -> Result<Option<(TfValue, Option<String>)>, String> {
+        let by_attr = rf
+            .from
+            .and_then(|from| match r.attrs.get(from).map(|a| &a.value) {
+                Some(Value::String(addr)) => self.model.get(addr),
+                _ => None,
+            });
         let Some(target) = by_attr.or_else(|| nearest(self.model, r, rf.kind)) else {
             return Ok(None);
         };
@@ -350,10 +392,12 @@ impl Lowering<'_> {
             Some(Status::External { id: Some(id) }) if rf.attr == "id" => {
                 Ok(Some((TfValue::Literal(Value::String(id.clone())), None)))
             }
-            Some(Status::External { .. }) => Err(format!(
-                "`{}` needs `{}` of {}, which is managed outside Terraform and not known to lbplan",
-                rf.arg, rf.attr, target.address
-            )),
+            Some(Status::External { .. }) => {
+                // Managed outside: the user supplies the value (e.g. the existing ELB's subnet).
+                let tf_type = self.tf_type_of(r);
+                self.variable(rf.attr, tf_type, rf.attr, &r.address);
+                Ok(Some((TfValue::Var(rf.attr.to_string()), None)))
+            }
             Some(Status::Gap(_)) | None => Err(format!(
                 "`{}` refers to {}, which Terraform cannot express",
                 rf.arg, target.address
@@ -361,8 +405,19 @@ impl Lowering<'_> {
         }
     }
 
+    fn tf_type_of(&self, r: &Resource) -> &'static str {
+        match self.statuses.get(&r.address) {
+            Some(Status::Block { tf_type, .. }) => tf_type,
+            _ => "",
+        }
+    }
+
     /// Explicit `depends_on` for ordering the model asks for that no reference implies.
-    fn depends_on(&self, r: &Resource, referenced: &BTreeSet<String>) -> Vec<(&'static str, String)> {
+    fn depends_on(
+        &self,
+        r: &Resource,
+        referenced: &BTreeSet<String>,
+    ) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
         for dep in &r.depends_on {
             if referenced.contains(dep) {
@@ -388,7 +443,7 @@ impl Lowering<'_> {
         each: Each,
         shared: &[(String, TfValue)],
         comments: &[String],
-    ) -> Vec<(String, Vec<(String, TfValue)>, Vec<String>)> {
+    ) -> Vec<NamedBody> {
         let servers = match r.attrs.get(each.list).map(|a| &a.value) {
             Some(Value::List(items)) => items.as_slice(),
             _ => &[],
@@ -416,7 +471,16 @@ impl Lowering<'_> {
                     }
                     _ => value,
                 };
-                self.attribute(r, t, schema, arg, value, &mut body, &mut server_comments, Some(name));
+                self.attribute(
+                    r,
+                    t,
+                    schema,
+                    arg,
+                    value,
+                    &mut body,
+                    &mut server_comments,
+                    Some(name),
+                );
             }
             blocks.push((block_name, body, server_comments));
         }
@@ -425,7 +489,7 @@ impl Lowering<'_> {
 
     fn diagnostics(&self) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        let mut gaps: BTreeMap<(ProviderKind, Kind, &str), Vec<(&str, Option<Span>)>> = BTreeMap::new();
+        let mut gaps: BTreeMap<GapKey, Vec<(&str, Option<Span>)>> = BTreeMap::new();
         for e in &self.doc.entries {
             if let Entry::Gap(g) = e {
                 gaps.entry((g.provider, g.kind, g.reason.as_str()))
