@@ -236,3 +236,31 @@ fn out_writes_main_and_one_file_per_provider() {
     assert!(alicloud.contains("resource \"alicloud_slb_listener\""));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// seed 000_98f32af70df98347.txt, "Option A", and the schema's "absent_resources": ENS
+/// backends have no resource of their own; they are the ELB's inline `backend_servers`.
+#[test]
+fn ens_backends_fold_into_the_load_balancer() {
+    root();
+    let run = compile::graph(
+        &["examples/edge-elb-auto".to_string()],
+        &LoadOptions::default(),
+    );
+    let out = terraform::render(&run.model, Syntax::Hcl).single;
+    assert!(out.contains(
+        "# backend.default/cube-svc/np-chengdu (alibaba-elb backend): written as nested blocks of \
+         alicloud_ens_load_balancer.default_cube-svc_np-chengdu"
+    ));
+    assert!(
+        out.contains("  backend_servers {\n    server_id = \"i-5s7c9t1w3e6y0ud2\""),
+        "{out}"
+    );
+    // seed 000, "Option B": the user's ELB is not ours to write into.
+    let run = compile::graph(
+        &["examples/edge-elb-self-managed".to_string()],
+        &LoadOptions::default(),
+    );
+    let out = terraform::render(&run.model, Syntax::Hcl).single;
+    assert!(out.contains("# GAP: backend.default/cube-svc/np-chengdu"));
+    assert!(!out.contains("backend_servers {"));
+}

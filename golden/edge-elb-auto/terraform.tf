@@ -20,6 +20,8 @@ provider "alicloud" {}
 #   managed_by_user = false
 
 # elb.default/cube-svc/np-chengdu (alibaba-elb load_balancer)
+# not an argument of backend_servers: node = "cn-chengdu-telecom-4.i-5s7c9t1w3e6y0ud2" (backend.default/cube-svc/np-chengdu)
+# not an argument of backend_servers: node = "cn-chengdu-telecom-4.i-5s7c9t1w3e6y0ud3" (backend.default/cube-svc/np-chengdu)
 resource "alicloud_ens_load_balancer" "default_cube-svc_np-chengdu" {
   load_balancer_name = "k8s/cube-svc/default/np-chengdu/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
   ens_region_id = "cn-chengdu-telecom-4"
@@ -27,6 +29,22 @@ resource "alicloud_ens_load_balancer" "default_cube-svc_np-chengdu" {
   vswitch_id = "vsw-5s2hk8d1q7w3n0p6x4zc"
   load_balancer_spec = "elb.s2.medium"
   payment_type = "PostPaid"
+
+  backend_servers {
+    server_id = "i-5s7c9t1w3e6y0ud2"
+    ip = "10.20.1.21"
+    weight = 100
+    type = "ens"
+    port = "0"
+  }
+
+  backend_servers {
+    server_id = "i-5s7c9t1w3e6y0ud3"
+    ip = "10.20.1.22"
+    weight = 100
+    type = "ens"
+    port = "0"
+  }
 }
 
 # eip.default/cube-svc/np-chengdu (alibaba-elb eip)
@@ -65,11 +83,7 @@ resource "alicloud_ens_eip_instance_attachment" "default_cube-svc_np-chengdu" {
 #   not written as Terraform: aliyun/alicloud has no ENS server group resource; ENS listeners forward to the load balancer's backend servers
 #   backend_port = "0"
 
-# GAP: backend.default/cube-svc/np-chengdu (alibaba-elb backend)
-#   not written as Terraform: aliyun/alicloud has no separate ENS backend server resource (only the inline `backend_servers` block of alicloud_ens_load_balancer, which the controller reconciles by itself)
-#   servers = [{"node": "cn-chengdu-telecom-4.i-5s7c9t1w3e6y0ud2", "server_id": "i-5s7c9t1w3e6y0ud2", "ip": "10.20.1.21", "weight": 100}, {"node": "cn-chengdu-telecom-4.i-5s7c9t1w3e6y0ud3", "server_id": "i-5s7c9t1w3e6y0ud3", "ip": "10.20.1.22", "weight": 100}]
-#   type = "ens"
-#   port = "0"
+# backend.default/cube-svc/np-chengdu (alibaba-elb backend): written as nested blocks of alicloud_ens_load_balancer.default_cube-svc_np-chengdu
 
 # GAP: pool_service.default/cube-svc-np-heifei (alibaba-elb pool_service)
 #   not written as Terraform: a PoolService is an OpenYurt Kubernetes object, not a cloud resource: apply it with kubectl (or the kubernetes provider), not with this configuration
@@ -81,6 +95,8 @@ resource "alicloud_ens_eip_instance_attachment" "default_cube-svc_np-chengdu" {
 #   managed_by_user = false
 
 # elb.default/cube-svc/np-heifei (alibaba-elb load_balancer)
+# not an argument of backend_servers: node = "cn-hefei-cmcc-2.i-5sbn2q4x8k0m1rz7" (backend.default/cube-svc/np-heifei)
+# not an argument of backend_servers: node = "cn-hefei-cmcc-2.i-5sbn2q4x8k0m1rz8" (backend.default/cube-svc/np-heifei)
 resource "alicloud_ens_load_balancer" "default_cube-svc_np-heifei" {
   load_balancer_name = "k8s/cube-svc/default/np-heifei/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
   ens_region_id = "cn-hefei-cmcc-2"
@@ -88,6 +104,22 @@ resource "alicloud_ens_load_balancer" "default_cube-svc_np-heifei" {
   vswitch_id = "vsw-5svb3kdn9r2qkq4g0m1x"
   load_balancer_spec = "elb.s2.medium"
   payment_type = "PostPaid"
+
+  backend_servers {
+    server_id = "i-5sbn2q4x8k0m1rz7"
+    ip = "10.10.1.11"
+    weight = 100
+    type = "ens"
+    port = "0"
+  }
+
+  backend_servers {
+    server_id = "i-5sbn2q4x8k0m1rz8"
+    ip = "10.10.1.12"
+    weight = 100
+    type = "ens"
+    port = "0"
+  }
 }
 
 # eip.default/cube-svc/np-heifei (alibaba-elb eip)
@@ -126,8 +158,4 @@ resource "alicloud_ens_eip_instance_attachment" "default_cube-svc_np-heifei" {
 #   not written as Terraform: aliyun/alicloud has no ENS server group resource; ENS listeners forward to the load balancer's backend servers
 #   backend_port = "0"
 
-# GAP: backend.default/cube-svc/np-heifei (alibaba-elb backend)
-#   not written as Terraform: aliyun/alicloud has no separate ENS backend server resource (only the inline `backend_servers` block of alicloud_ens_load_balancer, which the controller reconciles by itself)
-#   servers = [{"node": "cn-hefei-cmcc-2.i-5sbn2q4x8k0m1rz7", "server_id": "i-5sbn2q4x8k0m1rz7", "ip": "10.10.1.11", "weight": 100}, {"node": "cn-hefei-cmcc-2.i-5sbn2q4x8k0m1rz8", "server_id": "i-5sbn2q4x8k0m1rz8", "ip": "10.10.1.12", "weight": 100}]
-#   type = "ens"
-#   port = "0"
+# backend.default/cube-svc/np-heifei (alibaba-elb backend): written as nested blocks of alicloud_ens_load_balancer.default_cube-svc_np-heifei

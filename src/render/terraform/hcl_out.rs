@@ -60,6 +60,19 @@ pub(super) fn write(doc: &Document, part: Part) -> String {
                     },
                 );
             }
+            Entry::Folded {
+                address,
+                kind,
+                provider,
+                within,
+                ..
+            } => comment(
+                &mut out,
+                &format!(
+                    "{}: written as nested blocks of {within}",
+                    heading(address, *provider, *kind)
+                ),
+            ),
             Entry::Gap(g) => gap(&mut out, g),
         }
     }

@@ -85,6 +85,16 @@ pub(super) fn write(doc: &Document, part: Part) -> String {
                     .map(|id| format!("; referenced by its id {id:?}"))
                     .unwrap_or_default()
             ))),
+            Entry::Folded {
+                address,
+                kind,
+                provider,
+                within,
+                ..
+            } => notes.push(Json::from(format!(
+                "{}: written as nested blocks of {within}",
+                heading(address, *provider, *kind)
+            ))),
             Entry::Gap(g) => {
                 let attrs: Vec<String> =
                     g.attrs.iter().map(|(k, v)| format!("{k} = {v}")).collect();

@@ -9,7 +9,9 @@ use crate::source::Span;
 
 use super::mapping::{self, Each, Ref, Target, TypeMapping, Variant};
 use super::schema::{self, TypeSchema};
-use super::{Block, Document, Entry, Gap, TfValue, Variable};
+use indexmap::IndexMap;
+
+use super::{Block, Document, Entry, Gap, TfValue, Variable, strip_unknown};
 
 /// How each model resource is written, decided before any body is built so that
 /// references can name their targets.
@@ -19,6 +21,12 @@ enum Status {
     Block { tf_type: &'static str, name: String },
     /// Managed outside the configuration (owner: user); referenced by its known id.
     External { id: Option<String> },
+    /// Written as nested blocks of another resource's block.
+    Folded {
+        into: String,
+        tf_type: &'static str,
+        name: String,
+    },
     /// Not expressible; the reason.
     Gap(String),
 }
@@ -66,11 +74,42 @@ fn statuses(model: &Model, gaps: &HashMap<String, String>) -> HashMap<String, St
                     name: unique_name(&mut used, t.tf_type, &base_name(&r.address)),
                 },
                 Some(Target::Gap(reason)) => Status::Gap(reason.to_string()),
+                // Decided below, once the statuses of the load balancers are known.
+                Some(Target::Fold(_)) => continue,
                 None => Status::Gap(format!(
                     "lbplan has no Terraform mapping for {} {} yet",
                     r.provider, r.kind
                 )),
             }
+        };
+        out.insert(r.address.clone(), status);
+    }
+    let pending: Vec<&Resource> = model
+        .iter()
+        .filter(|r| !out.contains_key(&r.address))
+        .collect();
+    for r in pending {
+        let Some(Target::Fold(fold)) =
+            mapping::lookup(r.provider, r.kind, variant(model, r)).map(|m| m.target)
+        else {
+            continue;
+        };
+        let status = match nearest(model, r, fold.into).map(|t| (t, out.get(&t.address))) {
+            Some((target, Some(Status::Block { tf_type, name }))) => Status::Folded {
+                into: target.address.clone(),
+                tf_type,
+                name: name.clone(),
+            },
+            Some((target, Some(Status::External { .. }))) => Status::Gap(format!(
+                "it belongs in `{}` of {}, which is managed outside this configuration \
+                 (owner: user)",
+                fold.block, target.address
+            )),
+            Some((target, _)) => Status::Gap(format!(
+                "it belongs in `{}` of {}, which is not written as a resource block here",
+                fold.block, target.address
+            )),
+            None => Status::Gap(format!("it has no {} to belong to", fold.into)),
         };
         out.insert(r.address.clone(), status);
     }
@@ -204,6 +243,13 @@ impl Lowering<'_> {
                 provider: r.provider,
                 id: id.clone(),
             }),
+            Some(Status::Folded { tf_type, name, .. }) => self.doc.entries.push(Entry::Folded {
+                cloud,
+                address: r.address.clone(),
+                kind: r.kind,
+                provider: r.provider,
+                within: format!("{tf_type}.{name}"),
+            }),
             Some(Status::Gap(reason)) => self.doc.entries.push(Entry::Gap(Gap {
                 cloud,
                 address: r.address.clone(),
@@ -256,6 +302,7 @@ impl Lowering<'_> {
                 None,
             );
         }
+        self.folded_into(r, schema, &mut body, &mut comments);
         let mut referenced = BTreeSet::new();
         for rf in t.refs {
             match self.reference(r, rf) {
@@ -398,10 +445,82 @@ impl Lowering<'_> {
                 self.variable(rf.attr, tf_type, rf.attr, &r.address);
                 Ok(Some((TfValue::Var(rf.attr.to_string()), None)))
             }
-            Some(Status::Gap(_)) | None => Err(format!(
+            Some(Status::Gap(_) | Status::Folded { .. }) | None => Err(format!(
                 "`{}` refers to {}, which Terraform cannot express",
                 rf.arg, target.address
             )),
+        }
+    }
+
+    /// The nested blocks of the resources folded into `r` (ENS backends into their ELB).
+    fn folded_into(
+        &mut self,
+        r: &Resource,
+        schema: &TypeSchema,
+        body: &mut Vec<(String, TfValue)>,
+        comments: &mut Vec<String>,
+    ) {
+        let (model, statuses) = (self.model, self.statuses);
+        for folded in model.iter() {
+            let Some(Status::Folded { into, .. }) = statuses.get(&folded.address) else {
+                continue;
+            };
+            let Some(Target::Fold(fold)) =
+                mapping::lookup(folded.provider, folded.kind, variant(model, folded))
+                    .map(|m| m.target)
+            else {
+                continue;
+            };
+            if *into != r.address {
+                continue;
+            }
+            let nested = schema.nested_blocks.get(fold.block);
+            let is_arg = |k: &str| {
+                nested.is_some_and(|n| n.required.iter().chain(&n.optional).any(|a| a == k))
+            };
+            let servers = match folded.attrs.get(fold.list).map(|a| &a.value) {
+                Some(Value::List(items)) => items.as_slice(),
+                _ => &[],
+            };
+            let mut blocks = Vec::new();
+            for server in servers {
+                let Value::Map(fields) = server else { continue };
+                let mut block = IndexMap::new();
+                let shared = folded
+                    .attrs
+                    .iter()
+                    .filter(|(k, _)| **k != *fold.list)
+                    .map(|(k, a)| (&**k, &a.value));
+                for (key, value) in fields.iter().map(|(k, v)| (&**k, v)).chain(shared) {
+                    if matches!(value, Value::Unknown) {
+                        continue;
+                    }
+                    if is_arg(key) {
+                        block.insert(key.to_string(), TfValue::Literal(strip_unknown(value)));
+                    } else {
+                        let line = format!(
+                            "not an argument of {}: {key} = {value} ({})",
+                            fold.block, folded.address
+                        );
+                        if !comments.contains(&line) {
+                            comments.push(line);
+                        }
+                        if !fold.model_only.contains(&key) {
+                            let seen = self
+                                .unexpressed
+                                .entry((fold.block, key.to_string()))
+                                .or_default();
+                            if !seen.contains(&folded.address) {
+                                seen.push(folded.address.clone());
+                            }
+                        }
+                    }
+                }
+                blocks.push(block);
+            }
+            if !blocks.is_empty() {
+                body.push((fold.block.to_string(), TfValue::Blocks(blocks)));
+            }
         }
     }
 

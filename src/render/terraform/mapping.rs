@@ -56,10 +56,23 @@ pub struct TypeMapping {
     pub each: Option<Each>,
 }
 
+/// A model resource written inside another's block: each server of `list` becomes one
+/// nested `block` of the nearest dependency of kind `into` (with the resource's other
+/// attributes copied into every server).
+#[derive(Debug, Clone, Copy)]
+pub struct Fold {
+    pub into: Kind,
+    pub block: &'static str,
+    pub list: &'static str,
+    /// Server keys and attributes only the controller uses (written as a comment).
+    pub model_only: &'static [&'static str],
+}
+
 /// What a row maps to.
 #[derive(Debug, Clone, Copy)]
 pub enum Target {
     Type(TypeMapping),
+    Fold(Fold),
     /// No Terraform resource type exists; the reason is printed in the gap comment.
     Gap(&'static str),
 }
@@ -200,11 +213,13 @@ pub static MAPPINGS: &[Mapping] = &[
         P::AlibabaElb,
         K::Backend,
         V::Any,
-        Target::Gap(
-            "aliyun/alicloud has no separate ENS backend server resource (only the inline \
-             `backend_servers` block of alicloud_ens_load_balancer, which the controller \
-             reconciles by itself)",
-        ),
+        // Schema "absent_resources": "use alicloud_ens_load_balancer.backend_servers".
+        Target::Fold(Fold {
+            into: K::LoadBalancer,
+            block: "backend_servers",
+            list: "servers",
+            model_only: &["node"],
+        }),
     ),
     row(
         P::AlibabaElb,

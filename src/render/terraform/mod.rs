@@ -120,6 +120,14 @@ pub(crate) enum Entry {
         provider: ProviderKind,
         id: Option<String>,
     },
+    /// Written inside another block (`within` is its `type.name`).
+    Folded {
+        cloud: &'static str,
+        address: String,
+        kind: Kind,
+        provider: ProviderKind,
+        within: String,
+    },
     Gap(Gap),
 }
 
@@ -127,7 +135,7 @@ impl Entry {
     fn cloud(&self) -> &'static str {
         match self {
             Entry::Block(b) => b.cloud,
-            Entry::External { cloud, .. } => cloud,
+            Entry::External { cloud, .. } | Entry::Folded { cloud, .. } => cloud,
             Entry::Gap(g) => g.cloud,
         }
     }
