@@ -12,21 +12,21 @@ provider "alicloud" {}
 
 # clb.shop/web (alibaba-clb load_balancer)
 resource "alicloud_slb_load_balancer" "shop_web" {
-  load_balancer_name = "a8ef9b2a14c3d4e5f9a0b1c2d3e4f5a6"
-  address_type = "internet"
-  address_ip_version = "ipv4"
-  instance_charge_type = "PayByCLCU"
-  delete_protection = "on"
+  load_balancer_name             = "a8ef9b2a14c3d4e5f9a0b1c2d3e4f5a6"
+  address_type                   = "internet"
+  address_ip_version             = "ipv4"
+  instance_charge_type           = "PayByCLCU"
+  delete_protection              = "on"
   modification_protection_status = "ConsoleProtection"
   tags = {
     "kubernetes.do.not.delete" = "a8ef9b2a14c3d4e5f9a0b1c2d3e4f5a6"
-    "ack.aliyun.com" = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+    "ack.aliyun.com"           = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   }
 }
 
 # server_group.shop/web/tcp-80 (alibaba-clb server_group)
 resource "alicloud_slb_server_group" "shop_web_tcp-80" {
-  name = "k8s/30080/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  name             = "k8s/30080/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   load_balancer_id = alicloud_slb_load_balancer.shop_web.id
 }
 
@@ -35,11 +35,11 @@ resource "alicloud_slb_server_group" "shop_web_tcp-80" {
 # not an argument of alicloud_slb_server_group_server_attachment: server_ip = "192.168.0.21"
 resource "alicloud_slb_server_group_server_attachment" "shop_web_tcp-80_i-bp1f3k9z2x7c4v8n1m5q" {
   server_group_id = alicloud_slb_server_group.shop_web_tcp-80.id
-  server_id = "i-bp1f3k9z2x7c4v8n1m5q"
-  port = 30080
-  weight = 100
-  type = "ecs"
-  description = "k8s/30080/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "i-bp1f3k9z2x7c4v8n1m5q"
+  port            = 30080
+  weight          = 100
+  type            = "ecs"
+  description     = "k8s/30080/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/web/tcp-80 (alibaba-clb backend)
@@ -47,41 +47,41 @@ resource "alicloud_slb_server_group_server_attachment" "shop_web_tcp-80_i-bp1f3k
 # not an argument of alicloud_slb_server_group_server_attachment: server_ip = "192.168.0.22"
 resource "alicloud_slb_server_group_server_attachment" "shop_web_tcp-80_i-bp1f3k9z2x7c4v8n1m5r" {
   server_group_id = alicloud_slb_server_group.shop_web_tcp-80.id
-  server_id = "i-bp1f3k9z2x7c4v8n1m5r"
-  port = 30080
-  weight = 100
-  type = "ecs"
-  description = "k8s/30080/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "i-bp1f3k9z2x7c4v8n1m5r"
+  port            = 30080
+  weight          = 100
+  type            = "ecs"
+  description     = "k8s/30080/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # listener.shop/web/tcp-80 (alibaba-clb listener)
 resource "alicloud_slb_listener" "shop_web_tcp-80" {
-  frontend_port = 80
-  protocol = "tcp"
-  description = "k8s/80/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
-  scheduler = "rr"
-  bandwidth = -1
+  frontend_port    = 80
+  protocol         = "tcp"
+  description      = "k8s/80/web/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  scheduler        = "rr"
+  bandwidth        = -1
   load_balancer_id = alicloud_slb_load_balancer.shop_web.id
-  server_group_id = alicloud_slb_server_group.shop_web_tcp-80.id
+  server_group_id  = alicloud_slb_server_group.shop_web_tcp-80.id
 }
 
 # clb.shop/web-local (alibaba-clb load_balancer)
 resource "alicloud_slb_load_balancer" "shop_web-local" {
-  load_balancer_name = "a3a7c5e912b4d4f688a0ce1d2c3b4a59"
-  address_type = "internet"
-  address_ip_version = "ipv4"
-  instance_charge_type = "PayByCLCU"
-  delete_protection = "on"
+  load_balancer_name             = "a3a7c5e912b4d4f688a0ce1d2c3b4a59"
+  address_type                   = "internet"
+  address_ip_version             = "ipv4"
+  instance_charge_type           = "PayByCLCU"
+  delete_protection              = "on"
   modification_protection_status = "ConsoleProtection"
   tags = {
     "kubernetes.do.not.delete" = "a3a7c5e912b4d4f688a0ce1d2c3b4a59"
-    "ack.aliyun.com" = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+    "ack.aliyun.com"           = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   }
 }
 
 # server_group.shop/web-local/tcp-80 (alibaba-clb server_group)
 resource "alicloud_slb_server_group" "shop_web-local_tcp-80" {
-  name = "k8s/30081/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  name             = "k8s/30081/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   load_balancer_id = alicloud_slb_load_balancer.shop_web-local.id
 }
 
@@ -90,11 +90,11 @@ resource "alicloud_slb_server_group" "shop_web-local_tcp-80" {
 # not an argument of alicloud_slb_server_group_server_attachment: server_ip = "192.168.0.21"
 resource "alicloud_slb_server_group_server_attachment" "shop_web-local_tcp-80_i-bp1f3k9z2x7c4v8n1m5q" {
   server_group_id = alicloud_slb_server_group.shop_web-local_tcp-80.id
-  server_id = "i-bp1f3k9z2x7c4v8n1m5q"
-  port = 30081
-  weight = 2
-  type = "ecs"
-  description = "k8s/30081/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "i-bp1f3k9z2x7c4v8n1m5q"
+  port            = 30081
+  weight          = 2
+  type            = "ecs"
+  description     = "k8s/30081/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/web-local/tcp-80 (alibaba-clb backend)
@@ -102,20 +102,20 @@ resource "alicloud_slb_server_group_server_attachment" "shop_web-local_tcp-80_i-
 # not an argument of alicloud_slb_server_group_server_attachment: server_ip = "192.168.0.22"
 resource "alicloud_slb_server_group_server_attachment" "shop_web-local_tcp-80_i-bp1f3k9z2x7c4v8n1m5r" {
   server_group_id = alicloud_slb_server_group.shop_web-local_tcp-80.id
-  server_id = "i-bp1f3k9z2x7c4v8n1m5r"
-  port = 30081
-  weight = 1
-  type = "ecs"
-  description = "k8s/30081/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "i-bp1f3k9z2x7c4v8n1m5r"
+  port            = 30081
+  weight          = 1
+  type            = "ecs"
+  description     = "k8s/30081/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # listener.shop/web-local/tcp-80 (alibaba-clb listener)
 resource "alicloud_slb_listener" "shop_web-local_tcp-80" {
-  frontend_port = 80
-  protocol = "tcp"
-  description = "k8s/80/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
-  scheduler = "wrr"
-  bandwidth = -1
+  frontend_port    = 80
+  protocol         = "tcp"
+  description      = "k8s/80/web-local/shop/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  scheduler        = "wrr"
+  bandwidth        = -1
   load_balancer_id = alicloud_slb_load_balancer.shop_web-local.id
-  server_group_id = alicloud_slb_server_group.shop_web-local_tcp-80.id
+  server_group_id  = alicloud_slb_server_group.shop_web-local_tcp-80.id
 }

@@ -12,21 +12,21 @@ provider "alicloud" {}
 
 # clb.media/video-api (alibaba-clb load_balancer)
 resource "alicloud_slb_load_balancer" "media_video-api" {
-  load_balancer_name = "a5d2e8f107a3b4c9db1e2f3a4b5c6d7e"
-  address_type = "internet"
-  address_ip_version = "ipv4"
-  instance_charge_type = "PayByCLCU"
-  delete_protection = "on"
+  load_balancer_name             = "a5d2e8f107a3b4c9db1e2f3a4b5c6d7e"
+  address_type                   = "internet"
+  address_ip_version             = "ipv4"
+  instance_charge_type           = "PayByCLCU"
+  delete_protection              = "on"
   modification_protection_status = "ConsoleProtection"
   tags = {
     "kubernetes.do.not.delete" = "a5d2e8f107a3b4c9db1e2f3a4b5c6d7e"
-    "ack.aliyun.com" = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+    "ack.aliyun.com"           = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   }
 }
 
 # server_group.media/video-api/tcp-80 (alibaba-clb server_group)
 resource "alicloud_slb_server_group" "media_video-api_tcp-80" {
-  name = "k8s/31080/video-api/media/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  name             = "k8s/31080/video-api/media/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   load_balancer_id = alicloud_slb_load_balancer.media_video-api.id
 }
 
@@ -35,20 +35,20 @@ resource "alicloud_slb_server_group" "media_video-api_tcp-80" {
 # not an argument of alicloud_slb_server_group_server_attachment: server_ip = "192.168.0.21"
 resource "alicloud_slb_server_group_server_attachment" "media_video-api_tcp-80_i-bp1f3k9z2x7c4v8n1m5q" {
   server_group_id = alicloud_slb_server_group.media_video-api_tcp-80.id
-  server_id = "i-bp1f3k9z2x7c4v8n1m5q"
-  port = 31080
-  weight = 100
-  type = "ecs"
-  description = "k8s/31080/video-api/media/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "i-bp1f3k9z2x7c4v8n1m5q"
+  port            = 31080
+  weight          = 100
+  type            = "ecs"
+  description     = "k8s/31080/video-api/media/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # listener.media/video-api/tcp-80 (alibaba-clb listener)
 resource "alicloud_slb_listener" "media_video-api_tcp-80" {
-  frontend_port = 80
-  protocol = "tcp"
-  description = "k8s/80/video-api/media/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
-  scheduler = "rr"
-  bandwidth = -1
+  frontend_port    = 80
+  protocol         = "tcp"
+  description      = "k8s/80/video-api/media/c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  scheduler        = "rr"
+  bandwidth        = -1
   load_balancer_id = alicloud_slb_load_balancer.media_video-api.id
-  server_group_id = alicloud_slb_server_group.media_video-api_tcp-80.id
+  server_group_id  = alicloud_slb_server_group.media_video-api_tcp-80.id
 }

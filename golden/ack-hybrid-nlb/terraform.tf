@@ -12,32 +12,32 @@ provider "alicloud" {}
 
 # Used by nlb.shop/checkout, server_group.shop/checkout/tcp-80, server_group.shop/checkout/tcp-9090.
 variable "vpc_id" {
-  type = string
-  description = "vpc_id (alicloud_nlb_load_balancer…): not known to lbplan, the cloud or the cluster decides it"
+  type        = string
+  description = "The vpc_id of alicloud_nlb_load_balancer (and the other resources that use it): the cloud or the cluster decides it, so lbplan cannot"
 }
 
 # nlb.shop/checkout (alibaba-nlb load_balancer)
 resource "alicloud_nlb_load_balancer" "shop_checkout" {
-  address_type = "Internet"
+  address_type       = "Internet"
   address_ip_version = "ipv4"
   load_balancer_type = "Network"
-  vpc_id = var.vpc_id
+  vpc_id             = var.vpc_id
 
   zone_mappings {
-    zone_id = "cn-hangzhou-k"
+    zone_id    = "cn-hangzhou-k"
     vswitch_id = "vsw-bp1q2w3e4r5t6y7u8i9o0"
   }
 
   zone_mappings {
-    zone_id = "cn-hangzhou-j"
+    zone_id    = "cn-hangzhou-j"
     vswitch_id = "vsw-bp1a2s3d4f5g6h7j8k9l0"
   }
 
-  deletion_protection_enabled = true
+  deletion_protection_enabled    = true
   modification_protection_status = "ConsoleProtection"
   tags = {
     "kubernetes.do.not.delete" = "a0b1c2d3e4f504617a8b9cadbecfd0e1"
-    "ack.aliyun.com" = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+    "ack.aliyun.com"           = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   }
 }
 
@@ -45,11 +45,11 @@ resource "alicloud_nlb_load_balancer" "shop_checkout" {
 resource "alicloud_nlb_server_group" "shop_checkout_tcp-80" {
   server_group_name = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   server_group_type = "Ip"
-  protocol = "TCP"
-  vpc_id = var.vpc_id
+  protocol          = "TCP"
+  vpc_id            = var.vpc_id
   tags = {
     "kubernetes.do.not.delete" = "a0b1c2d3e4f504617a8b9cadbecfd0e1"
-    "ack.aliyun.com" = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+    "ack.aliyun.com"           = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   }
 }
 
@@ -57,68 +57,68 @@ resource "alicloud_nlb_server_group" "shop_checkout_tcp-80" {
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-hangzhou-k.i-bp1f3k9z2x7c4v8n1m5q"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-80_10_20_1_11" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-80.id
-  server_id = "10.20.1.11"
-  server_ip = "10.20.1.11"
-  port = 8080
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.1.11"
+  server_ip       = "10.20.1.11"
+  port            = 8080
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/checkout/tcp-80 (alibaba-nlb backend)
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-hangzhou-k.i-bp1f3k9z2x7c4v8n1m5r"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-80_10_20_2_12" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-80.id
-  server_id = "10.20.2.12"
-  server_ip = "10.20.2.12"
-  port = 8080
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.2.12"
+  server_ip       = "10.20.2.12"
+  port            = 8080
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/checkout/tcp-80 (alibaba-nlb backend)
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-shanghai-idc.i-idc0sh01"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-80_10_20_8_13" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-80.id
-  server_id = "10.20.8.13"
-  server_ip = "10.20.8.13"
-  port = 8080
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.8.13"
+  server_ip       = "10.20.8.13"
+  port            = 8080
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/checkout/tcp-80 (alibaba-nlb backend)
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-shanghai-idc.i-idc0sh02"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-80_10_20_9_14" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-80.id
-  server_id = "10.20.9.14"
-  server_ip = "10.20.9.14"
-  port = 8080
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.9.14"
+  server_ip       = "10.20.9.14"
+  port            = 8080
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.http.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # listener.shop/checkout/tcp-80 (alibaba-nlb listener)
 resource "alicloud_nlb_listener" "shop_checkout_tcp-80" {
-  listener_port = 80
-  listener_protocol = "TCP"
+  listener_port        = 80
+  listener_protocol    = "TCP"
   listener_description = "k8s.80.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
-  load_balancer_id = alicloud_nlb_load_balancer.shop_checkout.id
-  server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-80.id
+  load_balancer_id     = alicloud_nlb_load_balancer.shop_checkout.id
+  server_group_id      = alicloud_nlb_server_group.shop_checkout_tcp-80.id
 }
 
 # server_group.shop/checkout/tcp-9090 (alibaba-nlb server_group)
 resource "alicloud_nlb_server_group" "shop_checkout_tcp-9090" {
   server_group_name = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   server_group_type = "Ip"
-  protocol = "TCP"
-  vpc_id = var.vpc_id
+  protocol          = "TCP"
+  vpc_id            = var.vpc_id
   tags = {
     "kubernetes.do.not.delete" = "a0b1c2d3e4f504617a8b9cadbecfd0e1"
-    "ack.aliyun.com" = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+    "ack.aliyun.com"           = "c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
   }
 }
 
@@ -126,55 +126,55 @@ resource "alicloud_nlb_server_group" "shop_checkout_tcp-9090" {
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-hangzhou-k.i-bp1f3k9z2x7c4v8n1m5q"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-9090_10_20_1_11" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-9090.id
-  server_id = "10.20.1.11"
-  server_ip = "10.20.1.11"
-  port = 9090
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.1.11"
+  server_ip       = "10.20.1.11"
+  port            = 9090
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/checkout/tcp-9090 (alibaba-nlb backend)
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-hangzhou-k.i-bp1f3k9z2x7c4v8n1m5r"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-9090_10_20_2_12" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-9090.id
-  server_id = "10.20.2.12"
-  server_ip = "10.20.2.12"
-  port = 9090
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.2.12"
+  server_ip       = "10.20.2.12"
+  port            = 9090
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/checkout/tcp-9090 (alibaba-nlb backend)
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-shanghai-idc.i-idc0sh01"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-9090_10_20_8_13" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-9090.id
-  server_id = "10.20.8.13"
-  server_ip = "10.20.8.13"
-  port = 9090
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.8.13"
+  server_ip       = "10.20.8.13"
+  port            = 9090
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # backend.shop/checkout/tcp-9090 (alibaba-nlb backend)
 # not an argument of alicloud_nlb_server_group_server_attachment: node = "cn-shanghai-idc.i-idc0sh02"
 resource "alicloud_nlb_server_group_server_attachment" "shop_checkout_tcp-9090_10_20_9_14" {
   server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-9090.id
-  server_id = "10.20.9.14"
-  server_ip = "10.20.9.14"
-  port = 9090
-  weight = 100
-  server_type = "Ip"
-  description = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
+  server_id       = "10.20.9.14"
+  server_ip       = "10.20.9.14"
+  port            = 9090
+  weight          = 100
+  server_type     = "Ip"
+  description     = "k8s.grpc.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
 }
 
 # listener.shop/checkout/tcp-9090 (alibaba-nlb listener)
 resource "alicloud_nlb_listener" "shop_checkout_tcp-9090" {
-  listener_port = 9090
-  listener_protocol = "TCP"
+  listener_port        = 9090
+  listener_protocol    = "TCP"
   listener_description = "k8s.9090.TCP.checkout.shop.c7b2e9f1a3d5c8e0b4f6a2d9c1e7b3f5d"
-  load_balancer_id = alicloud_nlb_load_balancer.shop_checkout.id
-  server_group_id = alicloud_nlb_server_group.shop_checkout_tcp-9090.id
+  load_balancer_id     = alicloud_nlb_load_balancer.shop_checkout.id
+  server_group_id      = alicloud_nlb_server_group.shop_checkout_tcp-9090.id
 }

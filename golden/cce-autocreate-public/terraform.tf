@@ -12,14 +12,14 @@ provider "huaweicloud" {}
 
 # Used by cce_elb.default/nginx.
 variable "vip_subnet_id" {
-  type = string
-  description = "vip_subnet_id (huaweicloud_lb_loadbalancer…): not known to lbplan, the cloud or the cluster decides it"
+  type        = string
+  description = "The vip_subnet_id of huaweicloud_lb_loadbalancer (and the other resources that use it): the cloud or the cluster decides it, so lbplan cannot"
 }
 
 # cce_elb.default/nginx (huawei-elb load_balancer)
 # not an argument of huaweicloud_lb_loadbalancer: class = "union"
 resource "huaweicloud_lb_loadbalancer" "default_nginx" {
-  name = "cce-lb-1b9c8e55-2f4d-4a8e-9d61-7c3a5e0f2b10"
+  name          = "cce-lb-1b9c8e55-2f4d-4a8e-9d61-7c3a5e0f2b10"
   vip_subnet_id = var.vip_subnet_id
 }
 
@@ -30,9 +30,9 @@ resource "huaweicloud_vpc_eip" "default_nginx" {
   }
 
   bandwidth {
-    name = "cce-bandwidth-1551163379627"
-    size = 1
-    share_type = "PER"
+    name        = "cce-bandwidth-1551163379627"
+    size        = 1
+    share_type  = "PER"
     charge_mode = "bandwidth"
   }
 
@@ -44,14 +44,14 @@ resource "huaweicloud_vpc_eip" "default_nginx" {
 # cce_eip_binding.default/nginx (huawei-elb eip_binding)
 resource "huaweicloud_vpc_eip_associate" "default_nginx" {
   public_ip = huaweicloud_vpc_eip.default_nginx.address
-  port_id = huaweicloud_lb_loadbalancer.default_nginx.vip_port_id
+  port_id   = huaweicloud_lb_loadbalancer.default_nginx.vip_port_id
 }
 
 # cce_listener.default/nginx/tcp-80 (huawei-elb listener)
 resource "huaweicloud_lb_listener" "default_nginx_tcp-80" {
-  name = "k8s_TCP_80"
-  protocol = "TCP"
-  protocol_port = 80
+  name            = "k8s_TCP_80"
+  protocol        = "TCP"
+  protocol_port   = 80
   loadbalancer_id = huaweicloud_lb_loadbalancer.default_nginx.id
   depends_on = [
     huaweicloud_vpc_eip_associate.default_nginx
@@ -61,27 +61,27 @@ resource "huaweicloud_lb_listener" "default_nginx_tcp-80" {
 # cce_pool.default/nginx/tcp-80 (huawei-elb server_group)
 # not an argument of huaweicloud_lb_pool: external_traffic_policy = "Cluster"
 resource "huaweicloud_lb_pool" "default_nginx_tcp-80" {
-  name = "k8s_default_nginx-80_TCP-80"
-  protocol = "TCP"
-  lb_method = "ROUND_ROBIN"
+  name        = "k8s_default_nginx-80_TCP-80"
+  protocol    = "TCP"
+  lb_method   = "ROUND_ROBIN"
   listener_id = huaweicloud_lb_listener.default_nginx_tcp-80.id
 }
 
 # cce_monitor.default/nginx/tcp-80 (huawei-elb health_monitor)
 resource "huaweicloud_lb_monitor" "default_nginx_tcp-80" {
-  type = "TCP"
-  delay = 5
-  timeout = 10
+  type        = "TCP"
+  delay       = 5
+  timeout     = 10
   max_retries = 3
-  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  pool_id     = huaweicloud_lb_pool.default_nginx_tcp-80.id
 }
 
 # cce_members.default/nginx/tcp-80 (huawei-elb backend)
 resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_135" {
-  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
-  subnet_id = huaweicloud_lb_loadbalancer.default_nginx.vip_subnet_id
-  name = "192.168.0.135"
-  address = "192.168.0.135"
+  pool_id       = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  subnet_id     = huaweicloud_lb_loadbalancer.default_nginx.vip_subnet_id
+  name          = "192.168.0.135"
+  address       = "192.168.0.135"
   protocol_port = 31540
   depends_on = [
     huaweicloud_lb_monitor.default_nginx_tcp-80
@@ -90,10 +90,10 @@ resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_135" {
 
 # cce_members.default/nginx/tcp-80 (huawei-elb backend)
 resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_211" {
-  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
-  subnet_id = huaweicloud_lb_loadbalancer.default_nginx.vip_subnet_id
-  name = "192.168.0.211"
-  address = "192.168.0.211"
+  pool_id       = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  subnet_id     = huaweicloud_lb_loadbalancer.default_nginx.vip_subnet_id
+  name          = "192.168.0.211"
+  address       = "192.168.0.211"
   protocol_port = 31540
   depends_on = [
     huaweicloud_lb_monitor.default_nginx_tcp-80

@@ -12,8 +12,8 @@ provider "huaweicloud" {}
 
 # Used by cce_members.default/nginx/tcp-80.
 variable "vip_subnet_id" {
-  type = string
-  description = "vip_subnet_id (huaweicloud_lb_member…): not known to lbplan, the cloud or the cluster decides it"
+  type        = string
+  description = "The vip_subnet_id of huaweicloud_lb_member (and the other resources that use it): the cloud or the cluster decides it, so lbplan cannot"
 }
 
 # cce_elb.default/nginx (huawei-elb load_balancer)
@@ -21,21 +21,21 @@ variable "vip_subnet_id" {
 
 # cce_listener.default/nginx/tcp-80 (huawei-elb listener)
 resource "huaweicloud_lb_listener" "default_nginx_tcp-80" {
-  name = "k8s_TCP_80"
-  protocol = "TCP"
-  protocol_port = 80
+  name            = "k8s_TCP_80"
+  protocol        = "TCP"
+  protocol_port   = 80
   loadbalancer_id = "5083f225-9bf8-48fa-9c8b-67bd9693c4c0"
 }
 
 # cce_pool.default/nginx/tcp-80 (huawei-elb server_group)
 # not an argument of huaweicloud_lb_pool: external_traffic_policy = "Cluster"
 resource "huaweicloud_lb_pool" "default_nginx_tcp-80" {
-  name = "k8s_default_nginx-80_TCP-80"
-  protocol = "TCP"
+  name      = "k8s_default_nginx-80_TCP-80"
+  protocol  = "TCP"
   lb_method = "ROUND_ROBIN"
 
   persistence {
-    type = "SOURCE_IP"
+    type    = "SOURCE_IP"
     timeout = 30
   }
 
@@ -44,19 +44,19 @@ resource "huaweicloud_lb_pool" "default_nginx_tcp-80" {
 
 # cce_monitor.default/nginx/tcp-80 (huawei-elb health_monitor)
 resource "huaweicloud_lb_monitor" "default_nginx_tcp-80" {
-  type = "TCP"
-  delay = 5
-  timeout = 10
+  type        = "TCP"
+  delay       = 5
+  timeout     = 10
   max_retries = 3
-  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  pool_id     = huaweicloud_lb_pool.default_nginx_tcp-80.id
 }
 
 # cce_members.default/nginx/tcp-80 (huawei-elb backend)
 resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_135" {
-  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
-  subnet_id = var.vip_subnet_id
-  name = "192.168.0.135"
-  address = "192.168.0.135"
+  pool_id       = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  subnet_id     = var.vip_subnet_id
+  name          = "192.168.0.135"
+  address       = "192.168.0.135"
   protocol_port = 31540
   depends_on = [
     huaweicloud_lb_monitor.default_nginx_tcp-80
@@ -65,10 +65,10 @@ resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_135" {
 
 # cce_members.default/nginx/tcp-80 (huawei-elb backend)
 resource "huaweicloud_lb_member" "default_nginx_tcp-80_192_168_0_211" {
-  pool_id = huaweicloud_lb_pool.default_nginx_tcp-80.id
-  subnet_id = var.vip_subnet_id
-  name = "192.168.0.211"
-  address = "192.168.0.211"
+  pool_id       = huaweicloud_lb_pool.default_nginx_tcp-80.id
+  subnet_id     = var.vip_subnet_id
+  name          = "192.168.0.211"
+  address       = "192.168.0.211"
   protocol_port = 31540
   depends_on = [
     huaweicloud_lb_monitor.default_nginx_tcp-80

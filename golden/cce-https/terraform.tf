@@ -28,9 +28,9 @@ resource "huaweicloud_vpc_eip" "default_test" {
   }
 
   bandwidth {
-    name = "cce-bandwidth-1634816602057"
-    size = 5
-    share_type = "PER"
+    name        = "cce-bandwidth-1634816602057"
+    size        = 5
+    share_type  = "PER"
     charge_mode = "bandwidth"
   }
 
@@ -42,16 +42,16 @@ resource "huaweicloud_vpc_eip" "default_test" {
 # cce_eip_binding.default/test (huawei-elb eip_binding)
 resource "huaweicloud_vpc_eip_associate" "default_test" {
   public_ip = huaweicloud_vpc_eip.default_test.address
-  port_id = huaweicloud_elb_loadbalancer.default_test.ipv4_port_id
+  port_id   = huaweicloud_elb_loadbalancer.default_test.ipv4_port_id
 }
 
 # cce_listener.default/test/tcp-443 (huawei-elb listener)
 resource "huaweicloud_elb_listener" "default_test_tcp-443" {
-  name = "k8s_TCP_443"
-  protocol = "HTTPS"
-  protocol_port = 443
+  name               = "k8s_TCP_443"
+  protocol           = "HTTPS"
+  protocol_port      = 443
   server_certificate = "17e3b4f4bc40471c86741dc3aa211379"
-  loadbalancer_id = huaweicloud_elb_loadbalancer.default_test.id
+  loadbalancer_id    = huaweicloud_elb_loadbalancer.default_test.id
   depends_on = [
     huaweicloud_vpc_eip_associate.default_test
   ]
@@ -60,27 +60,27 @@ resource "huaweicloud_elb_listener" "default_test_tcp-443" {
 # cce_pool.default/test/tcp-443 (huawei-elb server_group)
 # not an argument of huaweicloud_elb_pool: external_traffic_policy = "Cluster"
 resource "huaweicloud_elb_pool" "default_test_tcp-443" {
-  name = "k8s_default_test-443_TCP-443"
-  protocol = "HTTP"
-  lb_method = "ROUND_ROBIN"
+  name        = "k8s_default_test-443_TCP-443"
+  protocol    = "HTTP"
+  lb_method   = "ROUND_ROBIN"
   listener_id = huaweicloud_elb_listener.default_test_tcp-443.id
 }
 
 # cce_monitor.default/test/tcp-443 (huawei-elb health_monitor)
 resource "huaweicloud_elb_monitor" "default_test_tcp-443" {
-  protocol = "TCP"
-  interval = 5
-  timeout = 10
+  protocol    = "TCP"
+  interval    = 5
+  timeout     = 10
   max_retries = 3
-  pool_id = huaweicloud_elb_pool.default_test_tcp-443.id
+  pool_id     = huaweicloud_elb_pool.default_test_tcp-443.id
 }
 
 # cce_members.default/test/tcp-443 (huawei-elb backend)
 resource "huaweicloud_elb_member" "default_test_tcp-443_192_168_0_135" {
-  pool_id = huaweicloud_elb_pool.default_test_tcp-443.id
+  pool_id   = huaweicloud_elb_pool.default_test_tcp-443.id
   subnet_id = huaweicloud_elb_loadbalancer.default_test.ipv4_subnet_id
-  name = "192.168.0.135"
-  address = "192.168.0.135"
+  name      = "192.168.0.135"
+  address   = "192.168.0.135"
   depends_on = [
     huaweicloud_elb_monitor.default_test_tcp-443
   ]
@@ -88,10 +88,10 @@ resource "huaweicloud_elb_member" "default_test_tcp-443_192_168_0_135" {
 
 # cce_members.default/test/tcp-443 (huawei-elb backend)
 resource "huaweicloud_elb_member" "default_test_tcp-443_192_168_0_211" {
-  pool_id = huaweicloud_elb_pool.default_test_tcp-443.id
+  pool_id   = huaweicloud_elb_pool.default_test_tcp-443.id
   subnet_id = huaweicloud_elb_loadbalancer.default_test.ipv4_subnet_id
-  name = "192.168.0.211"
-  address = "192.168.0.211"
+  name      = "192.168.0.211"
+  address   = "192.168.0.211"
   depends_on = [
     huaweicloud_elb_monitor.default_test_tcp-443
   ]
@@ -99,9 +99,9 @@ resource "huaweicloud_elb_member" "default_test_tcp-443_192_168_0_211" {
 
 # cce_listener.default/test/tcp-80 (huawei-elb listener)
 resource "huaweicloud_elb_listener" "default_test_tcp-80" {
-  name = "k8s_TCP_80"
-  protocol = "HTTP"
-  protocol_port = 80
+  name            = "k8s_TCP_80"
+  protocol        = "HTTP"
+  protocol_port   = 80
   loadbalancer_id = huaweicloud_elb_loadbalancer.default_test.id
   depends_on = [
     huaweicloud_vpc_eip_associate.default_test
@@ -111,27 +111,27 @@ resource "huaweicloud_elb_listener" "default_test_tcp-80" {
 # cce_pool.default/test/tcp-80 (huawei-elb server_group)
 # not an argument of huaweicloud_elb_pool: external_traffic_policy = "Cluster"
 resource "huaweicloud_elb_pool" "default_test_tcp-80" {
-  name = "k8s_default_test-80_TCP-80"
-  protocol = "HTTP"
-  lb_method = "ROUND_ROBIN"
+  name        = "k8s_default_test-80_TCP-80"
+  protocol    = "HTTP"
+  lb_method   = "ROUND_ROBIN"
   listener_id = huaweicloud_elb_listener.default_test_tcp-80.id
 }
 
 # cce_monitor.default/test/tcp-80 (huawei-elb health_monitor)
 resource "huaweicloud_elb_monitor" "default_test_tcp-80" {
-  protocol = "TCP"
-  interval = 5
-  timeout = 10
+  protocol    = "TCP"
+  interval    = 5
+  timeout     = 10
   max_retries = 3
-  pool_id = huaweicloud_elb_pool.default_test_tcp-80.id
+  pool_id     = huaweicloud_elb_pool.default_test_tcp-80.id
 }
 
 # cce_members.default/test/tcp-80 (huawei-elb backend)
 resource "huaweicloud_elb_member" "default_test_tcp-80_192_168_0_135" {
-  pool_id = huaweicloud_elb_pool.default_test_tcp-80.id
+  pool_id   = huaweicloud_elb_pool.default_test_tcp-80.id
   subnet_id = huaweicloud_elb_loadbalancer.default_test.ipv4_subnet_id
-  name = "192.168.0.135"
-  address = "192.168.0.135"
+  name      = "192.168.0.135"
+  address   = "192.168.0.135"
   depends_on = [
     huaweicloud_elb_monitor.default_test_tcp-80
   ]
@@ -139,10 +139,10 @@ resource "huaweicloud_elb_member" "default_test_tcp-80_192_168_0_135" {
 
 # cce_members.default/test/tcp-80 (huawei-elb backend)
 resource "huaweicloud_elb_member" "default_test_tcp-80_192_168_0_211" {
-  pool_id = huaweicloud_elb_pool.default_test_tcp-80.id
+  pool_id   = huaweicloud_elb_pool.default_test_tcp-80.id
   subnet_id = huaweicloud_elb_loadbalancer.default_test.ipv4_subnet_id
-  name = "192.168.0.211"
-  address = "192.168.0.211"
+  name      = "192.168.0.211"
+  address   = "192.168.0.211"
   depends_on = [
     huaweicloud_elb_monitor.default_test_tcp-80
   ]

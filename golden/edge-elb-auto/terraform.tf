@@ -24,37 +24,37 @@ provider "alicloud" {}
 # not an argument of backend_servers: node = "cn-chengdu-telecom-4.i-5s7c9t1w3e6y0ud3" (backend.default/cube-svc/np-chengdu)
 resource "alicloud_ens_load_balancer" "default_cube-svc_np-chengdu" {
   load_balancer_name = "k8s/cube-svc/default/np-chengdu/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
-  ens_region_id = "cn-chengdu-telecom-4"
-  network_id = "n-5sa8r2xq0vz7k1m3c9ty"
-  vswitch_id = "vsw-5s2hk8d1q7w3n0p6x4zc"
+  ens_region_id      = "cn-chengdu-telecom-4"
+  network_id         = "n-5sa8r2xq0vz7k1m3c9ty"
+  vswitch_id         = "vsw-5s2hk8d1q7w3n0p6x4zc"
   load_balancer_spec = "elb.s2.medium"
-  payment_type = "PostPaid"
+  payment_type       = "PostPaid"
 
   backend_servers {
     server_id = "i-5s7c9t1w3e6y0ud2"
-    ip = "10.20.1.21"
-    weight = 100
-    type = "ens"
-    port = "0"
+    ip        = "10.20.1.21"
+    weight    = 100
+    type      = "ens"
+    port      = "0"
   }
 
   backend_servers {
     server_id = "i-5s7c9t1w3e6y0ud3"
-    ip = "10.20.1.22"
-    weight = 100
-    type = "ens"
-    port = "0"
+    ip        = "10.20.1.22"
+    weight    = 100
+    type      = "ens"
+    port      = "0"
   }
 }
 
 # eip.default/cube-svc/np-chengdu (alibaba-elb eip)
 resource "alicloud_ens_eip" "default_cube-svc_np-chengdu" {
-  eip_name = "k8s/cube-svc/default/np-chengdu/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
-  description = "k8s/cube-svc/default/np-chengdu/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
-  ens_region_id = "cn-chengdu-telecom-4"
-  bandwidth = 5
+  eip_name             = "k8s/cube-svc/default/np-chengdu/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
+  description          = "k8s/cube-svc/default/np-chengdu/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
+  ens_region_id        = "cn-chengdu-telecom-4"
+  bandwidth            = 5
   internet_charge_type = "95BandwidthByMonth"
-  payment_type = "PostPaid"
+  payment_type         = "PostPaid"
   depends_on = [
     alicloud_ens_load_balancer.default_cube-svc_np-chengdu
   ]
@@ -64,7 +64,7 @@ resource "alicloud_ens_eip" "default_cube-svc_np-chengdu" {
 resource "alicloud_ens_eip_instance_attachment" "default_cube-svc_np-chengdu" {
   instance_type = "SlbInstance"
   allocation_id = alicloud_ens_eip.default_cube-svc_np-chengdu.id
-  instance_id = alicloud_ens_load_balancer.default_cube-svc_np-chengdu.id
+  instance_id   = alicloud_ens_load_balancer.default_cube-svc_np-chengdu.id
 }
 
 # GAP: listener.default/cube-svc/np-chengdu/tcp-80 (alibaba-elb listener)
@@ -99,37 +99,37 @@ resource "alicloud_ens_eip_instance_attachment" "default_cube-svc_np-chengdu" {
 # not an argument of backend_servers: node = "cn-hefei-cmcc-2.i-5sbn2q4x8k0m1rz8" (backend.default/cube-svc/np-heifei)
 resource "alicloud_ens_load_balancer" "default_cube-svc_np-heifei" {
   load_balancer_name = "k8s/cube-svc/default/np-heifei/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
-  ens_region_id = "cn-hefei-cmcc-2"
-  network_id = "n-5sa3ne8vl1mxf0yfx2g7"
-  vswitch_id = "vsw-5svb3kdn9r2qkq4g0m1x"
+  ens_region_id      = "cn-hefei-cmcc-2"
+  network_id         = "n-5sa3ne8vl1mxf0yfx2g7"
+  vswitch_id         = "vsw-5svb3kdn9r2qkq4g0m1x"
   load_balancer_spec = "elb.s2.medium"
-  payment_type = "PostPaid"
+  payment_type       = "PostPaid"
 
   backend_servers {
     server_id = "i-5sbn2q4x8k0m1rz7"
-    ip = "10.10.1.11"
-    weight = 100
-    type = "ens"
-    port = "0"
+    ip        = "10.10.1.11"
+    weight    = 100
+    type      = "ens"
+    port      = "0"
   }
 
   backend_servers {
     server_id = "i-5sbn2q4x8k0m1rz8"
-    ip = "10.10.1.12"
-    weight = 100
-    type = "ens"
-    port = "0"
+    ip        = "10.10.1.12"
+    weight    = 100
+    type      = "ens"
+    port      = "0"
   }
 }
 
 # eip.default/cube-svc/np-heifei (alibaba-elb eip)
 resource "alicloud_ens_eip" "default_cube-svc_np-heifei" {
-  eip_name = "k8s/cube-svc/default/np-heifei/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
-  description = "k8s/cube-svc/default/np-heifei/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
-  ens_region_id = "cn-hefei-cmcc-2"
-  bandwidth = 5
+  eip_name             = "k8s/cube-svc/default/np-heifei/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
+  description          = "k8s/cube-svc/default/np-heifei/c4f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a"
+  ens_region_id        = "cn-hefei-cmcc-2"
+  bandwidth            = 5
   internet_charge_type = "95BandwidthByMonth"
-  payment_type = "PostPaid"
+  payment_type         = "PostPaid"
   depends_on = [
     alicloud_ens_load_balancer.default_cube-svc_np-heifei
   ]
@@ -139,7 +139,7 @@ resource "alicloud_ens_eip" "default_cube-svc_np-heifei" {
 resource "alicloud_ens_eip_instance_attachment" "default_cube-svc_np-heifei" {
   instance_type = "SlbInstance"
   allocation_id = alicloud_ens_eip.default_cube-svc_np-heifei.id
-  instance_id = alicloud_ens_load_balancer.default_cube-svc_np-heifei.id
+  instance_id   = alicloud_ens_load_balancer.default_cube-svc_np-heifei.id
 }
 
 # GAP: listener.default/cube-svc/np-heifei/tcp-80 (alibaba-elb listener)

@@ -207,7 +207,67 @@ fn comment(out: &mut String, text: &str) {
 fn push_block(out: &mut String, block: HclBlock) {
     let body = Body::builder().add_block(block).build();
     match hcl::format::to_string(&body) {
-        Ok(text) => out.push_str(&text),
+        Ok(text) => out.push_str(&align_equals(&text)),
         Err(e) => comment(out, &format!("GAP: block could not be formatted: {e}")),
     }
+}
+
+/// Aligns the `=` of consecutive one-line attributes at the same indentation, as
+/// `terraform fmt` does, so the output is already formatted. A line that opens a multi-line
+/// value (`tags = {`) stays as it is and ends the run.
+fn align_equals(text: &str) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut i = 0;
+    while i < lines.len() {
+        let Some((indent, _)) = one_line_attribute(lines[i]) else {
+            out.push_str(lines[i]);
+            i += 1;
+            continue;
+        };
+        let mut end = i;
+        while end < lines.len()
+            && one_line_attribute(lines[end]).is_some_and(|(ind, _)| ind == indent)
+        {
+            end += 1;
+        }
+        let width = lines[i..end]
+            .iter()
+            .filter_map(|l| one_line_attribute(l))
+            .map(|(_, key)| key.chars().count())
+            .max()
+            .unwrap_or(0);
+        for line in &lines[i..end] {
+            if let Some((indent, key)) = one_line_attribute(line) {
+                let rest = &line[indent + key.len()..];
+                out.push_str(&line[..indent]);
+                out.push_str(key);
+                out.push_str(&" ".repeat(width - key.chars().count()));
+                out.push_str(rest);
+            }
+        }
+        i = end;
+    }
+    out
+}
+
+/// `(indentation, key)` of a line `<indent><key> = <value>` whose value ends on that line.
+fn one_line_attribute(line: &str) -> Option<(usize, &str)> {
+    let body = line.trim_end_matches('\n');
+    let indent = body.len() - body.trim_start().len();
+    let rest = &body[indent..];
+    let key_len = if rest.starts_with('"') {
+        let close = rest[1..].find('"')? + 2;
+        if rest[1..close - 1].contains('\\') {
+            return None;
+        }
+        close
+    } else {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?
+    };
+    if key_len == 0 || !rest[key_len..].starts_with(" = ") {
+        return None;
+    }
+    let opens = body.ends_with('{') || body.ends_with('[') || body.ends_with('(');
+    (!opens).then_some((indent, &rest[..key_len]))
 }

@@ -401,7 +401,8 @@ impl Lowering<'_> {
             .entry(var.to_string())
             .or_insert_with(|| Variable {
                 description: format!(
-                    "{arg} ({tf_type}…): not known to lbplan, the cloud or the cluster decides it"
+                    "The {arg} of {tf_type} (and the other resources that use it): the cloud or \
+                 the cluster decides it, so lbplan cannot"
                 ),
                 used_by: Vec::new(),
             });

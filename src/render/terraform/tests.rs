@@ -222,3 +222,24 @@ fn alb_mappings_render_with_their_required_arguments() {
     assert!(r.single.contains("zone_mappings {"));
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 }
+
+#[test]
+fn equals_signs_are_aligned_as_terraform_fmt_does() {
+    let m = model(vec![
+        Resource::new("clb.shop/web", Kind::LoadBalancer, ProviderKind::AlibabaClb)
+            .with_attr("load_balancer_name", "web", IN_PLACE)
+            .with_attr("address_type", "internet", IN_PLACE)
+            .with_attr(
+                "tags",
+                Value::map([("a", Value::from("1")), ("bbb", Value::from("2"))]),
+                IN_PLACE,
+            ),
+    ]);
+    let out = render(&m, Syntax::Hcl).single;
+    assert!(
+        out.contains(
+            "  load_balancer_name = \"web\"\n  address_type       = \"internet\"\n  tags = {\n    \"a\"   = \"1\"\n    \"bbb\" = \"2\"\n  }\n"
+        ),
+        "{out}"
+    );
+}
