@@ -13,7 +13,7 @@ provider "alicloud" {}
 # Used by nlb.shop/checkout, server_group.shop/checkout/tcp-80, server_group.shop/checkout/tcp-9090.
 variable "vpc_id" {
   type        = string
-  description = "The vpc_id of alicloud_nlb_load_balancer (and the other resources that use it): the cloud or the cluster decides it, so lbplan cannot"
+  description = "The vpc_id of alicloud_nlb_load_balancer (and the other resources that use it): the cloud or the cluster decides it, so lbplan cannot know it"
 }
 
 # nlb.shop/checkout (alibaba-nlb load_balancer)

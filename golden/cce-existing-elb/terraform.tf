@@ -13,7 +13,7 @@ provider "huaweicloud" {}
 # Used by cce_members.default/nginx/tcp-80.
 variable "vip_subnet_id" {
   type        = string
-  description = "The vip_subnet_id of huaweicloud_lb_member (and the other resources that use it): the cloud or the cluster decides it, so lbplan cannot"
+  description = "The vip_subnet_id of huaweicloud_lb_member (and the other resources that use it): the cloud or the cluster decides it, so lbplan cannot know it"
 }
 
 # cce_elb.default/nginx (huawei-elb load_balancer)

@@ -40,7 +40,7 @@ provider "alicloud" {}
 #   backend_port = "0"
 
 # GAP: backend.default/cube-svc/np-chengdu (alibaba-elb backend)
-#   not written as Terraform: it belongs in `backend_servers` of elb.default/cube-svc/np-chengdu, which is managed outside this configuration (owner: user)
+#   not written as Terraform: it belongs in `backend_servers` of its load_balancer, which is managed outside this configuration (owner: user)
 #   servers = [{"node": "cn-chengdu-telecom-4.i-5s7c9t1w3e6y0ud2", "server_id": "i-5s7c9t1w3e6y0ud2", "ip": "10.20.1.21", "weight": 100}, {"node": "cn-chengdu-telecom-4.i-5s7c9t1w3e6y0ud3", "server_id": "i-5s7c9t1w3e6y0ud3", "ip": "10.20.1.22", "weight": 100}]
 #   type = "ens"
 #   port = "0"
@@ -75,7 +75,7 @@ provider "alicloud" {}
 #   backend_port = "0"
 
 # GAP: backend.default/cube-svc/np-heifei (alibaba-elb backend)
-#   not written as Terraform: it belongs in `backend_servers` of elb.default/cube-svc/np-heifei, which is managed outside this configuration (owner: user)
+#   not written as Terraform: it belongs in `backend_servers` of its load_balancer, which is managed outside this configuration (owner: user)
 #   servers = [{"node": "cn-hefei-cmcc-2.i-5sbn2q4x8k0m1rz7", "server_id": "i-5sbn2q4x8k0m1rz7", "ip": "10.10.1.11", "weight": 100}, {"node": "cn-hefei-cmcc-2.i-5sbn2q4x8k0m1rz8", "server_id": "i-5sbn2q4x8k0m1rz8", "ip": "10.10.1.12", "weight": 100}]
 #   type = "ens"
 #   port = "0"

@@ -100,10 +100,10 @@ fn statuses(model: &Model, gaps: &HashMap<String, String>) -> HashMap<String, St
                 tf_type,
                 name: name.clone(),
             },
-            Some((target, Some(Status::External { .. }))) => Status::Gap(format!(
-                "it belongs in `{}` of {}, which is managed outside this configuration \
+            Some((_, Some(Status::External { .. }))) => Status::Gap(format!(
+                "it belongs in `{}` of its {}, which is managed outside this configuration \
                  (owner: user)",
-                fold.block, target.address
+                fold.block, fold.into
             )),
             Some((target, _)) => Status::Gap(format!(
                 "it belongs in `{}` of {}, which is not written as a resource block here",
@@ -402,7 +402,7 @@ impl Lowering<'_> {
             .or_insert_with(|| Variable {
                 description: format!(
                     "The {arg} of {tf_type} (and the other resources that use it): the cloud or \
-                 the cluster decides it, so lbplan cannot"
+                 the cluster decides it, so lbplan cannot know it"
                 ),
                 used_by: Vec::new(),
             });
