@@ -256,12 +256,12 @@ fn one_line_attribute(line: &str) -> Option<(usize, &str)> {
     let body = line.trim_end_matches('\n');
     let indent = body.len() - body.trim_start().len();
     let rest = &body[indent..];
-    let key_len = if rest.starts_with('"') {
-        let close = rest[1..].find('"')? + 2;
-        if rest[1..close - 1].contains('\\') {
+    let key_len = if let Some(quoted) = rest.strip_prefix('"') {
+        let inner = &quoted[..quoted.find('"')?];
+        if inner.contains('\\') {
             return None;
         }
-        close
+        inner.len() + 2
     } else {
         rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))?
     };
