@@ -285,12 +285,31 @@ impl Lowering<'_> {
             .flatten()
             .collect();
         let each_list = t.each.map(|e| e.list);
+        let mut referenced = BTreeSet::new();
         for (key, attr) in &r.attrs {
             let key: &str = key;
             if ref_args.contains(key) || Some(key) == each_list {
                 continue;
             }
             let arg = rename(t, key);
+            // An attribute holding another resource's address is a reference to its id,
+            // whether or not the table names it.
+            if let Value::String(addr) = &attr.value
+                && let Some(target) = self.model.get(addr)
+                && schema.is_argument(arg)
+            {
+                match self.reference_to(r, arg, target, "id") {
+                    Ok((value, address)) => {
+                        referenced.extend(address);
+                        body.push((arg.to_string(), value));
+                    }
+                    Err(reason) => {
+                        self.new_gaps.push((r.address.clone(), reason));
+                        return;
+                    }
+                }
+                continue;
+            }
             self.attribute(
                 r,
                 t,
@@ -303,7 +322,6 @@ impl Lowering<'_> {
             );
         }
         self.folded_into(r, schema, &mut body, &mut comments);
-        let mut referenced = BTreeSet::new();
         for rf in t.refs {
             match self.reference(r, rf) {
                 Ok(Some((value, target))) => {
@@ -428,27 +446,39 @@ impl Lowering<'_> {
         let Some(target) = by_attr.or_else(|| nearest(self.model, r, rf.kind)) else {
             return Ok(None);
         };
+        self.reference_to(r, rf.arg, target, rf.attr).map(Some)
+    }
+
+    /// `attr` of `target` as the value of `arg` of `r`, and the target's address when the
+    /// value is a traversal (so no explicit `depends_on` repeats it).
+    fn reference_to(
+        &mut self,
+        r: &Resource,
+        arg: &str,
+        target: &Resource,
+        attr: &'static str,
+    ) -> Result<(TfValue, Option<String>), String> {
         match self.statuses.get(&target.address) {
-            Some(Status::Block { tf_type, name }) => Ok(Some((
+            Some(Status::Block { tf_type, name }) => Ok((
                 TfValue::Ref {
                     tf_type,
                     name: name.clone(),
-                    attr: rf.attr,
+                    attr,
                 },
                 Some(target.address.clone()),
-            ))),
-            Some(Status::External { id: Some(id) }) if rf.attr == "id" => {
-                Ok(Some((TfValue::Literal(Value::String(id.clone())), None)))
+            )),
+            Some(Status::External { id: Some(id) }) if attr == "id" => {
+                Ok((TfValue::Literal(Value::String(id.clone())), None))
             }
             Some(Status::External { .. }) => {
                 // Managed outside: the user supplies the value (e.g. the existing ELB's subnet).
                 let tf_type = self.tf_type_of(r);
-                self.variable(rf.attr, tf_type, rf.attr, &r.address);
-                Ok(Some((TfValue::Var(rf.attr.to_string()), None)))
+                self.variable(attr, tf_type, attr, &r.address);
+                Ok((TfValue::Var(attr.to_string()), None))
             }
             Some(Status::Gap(_) | Status::Folded { .. }) | None => Err(format!(
-                "`{}` refers to {}, which Terraform cannot express",
-                rf.arg, target.address
+                "`{arg}` refers to {}, which Terraform cannot express",
+                target.address
             )),
         }
     }

@@ -243,3 +243,35 @@ fn equals_signs_are_aligned_as_terraform_fmt_does() {
         "{out}"
     );
 }
+
+#[test]
+fn an_attribute_holding_an_address_is_a_reference_even_without_a_table_entry() {
+    let m = model(vec![
+        Resource::new("clb.shop/web", Kind::LoadBalancer, ProviderKind::AlibabaClb),
+        Resource::new(
+            "server_group.shop/web/tcp-80",
+            Kind::ServerGroup,
+            ProviderKind::AlibabaClb,
+        )
+        .with_attr("load_balancer_id", Value::Unknown, UpdatePolicy::Computed)
+        .depends_on("clb.shop/web"),
+        Resource::new(
+            "listener.shop/web/tcp-80",
+            Kind::Listener,
+            ProviderKind::AlibabaClb,
+        )
+        .with_attr("frontend_port", 80u32, IN_PLACE)
+        .with_attr("protocol", "tcp", IN_PLACE)
+        .with_attr(
+            "master_slave_server_group_id",
+            "server_group.shop/web/tcp-80",
+            IN_PLACE,
+        )
+        .depends_on("clb.shop/web"),
+    ]);
+    let out = render(&m, Syntax::Hcl).single;
+    assert!(
+        out.contains("master_slave_server_group_id = alicloud_slb_server_group.shop_web_tcp-80.id"),
+        "{out}"
+    );
+}
