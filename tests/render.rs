@@ -264,3 +264,18 @@ fn ens_backends_fold_into_the_load_balancer() {
     assert!(out.contains("# GAP: backend.default/cube-svc/np-chengdu"));
     assert!(!out.contains("backend_servers {"));
 }
+
+/// stdout stays a valid document; the warnings go to stderr.
+#[test]
+fn warnings_go_to_stderr_and_stdout_parses() {
+    root();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lbplan"))
+        .args(["render", "examples/edge-elb-auto", "--format", "tf-json"])
+        .output()
+        .expect("run lbplan");
+    assert!(out.status.success());
+    let doc: Json = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert!(doc["resource"]["alicloud_ens_load_balancer"].is_object());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("LBP8101"), "{stderr}");
+}
