@@ -41,6 +41,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Draw the resource graph the manifests compile to (dependencies first).
     Graph(GraphArgs),
+    /// Write the desired resources as Terraform configuration (HCL or JSON syntax).
+    Render(RenderArgs),
     /// Apply a saved plan (`plan --out FILE`) to the state, with the sandbox cloud.
     Apply(ApplyArgs),
     /// Inspect the state the executor wrote.
@@ -178,6 +180,32 @@ pub struct GraphArgs {
     pub profile: Option<String>,
 }
 
+/// Output formats of `render`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RenderFormat {
+    /// Terraform HCL (`.tf`).
+    Terraform,
+    /// Terraform JSON syntax (`.tf.json`).
+    TfJson,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Files or folders (searched recursively for *.yaml, *.yml, *.json); `-` reads stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RenderFormat::Terraform)]
+    pub format: RenderFormat,
+    /// Write `main.tf` (requirements, providers, variables) and one file per Terraform
+    /// provider (`alicloud.tf`, `huaweicloud.tf`) into this folder instead of stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// A ClusterProfile file (SPEC §1), read as one more input.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<String>,
+}
+
 /// Exit status of `plan --detailed-exitcode` when the plan changes something.
 pub const EXIT_CHANGES: i32 = 2;
 
@@ -304,6 +332,7 @@ fn run_buffered(command: Command) -> (String, i32) {
             (String::from_utf8_lossy(&out).into_owned(), code)
         }
         Command::Graph(args) => graph(args),
+        Command::Render(args) => render_terraform(args),
         Command::Apply(args) => apply(args),
         Command::State(cmd) => state(cmd),
         Command::Diff(args) => diff(args),
@@ -542,6 +571,57 @@ fn graph(args: GraphArgs) -> (String, i32) {
         GraphFormat::Mermaid => graph::mermaid(&run.model),
     };
     (text, EXIT_OK)
+}
+
+/// `render`: the configuration on stdout (or in `--out`), its warnings on stderr so that
+/// stdout stays a valid file.
+fn render_terraform(args: RenderArgs) -> (String, i32) {
+    use crate::render::terraform;
+    let mut inputs = args.inputs;
+    inputs.extend(args.profile);
+    let run = compile::graph(&inputs, &LoadOptions::default());
+    if run.io_failed || run.diagnostics.has_errors() {
+        let text = diagnostics::human(&run.sources, &run.diagnostics, Default::default());
+        let code = if run.io_failed {
+            EXIT_USAGE
+        } else {
+            EXIT_ERRORS
+        };
+        return (text, code);
+    }
+    let syntax = match args.format {
+        RenderFormat::Terraform => terraform::Syntax::Hcl,
+        RenderFormat::TfJson => terraform::Syntax::Json,
+    };
+    let rendered = terraform::render(&run.model, syntax);
+    if !rendered.diagnostics.is_empty() {
+        eprint!(
+            "{}",
+            diagnostics::human(&run.sources, &rendered.diagnostics, Default::default())
+        );
+    }
+    let Some(dir) = args.out else {
+        return (rendered.single, EXIT_OK);
+    };
+    match write_files(&dir, &rendered.files) {
+        Ok(written) => (written, EXIT_OK),
+        Err(e) => (
+            format!("error: cannot write into {}: {e}\n", dir.display()),
+            EXIT_USAGE,
+        ),
+    }
+}
+
+/// Writes each file into `dir` (created if missing); returns the list of what was written.
+fn write_files(dir: &std::path::Path, files: &[(String, String)]) -> std::io::Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let mut listing = String::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text)?;
+        listing.push_str(&format!("wrote {}\n", path.display()));
+    }
+    Ok(listing)
 }
 
 fn apply(args: ApplyArgs) -> (String, i32) {

@@ -172,7 +172,8 @@ fn seed_004_example_1_default_splits_by_ready_replicas() {
     assert_eq!(count(&run, Kind::LoadBalancer), 1);
     assert_eq!(count(&run, Kind::Eip), 2);
     assert_eq!(count(&run, Kind::Listener), 1);
-    assert_eq!(count(&run, Kind::ServerGroup), 2);
+    // One per cluster, and the listener's `fake-svc` default action (reference §4).
+    assert_eq!(count(&run, Kind::ServerGroup), 3);
     assert_eq!(count(&run, Kind::ForwardingRule), 1);
     let alb = change(&run, "alb.ackone-gateway-demo");
     assert_eq!(alb.name.as_deref(), Some("one-alb-demo"));
@@ -870,7 +871,8 @@ fn custom_actions_replace_the_forward() {
         .replace("port: {number: 80}", "port: {name: use-annotation}");
     let run = case(&[CASE_CLASS.to_string(), ing]);
     assert!(!run.diagnostics.has_errors(), "{:?}", codes(&run));
-    assert_eq!(count(&run, Kind::ServerGroup), 0);
+    // Only the two listeners' default-action placeholders: the rule forwards nowhere.
+    assert_eq!(count(&run, Kind::ServerGroup), 2);
     let rule = change(&run, "alb_rule.");
     let Some(Value::List(actions)) = rule.after.as_ref().and_then(|a| a.get("rule_actions")) else {
         panic!("actions")
@@ -901,7 +903,8 @@ fn forward_group_action_weights_services() {
         .map(|w| w.1)
         .collect();
     assert_eq!(got, [30, 70]);
-    assert_eq!(count(&run, Kind::ServerGroup), 2);
+    // Two services, and the two listeners' default-action placeholders.
+    assert_eq!(count(&run, Kind::ServerGroup), 4);
 }
 
 /// The profile names the member folders: they are read even when only the Fleet's files

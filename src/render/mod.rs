@@ -7,3 +7,4 @@ pub mod markdown;
 pub mod plan_text;
 pub mod sarif;
 pub mod state;
+pub mod terraform;

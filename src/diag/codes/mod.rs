@@ -20,6 +20,7 @@ mod input;
 mod kube;
 mod manifest;
 mod plan;
+mod terraform;
 mod topology;
 
 /// One code's registry entry.
@@ -47,6 +48,7 @@ pub fn all() -> Vec<&'static CodeInfo> {
         .chain(cce::CODES)
         .chain(clb::CODES)
         .chain(alb::CODES)
+        .chain(terraform::CODES)
         .collect();
     v.sort_by_key(|c| c.code);
     v

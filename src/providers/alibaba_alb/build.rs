@@ -86,6 +86,9 @@ fn build_gateway(g: &Gateway, out: &mut Built) {
     for l in &g.listeners {
         let listener = l.listener;
         let address = format!("alb_listener.{name}/{}", l.key());
+        let fallback = default_server_group(name, &l.key(), l.port, listener.span);
+        let fallback_address = fallback.address.clone();
+        out.resources.push(fallback.depends_on(&alb));
         let mut r = Resource::new(&address, Kind::Listener, P)
             .with_name(listener.description())
             .with_attr("load_balancer_id", Value::Unknown, UpdatePolicy::Computed)
@@ -110,7 +113,25 @@ fn build_gateway(g: &Gateway, out: &mut Built) {
                 listener.request_timeout(),
                 UpdatePolicy::InPlace,
             )
-            .with_attr("gzip_enabled", listener.gzip(), UpdatePolicy::InPlace);
+            .with_attr("gzip_enabled", listener.gzip(), UpdatePolicy::InPlace)
+            .with_attr(
+                "default_actions",
+                Value::List(vec![Value::map([
+                    ("type", Value::from("ForwardGroup")),
+                    (
+                        "forward_group_config",
+                        Value::map([(
+                            "server_group_tuples",
+                            Value::List(vec![Value::map([(
+                                "server_group_id",
+                                Value::from(fallback_address.as_str()),
+                            )])]),
+                        )]),
+                    ),
+                ])]),
+                UpdatePolicy::InPlace,
+            )
+            .depends_on(&fallback_address);
         if l.protocol == "HTTPS" {
             r = r.with_attr("http2_enabled", listener.http2(), UpdatePolicy::InPlace);
         }
@@ -395,6 +416,41 @@ fn sticky_session(ingress: Obj<'_, Ingress>) -> Value {
         ));
     }
     Value::map(pairs)
+}
+
+/// The placeholder every listener forwards unmatched requests to: ALBC builds a server
+/// group for service `fake-svc` under the internal Ingress `<albconfig>-listener-<port>`,
+/// with no servers, so a request no rule matches gets no healthy backend (reference §4,
+/// model_builder.go `buildLsDefaultAction`).
+fn default_server_group(
+    albconfig: &str,
+    key: &str,
+    port: i64,
+    span: crate::source::Span,
+) -> Resource {
+    let group = format!("{albconfig}-listener-{port}-fake-svc");
+    Resource::new(
+        format!("alb_server_group.{albconfig}/{key}/fake-svc"),
+        Kind::ServerGroup,
+        P,
+    )
+    .with_name(&group)
+    .with_attr("server_group_name", group.as_str(), UpdatePolicy::InPlace)
+    .with_attr(
+        "server_group_type",
+        "Instance",
+        UpdatePolicy::ForcesReplacement,
+    )
+    .with_attr("protocol", "HTTP", UpdatePolicy::ForcesReplacement)
+    .with_attr(
+        "health_check_config",
+        Value::map([("health_check_enabled", Value::Bool(false))]),
+        UpdatePolicy::InPlace,
+    )
+    .with_attr("vpc_id", Value::Unknown, UpdatePolicy::Computed)
+    .with_attr("id", Value::Unknown, UpdatePolicy::Computed)
+    .with_note("the listener's default action: requests no rule matches get no healthy backend")
+    .with_provenance(span)
 }
 
 fn server_group(t: &Target) -> Resource {
