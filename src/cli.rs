@@ -416,22 +416,40 @@ fn write_plan_file(run: &compile::PlanRun, path: &std::path::Path) -> std::io::R
 }
 
 fn plan_text(run: &compile::PlanRun, color: bool) -> String {
+    text_or_diagnostics(
+        &run.sources,
+        run.plan.as_ref(),
+        &run.diagnostics,
+        color,
+        |plan, opts| {
+            let mut text = plan_text::render(&run.sources, plan, &run.diagnostics, opts);
+            text.push_str(&plan_text::service_outputs(&run.outputs));
+            text
+        },
+    )
+}
+
+/// The Terraform-style text of a plan, or, without a plan, the diagnostics that say why.
+fn text_or_diagnostics(
+    sources: &crate::source::SourceMap,
+    plan: Option<&crate::plan::Plan>,
+    diags: &crate::diag::Diagnostics,
+    color: bool,
+    render: impl FnOnce(&crate::plan::Plan, plan_text::PlanTextOptions) -> String,
+) -> String {
     let human = diagnostics::HumanOptions {
         color,
         ..Default::default()
     };
-    match &run.plan {
-        Some(plan) => {
-            let opts = plan_text::PlanTextOptions {
+    match plan {
+        Some(plan) => render(
+            plan,
+            plan_text::PlanTextOptions {
                 color,
                 width: human.width,
-            };
-            let mut text = plan_text::render(&run.sources, plan, &run.diagnostics, opts);
-            text.push_str(&plan_text::service_outputs(&run.outputs));
-            text
-        }
-        // No plan: the diagnostics say why.
-        None => diagnostics::human(&run.sources, &run.diagnostics, human),
+            },
+        ),
+        None => diagnostics::human(sources, diags, human),
     }
 }
 
@@ -535,20 +553,15 @@ fn diff_exit_code(run: &compile::DiffRun, args: &DiffArgs) -> i32 {
 }
 
 fn diff_text(run: &compile::DiffRun, color: bool) -> String {
-    let human = diagnostics::HumanOptions {
+    text_or_diagnostics(
+        &run.sources,
+        run.plan.as_ref(),
+        &run.diagnostics,
         color,
-        ..Default::default()
-    };
-    match &run.plan {
-        Some(plan) => {
-            let opts = plan_text::PlanTextOptions {
-                color,
-                width: human.width,
-            };
+        |plan, opts| {
             plan_text::render_with_sites(&run.sources, plan, &run.diagnostics, opts, &run.sites)
-        }
-        None => diagnostics::human(&run.sources, &run.diagnostics, human),
-    }
+        },
+    )
 }
 
 fn graph(args: GraphArgs) -> (String, i32) {

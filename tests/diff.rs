@@ -5,6 +5,9 @@
 //!
 //! `LBPLAN_BLESS=1 cargo test --test diff` rewrites the goldens; review the diff.
 
+mod common;
+
+use common::{assert_no_failures, check_golden, root};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -30,16 +33,6 @@ const CASES: &[&str] = &[
     // Kubernetes has no rename: the old Service's ELBs and EIPs go, new ones come.
     "service-renamed",
 ];
-
-fn blessing() -> bool {
-    std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-fn root() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    std::env::set_current_dir(&root).expect("cd to the crate root");
-    root
-}
 
 fn args(base: &str, head: &str, format: DiffFormat) -> DiffArgs {
     DiffArgs {
@@ -68,32 +61,6 @@ fn run(a: DiffArgs) -> (String, i32) {
     cli::run(Command::Diff(a))
 }
 
-fn check_golden(path: &Path, actual: &str, failures: &mut String) {
-    let expected = fs::read_to_string(path).ok();
-    if expected.as_deref() == Some(actual) {
-        return;
-    }
-    if blessing() {
-        fs::create_dir_all(path.parent().expect("golden folder")).expect("mkdir golden");
-        fs::write(path, actual).expect("write golden");
-        eprintln!("blessed {}", path.display());
-        return;
-    }
-    match expected {
-        None => failures.push_str(&format!("missing golden {}\n", path.display())),
-        Some(exp) => failures.push_str(
-            &similar::TextDiff::from_lines(&exp, actual)
-                .unified_diff()
-                .context_radius(3)
-                .header(
-                    &format!("{} (golden)", path.display()),
-                    &format!("{} (actual)", path.display()),
-                )
-                .to_string(),
-        ),
-    }
-}
-
 const FORMATS: &[(DiffFormat, &str)] = &[
     (DiffFormat::Text, "diff.txt"),
     (DiffFormat::Markdown, "diff.md"),
@@ -116,7 +83,7 @@ fn diffs_match_goldens() {
             );
         }
     }
-    assert!(failures.is_empty(), "goldens differ:\n{failures}");
+    assert_no_failures(&failures);
 }
 
 /// Seed 000, "Important": "Updating the node pool selector or node pool labels may also
@@ -353,7 +320,7 @@ fn git_revisions_are_read_without_a_checkout() {
         ("No changes. Your load balancers match the manifests.\n", 0)
     );
     let _ = fs::remove_dir_all(&repo);
-    assert!(failures.is_empty(), "goldens differ:\n{failures}");
+    assert_no_failures(&failures);
 }
 
 #[test]

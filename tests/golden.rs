@@ -11,16 +11,15 @@
 //! Paths in the output are relative to the repository root (`examples/<name>/…`), so the
 //! test runs from `CARGO_MANIFEST_DIR` and passes relative paths.
 
+mod common;
+
+use common::{blessing, unified_diff as diff};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use lbplan::cli::{self, Color, Command, Format, ValidateArgs};
 use lbplan::source::load::DEFAULT_MAX_FILE_SIZE;
-
-fn blessing() -> bool {
-    std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
-}
 
 fn run(example: &str, format: Format) -> (String, i32) {
     cli::run(Command::Validate(ValidateArgs {
@@ -59,17 +58,6 @@ fn subdirs(dir: &Path) -> Vec<String> {
         .collect();
     names.sort();
     names
-}
-
-fn diff(expected: &str, actual: &str, path: &Path) -> String {
-    similar::TextDiff::from_lines(expected, actual)
-        .unified_diff()
-        .context_radius(3)
-        .header(
-            &format!("{} (golden)", path.display()),
-            &format!("{} (actual)", path.display()),
-        )
-        .to_string()
 }
 
 #[test]

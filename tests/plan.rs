@@ -9,6 +9,9 @@
 //!
 //! `LBPLAN_BLESS=1 cargo test --test plan` rewrites the goldens; review the diff.
 
+mod common;
+
+use common::{assert_no_failures, check_golden, root};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -44,17 +47,17 @@ fn has_state(example: &str, state: &str) -> bool {
 /// The prior states an example is also planned against, where its `state/` folder has them
 /// (`services-deleted`: `ack-clb` after deleting a CLB Service with `preserve-lb-on-delete`
 /// and one reusing a user's CLB, reference/alibaba.md §2.8).
-const STATES: &[&str] = &["relabelled", "selector-changed", "services-deleted"];
-
-fn blessing() -> bool {
-    std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-fn root() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    std::env::set_current_dir(&root).expect("cd to the crate root");
-    root
-}
+///
+/// `port-removed` and `policy-changed`: the CCE examples after removing a Service port
+/// (members → monitor → pool → listener deleted in that order) and after switching
+/// `externalTrafficPolicy` (seed 003 advises recreating the Service instead).
+const STATES: &[&str] = &[
+    "relabelled",
+    "selector-changed",
+    "services-deleted",
+    "port-removed",
+    "policy-changed",
+];
 
 fn plan(example: &str, state: Option<&str>, detailed: bool) -> (String, i32) {
     plan_as(example, state, detailed, PlanFormat::Json)
@@ -76,31 +79,6 @@ fn plan_as(
         profile: None,
         max_file_size: DEFAULT_MAX_FILE_SIZE,
     }))
-}
-
-fn check_golden(path: &Path, actual: &str, failures: &mut String) {
-    let expected = fs::read_to_string(path).ok();
-    if expected.as_deref() == Some(actual) {
-        return;
-    }
-    if blessing() {
-        fs::write(path, actual).expect("write golden");
-        eprintln!("blessed {}", path.display());
-        return;
-    }
-    match expected {
-        None => failures.push_str(&format!("missing golden {}\n", path.display())),
-        Some(exp) => failures.push_str(
-            &similar::TextDiff::from_lines(&exp, actual)
-                .unified_diff()
-                .context_radius(3)
-                .header(
-                    &format!("{} (golden)", path.display()),
-                    &format!("{} (actual)", path.display()),
-                )
-                .to_string(),
-        ),
-    }
 }
 
 #[test]
@@ -147,10 +125,7 @@ fn plans_match_goldens() {
             );
         }
     }
-    assert!(
-        failures.is_empty(),
-        "golden mismatch; review, then rerun with LBPLAN_BLESS=1 to accept:\n{failures}"
-    );
+    assert_no_failures(&failures);
 }
 
 fn doc(json: &str) -> PlanDocument {

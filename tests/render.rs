@@ -5,9 +5,11 @@
 //!
 //! `LBPLAN_BLESS=1 cargo test --test render` rewrites the goldens; review the diff.
 
+mod common;
+
+use common::{assert_no_failures, root};
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
 
 use lbplan::cli::{self, Command, RenderArgs, RenderFormat};
 use lbplan::compile;
@@ -41,16 +43,6 @@ const EXAMPLES: &[&str] = &[
     "ackone-weighted",
 ];
 
-fn blessing() -> bool {
-    std::env::var_os("LBPLAN_BLESS").is_some_and(|v| !v.is_empty() && v != "0")
-}
-
-fn root() -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    std::env::set_current_dir(&root).expect("cd to the crate root");
-    root
-}
-
 fn render(example: &str, format: RenderFormat) -> (String, i32) {
     cli::run(Command::Render(RenderArgs {
         inputs: vec![format!("examples/{example}")],
@@ -64,15 +56,13 @@ fn check_golden(example: &str, format: RenderFormat, file: &str) {
     let root = root();
     let (text, code) = render(example, format);
     assert_eq!(code, 0, "{example}: {text}");
-    let path = root.join("golden").join(example).join(file);
-    if blessing() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, &text).unwrap();
-        return;
-    }
-    let want = fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("{} missing: bless with LBPLAN_BLESS=1", path.display()));
-    assert_eq!(text, want, "{example} {file} differs from its golden");
+    let mut failures = String::new();
+    common::check_golden(
+        &root.join("golden").join(example).join(file),
+        &text,
+        &mut failures,
+    );
+    assert_no_failures(&failures);
 }
 
 #[test]
