@@ -396,7 +396,7 @@ fn plan(args: PlanArgs, out: &mut dyn Write) -> std::io::Result<i32> {
     }
     match args.format {
         PlanFormat::Json => run.document_ref().write_json(&mut *out)?,
-        PlanFormat::Text => out.write_all(plan_text(&run, use_color(args.color)).as_bytes())?,
+        PlanFormat::Text => write_plan_text(&mut *out, &run, use_color(args.color))?,
     }
     out.flush()?;
     let code = if run.io_failed {
@@ -415,18 +415,33 @@ fn write_plan_file(run: &compile::PlanRun, path: &std::path::Path) -> std::io::R
     run.document_ref().write_json(std::fs::File::create(path)?)
 }
 
-fn plan_text(run: &compile::PlanRun, color: bool) -> String {
-    text_or_diagnostics(
-        &run.sources,
-        run.plan.as_ref(),
-        &run.diagnostics,
+/// The text plan streamed to `out`, then the Services' addresses; without a plan, the
+/// diagnostics that say why.
+fn write_plan_text(
+    out: &mut dyn Write,
+    run: &compile::PlanRun,
+    color: bool,
+) -> std::io::Result<()> {
+    let human = diagnostics::HumanOptions {
         color,
-        |plan, opts| {
-            let mut text = plan_text::render(&run.sources, plan, &run.diagnostics, opts);
-            text.push_str(&plan_text::service_outputs(&run.outputs));
-            text
-        },
-    )
+        ..Default::default()
+    };
+    let Some(plan) = &run.plan else {
+        return out.write_all(diagnostics::human(&run.sources, &run.diagnostics, human).as_bytes());
+    };
+    let opts = plan_text::PlanTextOptions {
+        color,
+        width: human.width,
+    };
+    plan_text::write_with_sites(
+        out,
+        &run.sources,
+        plan,
+        &run.diagnostics,
+        opts,
+        &std::collections::BTreeMap::new(),
+    )?;
+    out.write_all(plan_text::service_outputs(&run.outputs).as_bytes())
 }
 
 /// The Terraform-style text of a plan, or, without a plan, the diagnostics that say why.

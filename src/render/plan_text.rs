@@ -102,64 +102,93 @@ pub fn render_with_sites(
     opts: PlanTextOptions,
     sites: &BTreeMap<String, CauseSite>,
 ) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_with_sites(&mut out, sources, plan, diags, opts, sites);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`render_with_sites`], written to `w` one resource block at a time: a large fleet's
+/// plan is hundreds of megabytes of text and is never held whole.
+pub fn write_with_sites(
+    w: &mut dyn std::io::Write,
+    sources: &SourceMap,
+    plan: &Plan,
+    diags: &Diagnostics,
+    opts: PlanTextOptions,
+    sites: &BTreeMap<String, CauseSite>,
+) -> std::io::Result<()> {
     let r = Renderer {
         paint: Paint(opts.color),
     };
-    let shown: Vec<&Change> = plan.changes.iter().filter(|c| is_shown(c)).collect();
-    let mut out: Vec<String> = Vec::new();
+    let emit = |w: &mut dyn std::io::Write, lines: Vec<String>| -> std::io::Result<()> {
+        for l in lines {
+            w.write_all(l.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    };
+    let shown = || plan.changes.iter().filter(|c| is_shown(c));
+    let mut head: Vec<String> = Vec::new();
     if plan.has_changes() {
-        out.extend(r.legend(&shown));
-        out.push(String::new());
-        out.push("lbplan will perform the following actions:".to_string());
-        out.push(String::new());
+        head.extend(r.legend(&shown().collect::<Vec<_>>()));
+        head.push(String::new());
+        head.push("lbplan will perform the following actions:".to_string());
+        head.push(String::new());
     } else {
-        out.push("No changes. Your load balancers match the manifests.".to_string());
-        if !shown.is_empty() || !diags.is_empty() || !plan.warnings.is_empty() {
-            out.push(String::new());
+        head.push("No changes. Your load balancers match the manifests.".to_string());
+        if shown().next().is_some() || !diags.is_empty() || !plan.warnings.is_empty() {
+            head.push(String::new());
         }
     }
-    for c in &shown {
-        out.extend(r.block(sources, c));
-        out.push(String::new());
+    emit(w, head)?;
+    for c in shown() {
+        let mut block = r.block(sources, c);
+        block.push(String::new());
+        emit(w, block)?;
     }
     for c in plan.changes.iter().filter(|c| c.destructive) {
-        out.extend(r.warning(sources, c, sites.get(&c.address), opts.width));
-        out.push(String::new());
+        let mut block = r.warning(sources, c, sites.get(&c.address), opts.width);
+        block.push(String::new());
+        emit(w, block)?;
     }
-    let mut text: String = out.iter().map(|l| format!("{l}\n")).collect();
     let mut all = diags.clone();
-    for w in &plan.warnings {
-        all.push(w.clone());
+    for warning in &plan.warnings {
+        all.push(warning.clone());
     }
     if !all.is_empty() {
-        text.push_str(&human_reports(
-            sources,
-            &all,
-            HumanOptions {
-                color: opts.color,
-                width: opts.width,
-            },
-        ));
+        w.write_all(
+            human_reports(
+                sources,
+                &all,
+                HumanOptions {
+                    color: opts.color,
+                    width: opts.width,
+                },
+            )
+            .as_bytes(),
+        )?;
     }
     if plan.has_changes() {
         let s = plan.summary;
-        text.push_str(&r.paint.apply(
+        let mut summary = r.paint.apply(
             Style::Bold,
             &format!(
                 "Plan: {} to add, {} to change, {} to destroy",
                 s.add, s.change, s.destroy
             ),
-        ));
+        );
         if s.retain > 0 {
-            text.push_str(
+            summary.push_str(
                 &r.paint
                     .apply(Style::Bold, &format!(", {} to retain", s.retain)),
             );
         }
-        text.push_str(&r.paint.apply(Style::Bold, "."));
-        text.push('\n');
+        summary.push_str(&r.paint.apply(Style::Bold, "."));
+        summary.push('\n');
+        w.write_all(summary.as_bytes())?;
     }
-    text
+    Ok(())
 }
 
 /// Whether a change gets a block: every action but no-op, and a no-op that keeps an
