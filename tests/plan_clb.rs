@@ -789,3 +789,92 @@ fn intranet_without_vswitch() {
     let pinned = ann("address-type", "intranet") + &ann("vswitch-id", "vsw-1");
     assert!(!validate_codes(&format!("{PROFILE}{}", web(&pinned, ""))).contains(&"LBP7118"));
 }
+
+/// The error of `code` in `validate`, with the exact text its primary span covers.
+fn validate_error(text: &str, code: &str) -> (String, String) {
+    let c = validate_text("t.yaml", text);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code}: {:?}", c.diagnostics.iter().collect::<Vec<_>>()));
+    let span = d.primary().expect("primary").span;
+    (
+        d.message.clone(),
+        text[span.start as usize..span.end as usize].to_string(),
+    )
+}
+
+/// Reference §8 case 7: `protocol-port: "tcp443"` misses the colon; `"sctp:80"` names a
+/// protocol the CLB lacks. Both are value errors (LBP1201) with the CCM's message, at the
+/// offending characters of the value.
+#[test]
+fn case_07_protocol_port_format() {
+    let text = format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("protocol-port", "tcp443"), "")
+    );
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("port and protocol format must be like 'https:443' with colon separated"),
+        "{message}"
+    );
+    assert_eq!(at, "tcp443");
+    let text = format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("protocol-port", "sctp:80"), "")
+    );
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("port protocol format must be either [http|https|tcp|udp]"),
+        "{message}"
+    );
+    assert_eq!(at, "sctp");
+}
+
+/// Reference §8 case 9: `bandwidth: "abc"` ⇒ "bandwidth must be integer, got [abc]", at the
+/// value.
+#[test]
+fn case_09_bandwidth_must_be_integer() {
+    let text = format!("{PROFILE}{}{}", nodes(), web(&ann("bandwidth", "abc"), ""));
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("bandwidth must be integer, got [abc]"),
+        "{message}"
+    );
+    assert_eq!(at, "abc");
+}
+
+/// Reference §8 case 10: `backend-label: "k1"` ⇒ "parse backend label: k1, [k1=v1,k2=v2]" at
+/// the value; `backend-label: "zone=a"` ⇒ only the nodes labelled zone=a are backends (§2.4
+/// candidate step 1).
+#[test]
+fn case_10_backend_label() {
+    let text = format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("backend-label", "k1"), "")
+    );
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("parse backend label: k1, [k1=v1,k2=v2]"),
+        "{message}"
+    );
+    assert_eq!(at, "k1");
+
+    let zoned = node("n3", "    zone: a\n", true) + &node("n4", "    zone: b\n", true);
+    let text = format!(
+        "{PROFILE}{}{zoned}{}",
+        nodes(),
+        web(&ann("backend-label", "zone=a"), "")
+    );
+    assert!(!validate_text("t.yaml", &text).diagnostics.has_errors());
+    let r = run(&text);
+    let ids: Vec<String> = servers(change(&r, "backend.default/web/tcp-80"))
+        .into_iter()
+        .map(|s| s.0)
+        .collect();
+    assert_eq!(ids, ["i-n3"]);
+}
