@@ -878,3 +878,80 @@ fn case_10_backend_label() {
         .collect();
     assert_eq!(ids, ["i-n3"]);
 }
+
+/// Reference §8 case 26 (§3): `loadBalancerSourceRanges: [1.2.3.0/24]` on a CCM-created NLB
+/// ⇒ security group `k8s-nlb-<defaultName>` accepting 1.2.3.0/24 at priority 1 and dropping
+/// 0.0.0.0/0 at priority 100, rules described `k8s.<ns>.<svc>.<cid>`, after the NLB. A
+/// reused NLB gets none (§2.6), and its plan says the ranges are ignored.
+#[test]
+fn case_26_nlb_source_ranges_security_group() {
+    let nlb_spec =
+        "  loadBalancerClass: alibabacloud.com/nlb\n  loadBalancerSourceRanges: [1.2.3.0/24]\n"
+            .to_string();
+    let r = run(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("zone-maps", "cn-hz-a:vsw-1,cn-hz-b:vsw-2"), &nlb_spec)
+    ));
+    let sg = change(&r, "security_group.default/web");
+    assert_eq!(sg.kind, lbplan::model::Kind::SecurityGroup);
+    assert_eq!(
+        sg.name.as_deref(),
+        Some("k8s-nlb-a8ef9b2a100004000800000000000abc")
+    );
+    assert_eq!(attr(sg, "security_group_type"), &s("enterprise"));
+    let Value::List(rules) = attr(sg, "rules") else {
+        panic!("rules are a list")
+    };
+    let rule = |i: usize, key: &str| match &rules[i] {
+        Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Unknown),
+        other => panic!("rule {other:?}"),
+    };
+    assert_eq!(rules.len(), 2);
+    assert_eq!(
+        (rule(0, "policy"), rule(0, "priority"), rule(0, "cidr_ip")),
+        (s("accept"), Value::Int(1), s("1.2.3.0/24"))
+    );
+    assert_eq!(
+        (rule(1, "policy"), rule(1, "priority"), rule(1, "cidr_ip")),
+        (s("drop"), Value::Int(100), s("0.0.0.0/0"))
+    );
+    assert_eq!(rule(0, "description"), s(&format!("k8s.default.web.{CID}")));
+    let m = model(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("zone-maps", "cn-hz-a:vsw-1"), &nlb_spec)
+    ));
+    let sg = m.get("security_group.default/web").expect("security group");
+    assert_eq!(sg.depends_on, ["nlb.default/web"]);
+
+    let reused = ann("id", "nlb-user");
+    let m = model(&format!("{PROFILE}{}{}", nodes(), web(&reused, &nlb_spec)));
+    assert!(m.get("security_group.default/web").is_none());
+    let lb = m.get("nlb.default/web").expect("the reused NLB");
+    assert!(
+        lb.notes
+            .iter()
+            .any(|n| n.contains("loadBalancerSourceRanges"))
+    );
+}
+
+/// Reference §8 case 26: the plan gives the reason of the security group.
+#[test]
+fn case_26_security_group_reason() {
+    let spec =
+        "  loadBalancerClass: alibabacloud.com/nlb\n  loadBalancerSourceRanges: [1.2.3.0/24]\n";
+    let r = run(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("zone-maps", "cn-hz-a:vsw-1"), spec)
+    ));
+    let sg = change(&r, "security_group.default/web");
+    assert!(
+        sg.reasons
+            .iter()
+            .any(|w| w.contains("loadBalancerSourceRanges")),
+        "{:?}",
+        sg.reasons
+    );
+}

@@ -87,6 +87,9 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
         Product::Nlb => nlb(cluster, s, &lb_address),
     };
     out.resources.push(origin(lb));
+    if let Some(sg) = source_ranges_group(cluster, s, &lb_address) {
+        out.resources.push(origin(sg));
+    }
     out.ingress.push(IngressSource {
         service: stem(service),
         eip: None,
@@ -297,7 +300,7 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
     let mut r = Resource::new(address, Kind::LoadBalancer, ProviderKind::AlibabaNlb)
         .with_delete_policy(lb_delete_policy(s));
     if let Some(id) = s.reused_id() {
-        return r
+        r = r
             .with_owner(Owner::User)
             .with_attr("id", id.value, NA)
             .with_attr("tags", tags(cluster, s, true), IN_PLACE)
@@ -306,6 +309,12 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
             .with_note(
                 "reused: the CCM creates no load balancer and tags it `kubernetes.reused.by.user=true` (reference §2.6)",
             );
+        if !s.service.obj.object.load_balancer_source_ranges.is_empty() {
+            r = r.with_note(
+                "`loadBalancerSourceRanges` are ignored on a reused NLB: the CCM builds no security group for it (reference §2.6)",
+            );
+        }
+        return r;
     }
     if let Some(n) = s.ann("name") {
         r = r
@@ -377,6 +386,57 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
         .with_attr("tags", tags(cluster, s, false), IN_PLACE)
         .with_attr("id", Value::Unknown, COMPUTED)
         .with_attr("dns_name", Value::Unknown, COMPUTED)
+}
+
+/// Reference §3 and §8 case 26: `loadBalancerSourceRanges` on a CCM-created NLB become an
+/// enterprise security group `k8s-nlb-<defaultName>` that accepts each range (priority 1)
+/// and drops everything else (priority 100). The CCM ignores the ranges on a reused NLB
+/// (§2.6): the NLB's note says so, and no group is built.
+fn source_ranges_group(cluster: &Cluster, s: &ClbService, lb_address: &str) -> Option<Resource> {
+    let ranges = &s.service.obj.object.load_balancer_source_ranges;
+    if s.product != Product::Nlb || ranges.is_empty() || s.reused_id().is_some() {
+        return None;
+    }
+    let service = s.service;
+    let description = format!(
+        "k8s.{}.{}.{}",
+        service.namespace(),
+        service.name(),
+        cluster.cluster_id
+    );
+    let rule = |policy: &str, priority: i64, cidr: &str| {
+        let mut m = indexmap::IndexMap::new();
+        m.insert("type".into(), Value::from("ingress"));
+        m.insert("policy".into(), Value::from(policy));
+        m.insert("priority".into(), Value::Int(priority));
+        m.insert("cidr_ip".into(), Value::from(cidr));
+        m.insert("description".into(), Value::from(description.as_str()));
+        Value::Map(m)
+    };
+    let mut rules: Vec<Value> = ranges
+        .iter()
+        .map(|r| rule("accept", 1, r.value.trim()))
+        .collect();
+    rules.push(rule("drop", 100, "0.0.0.0/0"));
+    let name = s
+        .default_name()
+        .map_or(Value::Unknown, |n| Value::from(format!("k8s-nlb-{n}")));
+    let address = format!("security_group.{}", stem(service));
+    let mut r = Resource::new(&address, Kind::SecurityGroup, ProviderKind::AlibabaNlb);
+    if let Value::String(n) = &name {
+        r = r.with_name(n.as_str());
+    }
+    let r = ranges
+        .iter()
+        .fold(r, |r, range| r.with_provenance(range.span));
+    Some(
+        r.with_attr("security_group_name", name, COMPUTED)
+            .with_attr("security_group_type", "enterprise", NA)
+            .with_attr("vpc_id", Value::Unknown, NA)
+            .with_attr("rules", Value::List(rules), IN_PLACE)
+            .with_attr("id", Value::Unknown, COMPUTED)
+            .depends_on(lb_address),
+    )
 }
 
 /// The CLB listener protocol of a port: the `protocol-port` entry for this port, else
