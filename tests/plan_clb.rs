@@ -955,3 +955,99 @@ fn case_26_security_group_reason() {
         sg.reasons
     );
 }
+
+/// Writes `model` as a state file and plans `text` against it.
+fn plan_against(model: &Model, text: &str, tag: &str) -> PlanRun {
+    use lbplan::plan::State;
+    use lbplan::source::LoadOptions;
+    use lbplan::source::load::DEFAULT_MAX_FILE_SIZE;
+    let dir = std::env::temp_dir().join(format!("lbplan-clb-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let state = dir.join("prior.state");
+    std::fs::write(&state, State::from_model(model, 1, "test").to_json()).expect("state");
+    let input = dir.join("input.yaml");
+    std::fs::write(&input, text).expect("input");
+    let r = lbplan::compile::plan(
+        &[input.display().to_string()],
+        &LoadOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        },
+        Some(&state),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+/// Reference §8 case 15 (§2.6): `id` naming a load balancer the CCM created is refused
+/// ("can not reuse loadbalancer created by kubernetes"). A prior state that records the id
+/// on a controller-owned load balancer tells: LBP7119 at the annotation value. Without one
+/// the plan assumes the load balancer is the user's and says so.
+#[test]
+fn case_15_reusing_a_ccm_created_load_balancer() {
+    // The state: Service `web` got CLB `lb-ccm` from the CCM.
+    let first = model(&format!("{PROFILE}{}{}", nodes(), web("", "")));
+    let mut resources: Vec<_> = first.iter().cloned().collect();
+    for r in &mut resources {
+        if r.address == "clb.default/web" {
+            *r = r
+                .clone()
+                .with_attr("id", "lb-ccm", lbplan::model::UpdatePolicy::Computed);
+        }
+    }
+    let prior = Model::from_resources(resources).expect("model");
+    // Another Service reuses it by id.
+    let other = web(&ann("id", "lb-ccm"), "").replace("name: web", "name: api");
+    let text = format!("{PROFILE}{}{}{other}", nodes(), web("", ""));
+    let r = plan_against(&prior, &text, "case15");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP7119")
+        .expect("LBP7119");
+    assert_eq!(
+        d.message,
+        "the loadbalancer lb-ccm can not be reused, can not reuse loadbalancer created by kubernetes."
+    );
+    assert!(d.help.is_some());
+    let span = d.primary().expect("primary").span;
+    assert_eq!(&text[span.start as usize..span.end as usize], "\"lb-ccm\"");
+
+    // Offline, without a state, the plan states its assumption.
+    let r = run(&format!("{PROFILE}{}{other}", nodes()));
+    assert!(!codes(&r).contains(&"LBP7119"));
+    let lb = change(&r, "clb.default/api");
+    assert!(
+        lb.notes
+            .iter()
+            .any(|n| n.starts_with("assumed: `lb-ccm` exists")),
+        "{:?}",
+        lb.notes
+    );
+}
+
+/// Reference §8 cases 16 and 18 need the live cloud (is the user's server group there and
+/// not CCM-named? was the load balancer deleted in the console?): the plan says what it
+/// assumes instead of checking.
+#[test]
+fn cases_16_and_18_state_their_offline_assumptions() {
+    let a = ann("id", "lb-user") + &ann("vgroup-port", "rsp-ccm:80");
+    let r = run(&format!("{PROFILE}{}{}", nodes(), web(&a, "")));
+    let sg = change(&r, "server_group.default/web/tcp-80");
+    assert!(
+        sg.notes
+            .iter()
+            .any(|n| n.contains("rsp-ccm") && n.contains("case 16")),
+        "{:?}",
+        sg.notes
+    );
+    let status = "status:\n  loadBalancer:\n    ingress:\n    - ip: 47.1.2.3\n";
+    let r = run(&format!("{PROFILE}{}{}{status}", nodes(), web("", "")));
+    let lb = change(&r, "clb.default/web");
+    assert!(
+        lb.notes
+            .iter()
+            .any(|n| n.contains("47.1.2.3") && n.contains("case 18")),
+        "{:?}",
+        lb.notes
+    );
+}

@@ -86,7 +86,7 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
         Product::Clb => clb(cluster, s, &lb_address),
         Product::Nlb => nlb(cluster, s, &lb_address),
     };
-    out.resources.push(origin(lb));
+    out.resources.push(origin(with_offline_assumptions(lb, s)));
     if let Some(sg) = source_ranges_group(cluster, s, &lb_address) {
         out.resources.push(origin(sg));
     }
@@ -138,6 +138,24 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
                     .with_provenance(port.port.span),
             );
         }
+    }
+}
+
+/// What the plan takes for granted about the cloud that only the live cloud can confirm
+/// (reference §8 cases 15 and 18), said on the load balancer so that a reviewer sees it.
+fn with_offline_assumptions(lb: Resource, s: &ClbService) -> Resource {
+    if let Some(id) = s.reused_id() {
+        return lb.with_note(format!(
+            "assumed: `{}` exists and was not created by the CCM (no `kubernetes.do.not.delete` tag); only the cloud, or a prior state that records it (LBP7119), can tell (reference §8 case 15)",
+            id.value
+        ));
+    }
+    match s.service.obj.object.status_ingress.first() {
+        Some(ip) => lb.with_note(format!(
+            "assumed: the load balancer behind `status.loadBalancer.ingress` ({}) still exists; if it was deleted in the console the CCM creates none and fails: \"can not find loadbalancer, but it's defined in service\" (reference §8 case 18)",
+            ip.value
+        )),
+        None => lb,
     }
 }
 
@@ -617,7 +635,9 @@ fn user_server_group(s: &ClbService, port: &PortIr, lb_address: &str, id: &str) 
     if s.product == Product::Clb {
         r = r.with_attr("load_balancer_id", lb_id, policy);
     }
-    r
+    r.with_note(format!(
+        "assumed: server group `{id}` exists in the load balancer and was not created by the CCM; only the cloud can tell (else the CCM fails: \"cannot reuse a ccm created vgroup\" or \"can not find vgroupId\", reference §8 case 16)"
+    ))
 }
 
 fn server_value(s: &Server, server_type: &str, description: &Value) -> Value {
