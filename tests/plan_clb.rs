@@ -934,6 +934,14 @@ fn case_26_nlb_source_ranges_security_group() {
             .iter()
             .any(|n| n.contains("loadBalancerSourceRanges"))
     );
+    // … and validate warns at the range (reference §2.6: a Warning event).
+    let text = format!("{PROFILE}{}{}", nodes(), web(&reused, &nlb_spec));
+    let (message, at) = validate_error(&text, "LBP7120");
+    assert!(
+        message.contains("ignores its `loadBalancerSourceRanges`"),
+        "{message}"
+    );
+    assert_eq!(at, "1.2.3.0/24");
 }
 
 /// Reference §8 case 26: the plan gives the reason of the security group.

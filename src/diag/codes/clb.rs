@@ -160,4 +160,13 @@ carries its own tags (`kubernetes.do.not.delete`, `ack.aliyun.com`), i.e. one it
 of a load balancer the controller created; without one the plan assumes the load balancer is the user's.\n\n\
 Fix: point the annotation at a load balancer you created yourself, or remove it and let the CCM create one.",
     },
+    CodeInfo {
+        code: "LBP7120",
+        title: "loadBalancerSourceRanges ignored on a reused NLB",
+        explanation: "For an NLB it creates, the CCM turns `spec.loadBalancerSourceRanges` into a security \
+group `k8s-nlb-<name>` that accepts the ranges and drops the rest (reference §3). For an NLB reused with \
+`…-loadbalancer-id` it ignores the ranges and only records a Warning event (reference §2.6): the NLB stays \
+open to every source its own security groups allow.\n\nFix: attach a security group to the NLB \
+yourself, or let the CCM create the NLB.",
+    },
 ];

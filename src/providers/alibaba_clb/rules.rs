@@ -58,6 +58,8 @@ pub mod codes {
     pub const ZONE_MAPS: &str = "LBP7117";
     /// An intranet CLB without `vswitch-id`: the CCM picks one at random.
     pub const RANDOM_VSWITCH: &str = "LBP7118";
+    /// Reference §2.6: `loadBalancerSourceRanges` on a reused NLB.
+    pub const SOURCE_RANGES_ON_REUSED_NLB: &str = "LBP7120";
     /// Reference §8 case 15.
     pub const REUSES_CCM_LOAD_BALANCER: &str = "LBP7119";
 }
@@ -93,6 +95,7 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             port_range_needs_eni(&s),
             zone_maps(&s),
             random_vswitch(&s),
+            source_ranges_on_reused_nlb(&s),
         ];
         for d in found.into_iter().flatten() {
             diags.push(d);
@@ -651,6 +654,26 @@ pub fn bad_provider_ids(
 
 #[cfg(test)]
 mod tests;
+
+/// Reference §2.6: the CCM ignores `loadBalancerSourceRanges` on a user-managed NLB (a
+/// Warning event); the security group of §3 is built only for NLBs it creates.
+pub fn source_ranges_on_reused_nlb(s: &ClbService) -> Option<Diagnostic> {
+    let id = s.reused_id().filter(|_| s.product == Product::Nlb)?;
+    let first = s.service.obj.object.load_balancer_source_ranges.first()?;
+    Some(
+        Diagnostic::warning(
+            codes::SOURCE_RANGES_ON_REUSED_NLB,
+            format!(
+                "Service `{}` reuses NLB `{}`: the CCM ignores its `loadBalancerSourceRanges`",
+                svc_name(s.service),
+                id.value
+            ),
+        )
+        .with_primary(first.span, "not applied to a reused NLB")
+        .with_secondary(id.entry.value.span, "reused NLB")
+        .with_help("attach a security group to the NLB yourself, or let the CCM create the NLB (it then builds `k8s-nlb-…` from the ranges)"),
+    )
+}
 
 /// Reference §2.6, §8 case 15: the CCM refuses to reuse a load balancer it created itself
 /// (tagged `kubernetes.do.not.delete`). Offline, only a prior state can tell: one that
