@@ -343,6 +343,7 @@ fn plan_manifests(
             return (None, desired, BTreeMap::new());
         }
     };
+    planner::check_against_state(&resolved, &prior, diags);
     let causes = planner::causes(&resolved, &prior);
     let (diffed, kept) = match keep {
         KeepModel::Yes => (

@@ -25,6 +25,7 @@ const PLANNED: &[&str] = &[
     "examples/ack-clb",
     "examples/ack-edge-ens-forwarding",
     "examples/ack-hybrid-nlb",
+    "examples/ack-nlb-source-ranges",
     "examples/cce-autocreate-public",
     "examples/cce-existing-elb",
     "examples/cce-https",

@@ -28,6 +28,7 @@ const EXAMPLES: &[&str] = &[
     "ack-clb",
     "ack-edge-ens-forwarding",
     "ack-hybrid-nlb",
+    "ack-nlb-source-ranges",
     "ackone-default",
     "ackone-single-cluster",
     "ackone-header-routing",

@@ -640,3 +640,66 @@ fn examples_plan_cleanly_and_deterministically() {
         assert_eq!(a.document().to_json(), b.document().to_json(), "{ex}");
     }
 }
+
+/// Seed 003 IPVS constraint ("if the ingress and Service use the same ELB load balancer,
+/// the ingress cannot be accessed from the nodes and containers in the cluster … use
+/// different ELB load balancers"): LBP7223 on the Service's `elb.id`, with the Ingress's
+/// `elb.id` as the second label; not in iptables mode, nor with different ELBs.
+#[test]
+fn ipvs_ingress_and_service_must_not_share_an_elb() {
+    let elb = "3c4d5e6f-0000-4000-8000-0123456789ab";
+    let ingress = |id: &str| {
+        format!(
+            "apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: default
+  annotations:
+    kubernetes.io/elb.id: \"{id}\"
+    kubernetes.io/elb.port: \"80\"
+spec:
+  ingressClassName: cce
+  rules:
+  - http:
+      paths:
+      - {{path: /, pathType: ImplementationSpecific, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}
+"
+        )
+    };
+    let svc = service(&format!("    kubernetes.io/elb.id: \"{elb}\""), "", PORT_80);
+    let text = |mode: &str, ingress_id: &str| {
+        format!(
+            "{}---\n{NODES}---\n{svc}---\n{}",
+            profile("cce", "1.28", mode),
+            ingress(ingress_id)
+        )
+    };
+    let shared = text("ipvs", elb);
+    let r = run(&shared);
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP7223")
+        .unwrap_or_else(|| panic!("LBP7223 missing from {:?}", codes(&r)));
+    let at = |span: lbplan::source::Span| &shared[span.start as usize..span.end as usize];
+    let primary = d.primary().expect("primary").span;
+    let service_at = shared.find(&format!("elb.id: \"{elb}\"")).expect("svc") + "elb.id: ".len();
+    assert_eq!(primary.start as usize, service_at);
+    assert_eq!(at(primary), format!("\"{elb}\""));
+    let secondary = d.labels.get(1).expect("secondary").span;
+    assert!(secondary.start as usize > primary.start as usize);
+    assert_eq!(at(secondary), format!("\"{elb}\""));
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("use different ELB load balancers")),
+        "{:?}",
+        d.help
+    );
+
+    assert!(!codes(&run(&text("iptables", elb))).contains(&"LBP7223"));
+    assert!(
+        !codes(&run(&text("ipvs", "9f8e7d6c-0000-4000-8000-0123456789ab"))).contains(&"LBP7223")
+    );
+}

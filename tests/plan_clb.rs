@@ -789,3 +789,273 @@ fn intranet_without_vswitch() {
     let pinned = ann("address-type", "intranet") + &ann("vswitch-id", "vsw-1");
     assert!(!validate_codes(&format!("{PROFILE}{}", web(&pinned, ""))).contains(&"LBP7118"));
 }
+
+/// The error of `code` in `validate`, with the exact text its primary span covers.
+fn validate_error(text: &str, code: &str) -> (String, String) {
+    let c = validate_text("t.yaml", text);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code}: {:?}", c.diagnostics.iter().collect::<Vec<_>>()));
+    let span = d.primary().expect("primary").span;
+    (
+        d.message.clone(),
+        text[span.start as usize..span.end as usize].to_string(),
+    )
+}
+
+/// Reference §8 case 7: `protocol-port: "tcp443"` misses the colon; `"sctp:80"` names a
+/// protocol the CLB lacks. Both are value errors (LBP1201) with the CCM's message, at the
+/// offending characters of the value.
+#[test]
+fn case_07_protocol_port_format() {
+    let text = format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("protocol-port", "tcp443"), "")
+    );
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("port and protocol format must be like 'https:443' with colon separated"),
+        "{message}"
+    );
+    assert_eq!(at, "tcp443");
+    let text = format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("protocol-port", "sctp:80"), "")
+    );
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("port protocol format must be either [http|https|tcp|udp]"),
+        "{message}"
+    );
+    assert_eq!(at, "sctp");
+}
+
+/// Reference §8 case 9: `bandwidth: "abc"` ⇒ "bandwidth must be integer, got [abc]", at the
+/// value.
+#[test]
+fn case_09_bandwidth_must_be_integer() {
+    let text = format!("{PROFILE}{}{}", nodes(), web(&ann("bandwidth", "abc"), ""));
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("bandwidth must be integer, got [abc]"),
+        "{message}"
+    );
+    assert_eq!(at, "abc");
+}
+
+/// Reference §8 case 10: `backend-label: "k1"` ⇒ "parse backend label: k1, [k1=v1,k2=v2]" at
+/// the value; `backend-label: "zone=a"` ⇒ only the nodes labelled zone=a are backends (§2.4
+/// candidate step 1).
+#[test]
+fn case_10_backend_label() {
+    let text = format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("backend-label", "k1"), "")
+    );
+    let (message, at) = validate_error(&text, "LBP1201");
+    assert!(
+        message.ends_with("parse backend label: k1, [k1=v1,k2=v2]"),
+        "{message}"
+    );
+    assert_eq!(at, "k1");
+
+    let zoned = node("n3", "    zone: a\n", true) + &node("n4", "    zone: b\n", true);
+    let text = format!(
+        "{PROFILE}{}{zoned}{}",
+        nodes(),
+        web(&ann("backend-label", "zone=a"), "")
+    );
+    assert!(!validate_text("t.yaml", &text).diagnostics.has_errors());
+    let r = run(&text);
+    let ids: Vec<String> = servers(change(&r, "backend.default/web/tcp-80"))
+        .into_iter()
+        .map(|s| s.0)
+        .collect();
+    assert_eq!(ids, ["i-n3"]);
+}
+
+/// Reference §8 case 26 (§3): `loadBalancerSourceRanges: [1.2.3.0/24]` on a CCM-created NLB
+/// ⇒ security group `k8s-nlb-<defaultName>` accepting 1.2.3.0/24 at priority 1 and dropping
+/// 0.0.0.0/0 at priority 100, rules described `k8s.<ns>.<svc>.<cid>`, after the NLB. A
+/// reused NLB gets none (§2.6), and its plan says the ranges are ignored.
+#[test]
+fn case_26_nlb_source_ranges_security_group() {
+    let nlb_spec =
+        "  loadBalancerClass: alibabacloud.com/nlb\n  loadBalancerSourceRanges: [1.2.3.0/24]\n"
+            .to_string();
+    let r = run(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("zone-maps", "cn-hz-a:vsw-1,cn-hz-b:vsw-2"), &nlb_spec)
+    ));
+    let sg = change(&r, "security_group.default/web");
+    assert_eq!(sg.kind, lbplan::model::Kind::SecurityGroup);
+    assert_eq!(
+        sg.name.as_deref(),
+        Some("k8s-nlb-a8ef9b2a100004000800000000000abc")
+    );
+    assert_eq!(attr(sg, "security_group_type"), &s("enterprise"));
+    let Value::List(rules) = attr(sg, "rules") else {
+        panic!("rules are a list")
+    };
+    let rule = |i: usize, key: &str| match &rules[i] {
+        Value::Map(m) => m.get(key).cloned().unwrap_or(Value::Unknown),
+        other => panic!("rule {other:?}"),
+    };
+    assert_eq!(rules.len(), 2);
+    assert_eq!(
+        (rule(0, "policy"), rule(0, "priority"), rule(0, "cidr_ip")),
+        (s("accept"), Value::Int(1), s("1.2.3.0/24"))
+    );
+    assert_eq!(
+        (rule(1, "policy"), rule(1, "priority"), rule(1, "cidr_ip")),
+        (s("drop"), Value::Int(100), s("0.0.0.0/0"))
+    );
+    assert_eq!(rule(0, "description"), s(&format!("k8s.default.web.{CID}")));
+    let m = model(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("zone-maps", "cn-hz-a:vsw-1"), &nlb_spec)
+    ));
+    let sg = m.get("security_group.default/web").expect("security group");
+    assert_eq!(sg.depends_on, ["nlb.default/web"]);
+
+    let reused = ann("id", "nlb-user");
+    let m = model(&format!("{PROFILE}{}{}", nodes(), web(&reused, &nlb_spec)));
+    assert!(m.get("security_group.default/web").is_none());
+    let lb = m.get("nlb.default/web").expect("the reused NLB");
+    assert!(
+        lb.notes
+            .iter()
+            .any(|n| n.contains("loadBalancerSourceRanges"))
+    );
+    // … and validate warns at the range (reference §2.6: a Warning event).
+    let text = format!("{PROFILE}{}{}", nodes(), web(&reused, &nlb_spec));
+    let (message, at) = validate_error(&text, "LBP7120");
+    assert!(
+        message.contains("ignores its `loadBalancerSourceRanges`"),
+        "{message}"
+    );
+    assert_eq!(at, "1.2.3.0/24");
+}
+
+/// Reference §8 case 26: the plan gives the reason of the security group.
+#[test]
+fn case_26_security_group_reason() {
+    let spec =
+        "  loadBalancerClass: alibabacloud.com/nlb\n  loadBalancerSourceRanges: [1.2.3.0/24]\n";
+    let r = run(&format!(
+        "{PROFILE}{}{}",
+        nodes(),
+        web(&ann("zone-maps", "cn-hz-a:vsw-1"), spec)
+    ));
+    let sg = change(&r, "security_group.default/web");
+    assert!(
+        sg.reasons
+            .iter()
+            .any(|w| w.contains("loadBalancerSourceRanges")),
+        "{:?}",
+        sg.reasons
+    );
+}
+
+/// Writes `model` as a state file and plans `text` against it.
+fn plan_against(model: &Model, text: &str, tag: &str) -> PlanRun {
+    use lbplan::plan::State;
+    use lbplan::source::LoadOptions;
+    use lbplan::source::load::DEFAULT_MAX_FILE_SIZE;
+    let dir = std::env::temp_dir().join(format!("lbplan-clb-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let state = dir.join("prior.state");
+    std::fs::write(&state, State::from_model(model, 1, "test").to_json()).expect("state");
+    let input = dir.join("input.yaml");
+    std::fs::write(&input, text).expect("input");
+    let r = lbplan::compile::plan(
+        &[input.display().to_string()],
+        &LoadOptions {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        },
+        Some(&state),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    r
+}
+
+/// Reference §8 case 15 (§2.6): `id` naming a load balancer the CCM created is refused
+/// ("can not reuse loadbalancer created by kubernetes"). A prior state that records the id
+/// on a controller-owned load balancer tells: LBP7119 at the annotation value. Without one
+/// the plan assumes the load balancer is the user's and says so.
+#[test]
+fn case_15_reusing_a_ccm_created_load_balancer() {
+    // The state: Service `web` got CLB `lb-ccm` from the CCM.
+    let first = model(&format!("{PROFILE}{}{}", nodes(), web("", "")));
+    let mut resources: Vec<_> = first.iter().cloned().collect();
+    for r in &mut resources {
+        if r.address == "clb.default/web" {
+            *r = r
+                .clone()
+                .with_attr("id", "lb-ccm", lbplan::model::UpdatePolicy::Computed);
+        }
+    }
+    let prior = Model::from_resources(resources).expect("model");
+    // Another Service reuses it by id.
+    let other = web(&ann("id", "lb-ccm"), "").replace("name: web", "name: api");
+    let text = format!("{PROFILE}{}{}{other}", nodes(), web("", ""));
+    let r = plan_against(&prior, &text, "case15");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP7119")
+        .expect("LBP7119");
+    assert_eq!(
+        d.message,
+        "the loadbalancer lb-ccm can not be reused, can not reuse loadbalancer created by kubernetes."
+    );
+    assert!(d.help.is_some());
+    let span = d.primary().expect("primary").span;
+    assert_eq!(&text[span.start as usize..span.end as usize], "\"lb-ccm\"");
+
+    // Offline, without a state, the plan states its assumption.
+    let r = run(&format!("{PROFILE}{}{other}", nodes()));
+    assert!(!codes(&r).contains(&"LBP7119"));
+    let lb = change(&r, "clb.default/api");
+    assert!(
+        lb.notes
+            .iter()
+            .any(|n| n.starts_with("assumed: `lb-ccm` exists")),
+        "{:?}",
+        lb.notes
+    );
+}
+
+/// Reference §8 cases 16 and 18 need the live cloud (is the user's server group there and
+/// not CCM-named? was the load balancer deleted in the console?): the plan says what it
+/// assumes instead of checking.
+#[test]
+fn cases_16_and_18_state_their_offline_assumptions() {
+    let a = ann("id", "lb-user") + &ann("vgroup-port", "rsp-ccm:80");
+    let r = run(&format!("{PROFILE}{}{}", nodes(), web(&a, "")));
+    let sg = change(&r, "server_group.default/web/tcp-80");
+    assert!(
+        sg.notes
+            .iter()
+            .any(|n| n.contains("rsp-ccm") && n.contains("case 16")),
+        "{:?}",
+        sg.notes
+    );
+    let status = "status:\n  loadBalancer:\n    ingress:\n    - ip: 47.1.2.3\n";
+    let r = run(&format!("{PROFILE}{}{}{status}", nodes(), web("", "")));
+    let lb = change(&r, "clb.default/web");
+    assert!(
+        lb.notes
+            .iter()
+            .any(|n| n.contains("47.1.2.3") && n.contains("case 18")),
+        "{:?}",
+        lb.notes
+    );
+}

@@ -29,6 +29,9 @@ const EXAMPLES: &[&str] = &[
     "ack-edge-ens-forwarding",
     // seed 002_619c1553bc9940d8.txt: NLB with zone mappings, IP server groups.
     "ack-hybrid-nlb",
+    // reference/alibaba.md §8 case 26: the NLB's security group (no type in the reference
+    // schema: a gap).
+    "ack-nlb-source-ranges",
     // seed 003_406e01f826ad155b.txt: shared ELB (huaweicloud_lb_*) with an EIP.
     "cce-autocreate-public",
     // seed 003_406e01f826ad155b.txt: an existing ELB referenced by id.

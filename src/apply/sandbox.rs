@@ -76,6 +76,7 @@ fn immutable(kind: Kind) -> &'static [&'static str] {
         Kind::HealthMonitor => &["id"],
         Kind::ForwardingRule => &["id"],
         Kind::PoolService => &["namespace", "service", "node_pool"],
+        Kind::SecurityGroup => &["id", "security_group_type"],
     }
 }
 
@@ -91,6 +92,7 @@ fn id_prefix(kind: Kind) -> &'static str {
         Kind::HealthMonitor => "hm",
         Kind::ForwardingRule => "rule",
         Kind::PoolService => "ps",
+        Kind::SecurityGroup => "sg",
     }
 }
 

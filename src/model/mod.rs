@@ -37,6 +37,8 @@ pub enum Kind {
     HealthMonitor,
     ForwardingRule,
     PoolService,
+    /// An access-control group in front of a load balancer (NLB `loadBalancerSourceRanges`).
+    SecurityGroup,
 }
 
 impl Kind {
@@ -52,6 +54,7 @@ impl Kind {
             Kind::HealthMonitor => "health_monitor",
             Kind::ForwardingRule => "forwarding_rule",
             Kind::PoolService => "pool_service",
+            Kind::SecurityGroup => "security_group",
         }
     }
 

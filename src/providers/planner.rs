@@ -51,6 +51,9 @@ pub struct Planner {
     /// Explains, in manifest terms, why an address of this provider appears or
     /// disappears. Asked in registry order; the first answer wins.
     pub causes: fn(&[Resolved], &Model) -> Box<dyn Causes>,
+    /// Rules that only the prior state can decide (what the controller created before),
+    /// run by `plan --state`. `None` when the provider has none.
+    pub against_state: Option<fn(&[Resolved], &Model, &mut Diagnostics)>,
 }
 
 /// Every provider that plans. Each provider's causes answer only for its own addresses,
@@ -61,24 +64,28 @@ pub static PLANNERS: &[Planner] = &[
         check: super::alibaba_alb::rules::check_cluster,
         build: super::alibaba_alb::build::build,
         causes: super::alibaba_alb::causes::boxed,
+        against_state: None,
     },
     Planner {
         name: "alibaba-ccm",
         check: super::alibaba_clb::rules::check_cluster,
         build: super::alibaba_clb::build::build,
         causes: super::alibaba_clb::causes::boxed,
+        against_state: Some(super::alibaba_clb::rules::check_against_state),
     },
     Planner {
         name: "huawei-elb",
         check: super::huawei_cce::rules::check_cluster,
         build: super::huawei_cce::build::build,
         causes: super::huawei_cce::causes::boxed,
+        against_state: None,
     },
     Planner {
         name: "alibaba-elb",
         check: super::alibaba_edge::rules::check_cluster,
         build: super::alibaba_edge::build::build,
         causes: super::alibaba_edge::causes::boxed,
+        against_state: None,
     },
 ];
 
@@ -88,6 +95,13 @@ pub fn check_clusters(resolved: &[Resolved], diags: &mut Diagnostics) {
         for p in PLANNERS {
             (p.check)(r, diags);
         }
+    }
+}
+
+/// Every provider's rules that need the prior state.
+pub fn check_against_state(resolved: &[Resolved], prior: &Model, diags: &mut Diagnostics) {
+    for check in PLANNERS.iter().filter_map(|p| p.against_state) {
+        check(resolved, prior, diags);
     }
 }
 

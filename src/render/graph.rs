@@ -236,6 +236,7 @@ fn dot_shape(kind: Kind) -> &'static str {
         Kind::HealthMonitor => "hexagon",
         Kind::ForwardingRule => "parallelogram",
         Kind::PoolService => "note",
+        Kind::SecurityGroup => "octagon",
     }
 }
 
@@ -277,6 +278,7 @@ fn mermaid_node(layout: &Layout, r: &Resource) -> String {
         Kind::HealthMonitor => ("{{", "}}"),
         Kind::ForwardingRule => ("[/", "/]"),
         Kind::PoolService => ("[", "]"),
+        Kind::SecurityGroup => ("[/", "\\]"),
     };
     format!(
         "{}{open}\"{}<br/>{}\"{close}",

@@ -176,4 +176,13 @@ the Service, so the client does not stay on one pod. Seed 003, Table 4: \"If sti
 parameter so that requests are transferred to a fixed node.\"\n\nFix: set `externalTrafficPolicy: Local` (and \
 read LBP7214 about in-cluster access), together with pod anti-affinity (LBP7211).",
     },
+    CodeInfo {
+        code: "LBP7223",
+        title: "Ingress and Service share one ELB in IPVS mode",
+        explanation: "In IPVS mode kube-proxy mounts the address of every LoadBalancer Service on the ipvs-0 \
+bridge of each node. When an Ingress uses the same ELB as a Service (`kubernetes.io/elb.id` on both), that \
+bridge intercepts the traffic meant for the Ingress, so the Ingress cannot be reached from the cluster's nodes \
+and containers (seed 003, IPVS constraint); clients outside the cluster are not affected.\n\nFix: use different \
+ELB load balancers for the Ingress and the Service.",
+    },
 ];

@@ -150,4 +150,23 @@ takes the load balancer down.\n\nFix: map at least two zones, each with its own 
 one of the cloud config's vSwitches at random (and retries another when one runs out of addresses), so the \
 CLB's subnet and address are not predictable (reference §2.2, §8 notes).\n\nFix: set `…-vswitch-id`.",
     },
+    CodeInfo {
+        code: "LBP7119",
+        title: "reused load balancer was created by the CCM",
+        explanation: "`…-loadbalancer-id` reuses a load balancer the user created. The CCM refuses one that \
+carries its own tags (`kubernetes.do.not.delete`, `ack.aliyun.com`), i.e. one it created for a Service: \
+\"the loadbalancer X can not be reused, can not reuse loadbalancer created by kubernetes.\" (reference §2.6, \
+§8 case 15). Offline this is known only from a prior state (`plan --state`) that records the id as the id \
+of a load balancer the controller created; without one the plan assumes the load balancer is the user's.\n\n\
+Fix: point the annotation at a load balancer you created yourself, or remove it and let the CCM create one.",
+    },
+    CodeInfo {
+        code: "LBP7120",
+        title: "loadBalancerSourceRanges ignored on a reused NLB",
+        explanation: "For an NLB it creates, the CCM turns `spec.loadBalancerSourceRanges` into a security \
+group `k8s-nlb-<name>` that accepts the ranges and drops the rest (reference §3). For an NLB reused with \
+`…-loadbalancer-id` it ignores the ranges and only records a Warning event (reference §2.6): the NLB stays \
+open to every source its own security groups allow.\n\nFix: attach a security group to the NLB \
+yourself, or let the CCM create the NLB.",
+    },
 ];

@@ -86,7 +86,10 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
         Product::Clb => clb(cluster, s, &lb_address),
         Product::Nlb => nlb(cluster, s, &lb_address),
     };
-    out.resources.push(origin(lb));
+    out.resources.push(origin(with_offline_assumptions(lb, s)));
+    if let Some(sg) = source_ranges_group(cluster, s, &lb_address) {
+        out.resources.push(origin(sg));
+    }
     out.ingress.push(IngressSource {
         service: stem(service),
         eip: None,
@@ -135,6 +138,24 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
                     .with_provenance(port.port.span),
             );
         }
+    }
+}
+
+/// What the plan takes for granted about the cloud that only the live cloud can confirm
+/// (reference §8 cases 15 and 18), said on the load balancer so that a reviewer sees it.
+fn with_offline_assumptions(lb: Resource, s: &ClbService) -> Resource {
+    if let Some(id) = s.reused_id() {
+        return lb.with_note(format!(
+            "assumed: `{}` exists and was not created by the CCM (no `kubernetes.do.not.delete` tag); only the cloud, or a prior state that records it (LBP7119), can tell (reference §8 case 15)",
+            id.value
+        ));
+    }
+    match s.service.obj.object.status_ingress.first() {
+        Some(ip) => lb.with_note(format!(
+            "assumed: the load balancer behind `status.loadBalancer.ingress` ({}) still exists; if it was deleted in the console the CCM creates none and fails: \"can not find loadbalancer, but it's defined in service\" (reference §8 case 18)",
+            ip.value
+        )),
+        None => lb,
     }
 }
 
@@ -297,7 +318,7 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
     let mut r = Resource::new(address, Kind::LoadBalancer, ProviderKind::AlibabaNlb)
         .with_delete_policy(lb_delete_policy(s));
     if let Some(id) = s.reused_id() {
-        return r
+        r = r
             .with_owner(Owner::User)
             .with_attr("id", id.value, NA)
             .with_attr("tags", tags(cluster, s, true), IN_PLACE)
@@ -306,6 +327,12 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
             .with_note(
                 "reused: the CCM creates no load balancer and tags it `kubernetes.reused.by.user=true` (reference §2.6)",
             );
+        if !s.service.obj.object.load_balancer_source_ranges.is_empty() {
+            r = r.with_note(
+                "`loadBalancerSourceRanges` are ignored on a reused NLB: the CCM builds no security group for it (reference §2.6)",
+            );
+        }
+        return r;
     }
     if let Some(n) = s.ann("name") {
         r = r
@@ -377,6 +404,57 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
         .with_attr("tags", tags(cluster, s, false), IN_PLACE)
         .with_attr("id", Value::Unknown, COMPUTED)
         .with_attr("dns_name", Value::Unknown, COMPUTED)
+}
+
+/// Reference §3 and §8 case 26: `loadBalancerSourceRanges` on a CCM-created NLB become an
+/// enterprise security group `k8s-nlb-<defaultName>` that accepts each range (priority 1)
+/// and drops everything else (priority 100). The CCM ignores the ranges on a reused NLB
+/// (§2.6): the NLB's note says so, and no group is built.
+fn source_ranges_group(cluster: &Cluster, s: &ClbService, lb_address: &str) -> Option<Resource> {
+    let ranges = &s.service.obj.object.load_balancer_source_ranges;
+    if s.product != Product::Nlb || ranges.is_empty() || s.reused_id().is_some() {
+        return None;
+    }
+    let service = s.service;
+    let description = format!(
+        "k8s.{}.{}.{}",
+        service.namespace(),
+        service.name(),
+        cluster.cluster_id
+    );
+    let rule = |policy: &str, priority: i64, cidr: &str| {
+        let mut m = indexmap::IndexMap::new();
+        m.insert("type".into(), Value::from("ingress"));
+        m.insert("policy".into(), Value::from(policy));
+        m.insert("priority".into(), Value::Int(priority));
+        m.insert("cidr_ip".into(), Value::from(cidr));
+        m.insert("description".into(), Value::from(description.as_str()));
+        Value::Map(m)
+    };
+    let mut rules: Vec<Value> = ranges
+        .iter()
+        .map(|r| rule("accept", 1, r.value.trim()))
+        .collect();
+    rules.push(rule("drop", 100, "0.0.0.0/0"));
+    let name = s
+        .default_name()
+        .map_or(Value::Unknown, |n| Value::from(format!("k8s-nlb-{n}")));
+    let address = format!("security_group.{}", stem(service));
+    let mut r = Resource::new(&address, Kind::SecurityGroup, ProviderKind::AlibabaNlb);
+    if let Value::String(n) = &name {
+        r = r.with_name(n.as_str());
+    }
+    let r = ranges
+        .iter()
+        .fold(r, |r, range| r.with_provenance(range.span));
+    Some(
+        r.with_attr("security_group_name", name, COMPUTED)
+            .with_attr("security_group_type", "enterprise", NA)
+            .with_attr("vpc_id", Value::Unknown, NA)
+            .with_attr("rules", Value::List(rules), IN_PLACE)
+            .with_attr("id", Value::Unknown, COMPUTED)
+            .depends_on(lb_address),
+    )
 }
 
 /// The CLB listener protocol of a port: the `protocol-port` entry for this port, else
@@ -557,7 +635,9 @@ fn user_server_group(s: &ClbService, port: &PortIr, lb_address: &str, id: &str) 
     if s.product == Product::Clb {
         r = r.with_attr("load_balancer_id", lb_id, policy);
     }
-    r
+    r.with_note(format!(
+        "assumed: server group `{id}` exists in the load balancer and was not created by the CCM; only the cloud can tell (else the CCM fails: \"cannot reuse a ccm created vgroup\" or \"can not find vgroupId\", reference §8 case 16)"
+    ))
 }
 
 fn server_value(s: &Server, server_type: &str, description: &Value) -> Value {

@@ -107,7 +107,14 @@ pub struct ClbCauses {
     services: BTreeMap<(String, String), ServiceFacts>,
 }
 
-const KINDS: &[&str] = &["clb", "nlb", "listener", "server_group", "backend"];
+const KINDS: &[&str] = &[
+    "clb",
+    "nlb",
+    "listener",
+    "server_group",
+    "backend",
+    "security_group",
+];
 
 impl ClbCauses {
     pub fn new(resolved: &[Resolved]) -> Self {
@@ -207,6 +214,9 @@ impl Causes for ClbCauses {
             Some(p) if !facts.ports.contains(p) => {
                 format!("port {p} was removed from spec.ports of Service {ns}/{svc}")
             }
+            _ if kind == "security_group" => format!(
+                "Service {ns}/{svc} has no `loadBalancerSourceRanges` any more (or reuses its NLB), so the CCM deletes the security group it created for them (reference §2.8)"
+            ),
             _ if kind == "listener" && facts.listeners_unmanaged => format!(
                 "Service {ns}/{svc} reuses a load balancer without `force-override-listeners: \"true\"`, so the CCM no longer manages its listeners (reference §2.6)"
             ),
@@ -219,6 +229,9 @@ impl Causes for ClbCauses {
         let facts = self.services.get(&(ns.to_string(), svc.to_string()))?;
         let product = facts.product?.to_uppercase();
         Some(match (kind, port) {
+            ("security_group", _) => format!(
+                "`loadBalancerSourceRanges` of LoadBalancer Service {ns}/{svc} ({product}): the CCM accepts each range and drops the rest (reference §3)"
+            ),
             ("backend", Some(p)) => format!(
                 "port {p} of LoadBalancer Service {ns}/{svc} ({product}); {}",
                 facts.policy

@@ -11,6 +11,7 @@ use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::{Cluster, Protocol, ServiceIr};
 use crate::manifest::node::NODEPOOL_LABEL;
+use crate::model::{Kind, Model, Owner, ProviderKind, Value};
 use crate::source::Span;
 use crate::topology::{ClusterPods, Resolved};
 
@@ -57,6 +58,10 @@ pub mod codes {
     pub const ZONE_MAPS: &str = "LBP7117";
     /// An intranet CLB without `vswitch-id`: the CCM picks one at random.
     pub const RANDOM_VSWITCH: &str = "LBP7118";
+    /// Reference §2.6: `loadBalancerSourceRanges` on a reused NLB.
+    pub const SOURCE_RANGES_ON_REUSED_NLB: &str = "LBP7120";
+    /// Reference §8 case 15.
+    pub const REUSES_CCM_LOAD_BALANCER: &str = "LBP7119";
 }
 
 /// The default quota of backend servers per CLB instance (Alibaba Cloud "Quotas" page of
@@ -90,6 +95,7 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             port_range_needs_eni(&s),
             zone_maps(&s),
             random_vswitch(&s),
+            source_ranges_on_reused_nlb(&s),
         ];
         for d in found.into_iter().flatten() {
             diags.push(d);
@@ -648,3 +654,72 @@ pub fn bad_provider_ids(
 
 #[cfg(test)]
 mod tests;
+
+/// Reference §2.6: the CCM ignores `loadBalancerSourceRanges` on a user-managed NLB (a
+/// Warning event); the security group of §3 is built only for NLBs it creates.
+pub fn source_ranges_on_reused_nlb(s: &ClbService) -> Option<Diagnostic> {
+    let id = s.reused_id().filter(|_| s.product == Product::Nlb)?;
+    let first = s.service.obj.object.load_balancer_source_ranges.first()?;
+    Some(
+        Diagnostic::warning(
+            codes::SOURCE_RANGES_ON_REUSED_NLB,
+            format!(
+                "Service `{}` reuses NLB `{}`: the CCM ignores its `loadBalancerSourceRanges`",
+                svc_name(s.service),
+                id.value
+            ),
+        )
+        .with_primary(first.span, "not applied to a reused NLB")
+        .with_secondary(id.entry.value.span, "reused NLB")
+        .with_help("attach a security group to the NLB yourself, or let the CCM create the NLB (it then builds `k8s-nlb-…` from the ranges)"),
+    )
+}
+
+/// Reference §2.6, §8 case 15: the CCM refuses to reuse a load balancer it created itself
+/// (tagged `kubernetes.do.not.delete`). Offline, only a prior state can tell: one that
+/// records the `…-loadbalancer-id` as the id of a load balancer the controller created.
+pub fn check_against_state(resolved: &[Resolved], prior: &Model, diags: &mut Diagnostics) {
+    for r in resolved {
+        for service in &r.cluster.services {
+            if let Some(d) = ClbService::of(service).and_then(|s| reuses_ccm_created(&s, prior)) {
+                diags.push(d);
+            }
+        }
+    }
+}
+
+fn reuses_ccm_created(s: &ClbService, prior: &Model) -> Option<Diagnostic> {
+    let id = s.reused_id()?;
+    let created = prior.iter().find(|r| {
+        r.kind == Kind::LoadBalancer
+            && r.owner == Owner::Controller
+            && matches!(
+                r.provider,
+                ProviderKind::AlibabaClb | ProviderKind::AlibabaNlb
+            )
+            && r.attrs
+                .get("id")
+                .is_some_and(|a| a.value == Value::from(id.value))
+    })?;
+    Some(
+        Diagnostic::error(
+            codes::REUSES_CCM_LOAD_BALANCER,
+            format!(
+                "the loadbalancer {} can not be reused, can not reuse loadbalancer created by kubernetes.",
+                id.value
+            ),
+        )
+        .with_primary(
+            id.entry.value.span,
+            format!(
+                "the state records this load balancer as created by the CCM (`{}`)",
+                created.address
+            ),
+        )
+        .with_help(format!(
+            "point `{}` at a load balancer you created yourself, or remove it to let the CCM create one for Service `{}`",
+            key("id"),
+            svc_name(s.service)
+        )),
+    )
+}

@@ -65,6 +65,8 @@ pub mod codes {
     pub const UNSUPPORTED_PROTOCOL: &str = "LBP7221";
     /// Sticky sessions with `externalTrafficPolicy: Cluster`.
     pub const STICKY_WITH_CLUSTER: &str = "LBP7222";
+    /// IPVS: an Ingress and a Service on one ELB.
+    pub const IPVS_INGRESS_SHARES_ELB: &str = "LBP7223";
 }
 
 /// Runs every CCE rule over one cluster.
@@ -119,7 +121,56 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
                 diags.push(d);
             }
         }
+        for d in ipvs_ingress_shares_elb(&r.cluster, &on_elb) {
+            diags.push(d);
+        }
     }
+}
+
+/// The annotation an Ingress names its existing ELB with (reference §1.6).
+const INGRESS_ELB_ID: &str = "kubernetes.io/elb.id";
+
+/// Seed 003 (IPVS constraint): "if the ingress and Service use the same ELB load balancer,
+/// the ingress cannot be accessed from the nodes and containers in the cluster because
+/// kube-proxy mounts the LoadBalancer Service address to the ipvs-0 bridge". One finding
+/// per Service whose `elb.id` an Ingress also names; `on_elb` maps ELB ids to Services.
+pub fn ipvs_ingress_shares_elb(
+    cluster: &Cluster,
+    on_elb: &BTreeMap<&str, Vec<(&ServiceIr, CceSettings)>>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for ingress in &cluster.ingresses {
+        let Some(entry) = ingress.manifest.meta.annotations.get(INGRESS_ELB_ID) else {
+            continue;
+        };
+        let id = entry.value.value.trim();
+        let Some(users) = on_elb.get(id) else {
+            continue;
+        };
+        let ingress_name = format!(
+            "{}/{}",
+            ingress.manifest.meta.namespace(),
+            ingress.manifest.meta.name()
+        );
+        for (service, s) in users {
+            let Some(service_id) = s.elb_id else {
+                continue;
+            };
+            out.push(
+                Diagnostic::warning(
+                    codes::IPVS_INGRESS_SHARES_ELB,
+                    format!(
+                        "Service `{}` and Ingress `{ingress_name}` share ELB `{id}` in IPVS mode: the Ingress is unreachable from the cluster's nodes and containers",
+                        svc_name(service)
+                    ),
+                )
+                .with_primary(service_id.value.span, "the Service's ELB")
+                .with_secondary(entry.value.span, format!("Ingress `{ingress_name}` uses the same ELB"))
+                .with_help("use different ELB load balancers for the Ingress and the Service: kube-proxy mounts the LoadBalancer Service address on the ipvs-0 bridge, which intercepts the Ingress's traffic (seed 003, IPVS constraint)"),
+            );
+        }
+    }
+    out
 }
 
 fn svc_name(s: &ServiceIr) -> String {

@@ -343,6 +343,17 @@ pub static MAPPINGS: &[Mapping] = &[
         }),
     ),
     row(
+        P::AlibabaNlb,
+        K::SecurityGroup,
+        V::Any,
+        Target::Gap(
+            "the provider schema lbplan checks against (reference/terraform-provider-schema.json) \
+             has no security group types; lbplan writes no block it cannot check against the \
+             schema (the real provider's alicloud_security_group and \
+             alicloud_security_group_rule would express it)",
+        ),
+    ),
+    row(
         P::AlibabaAlb,
         K::Eip,
         V::Any,
