@@ -154,6 +154,18 @@ pub struct PortIr<'m> {
     pub protocol: Setting<Protocol>,
 }
 
+impl PortIr<'_> {
+    /// `<proto>-<port>` (`tcp-80`): the address suffix of one Service port's resources in
+    /// every provider, so that a port's resources pair across runs.
+    pub fn address_suffix(&self) -> String {
+        format!(
+            "{}-{}",
+            self.protocol.value.as_str().to_ascii_lowercase(),
+            self.number
+        )
+    }
+}
+
 /// A lowered Service: decisions as enums, the object for everything else.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceIr<'m> {
@@ -170,6 +182,10 @@ impl<'m> ServiceIr<'m> {
     }
     pub fn namespace(&self) -> &'m str {
         self.obj.namespace()
+    }
+    /// `<namespace>/<name>`: the address stem of the resources a Service gets.
+    pub fn address_stem(&self) -> String {
+        format!("{}/{}", self.namespace(), self.name())
     }
     /// The Service's own annotations, with no pool override (CLB, NLB, CCE routes).
     pub fn annotations(&self) -> EffectiveAnnotations<'m> {

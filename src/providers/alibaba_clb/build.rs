@@ -50,20 +50,6 @@ pub fn build(resolved: &[Resolved], _diags: &mut Diagnostics) -> Built {
     out
 }
 
-/// `<ns>/<svc>`.
-pub fn stem(service: &ServiceIr) -> String {
-    format!("{}/{}", service.namespace(), service.name())
-}
-
-/// `<proto>-<port>`: the address suffix of one Service port's resources.
-pub fn port_suffix(port: &PortIr) -> String {
-    format!(
-        "{}-{}",
-        port.protocol.value.as_str().to_ascii_lowercase(),
-        port.number
-    )
-}
-
 fn name_span(service: &ServiceIr) -> Span {
     service
         .obj
@@ -81,7 +67,7 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
         Product::Clb => (ProviderKind::AlibabaClb, "clb"),
         Product::Nlb => (ProviderKind::AlibabaNlb, "nlb"),
     };
-    let lb_address = format!("{prefix}.{}", stem(service));
+    let lb_address = format!("{prefix}.{}", service.address_stem());
     let lb = match s.product {
         Product::Clb => clb(cluster, s, &lb_address),
         Product::Nlb => nlb(cluster, s, &lb_address),
@@ -91,7 +77,7 @@ fn build_service(cluster: &Cluster, s: &ClbService, backends: &ServiceBackends, 
         out.resources.push(origin(sg));
     }
     out.ingress.push(IngressSource {
-        service: stem(service),
+        service: service.address_stem(),
         eip: None,
         load_balancer: lb_address.clone(),
     });
@@ -439,7 +425,7 @@ fn source_ranges_group(cluster: &Cluster, s: &ClbService, lb_address: &str) -> O
     let name = s
         .default_name()
         .map_or(Value::Unknown, |n| Value::from(format!("k8s-nlb-{n}")));
-    let address = format!("security_group.{}", stem(service));
+    let address = format!("security_group.{}", service.address_stem());
     let mut r = Resource::new(&address, Kind::SecurityGroup, ProviderKind::AlibabaNlb);
     if let Value::String(n) = &name {
         r = r.with_name(n.as_str());
@@ -537,7 +523,11 @@ fn lb_id_value(s: &ClbService) -> (Value, UpdatePolicy) {
 
 fn server_group(cluster: &Cluster, s: &ClbService, port: &PortIr, lb_address: &str) -> Resource {
     let service = s.service;
-    let address = format!("server_group.{}/{}", stem(service), port_suffix(port));
+    let address = format!(
+        "server_group.{}/{}",
+        service.address_stem(),
+        port.address_suffix()
+    );
     match s.product {
         Product::Clb => {
             let name = named_key(cluster, s, group_port(s, port), "");
@@ -620,7 +610,7 @@ fn user_server_group(s: &ClbService, port: &PortIr, lb_address: &str, id: &str) 
     };
     let (lb_id, policy) = lb_id_value(s);
     let mut r = Resource::new(
-        format!("server_group.{}/{}", stem(s.service), port_suffix(port)),
+        format!("server_group.{}/{}", s.service.address_stem(), port.address_suffix()),
         Kind::ServerGroup,
         provider,
     )
@@ -669,7 +659,11 @@ fn backend(
     provider: ProviderKind,
     shared_weight: Option<i64>,
 ) -> Resource {
-    let address = format!("backend.{}/{}", stem(s.service), port_suffix(port));
+    let address = format!(
+        "backend.{}/{}",
+        s.service.address_stem(),
+        port.address_suffix()
+    );
     let mode = s.mode();
     let server_type = match (s.product, mode) {
         (Product::Nlb, Mode::Eni) if s.ip_server_group() => "Ip",
@@ -822,7 +816,11 @@ fn listener(
     lb_address: &str,
     sg_address: &str,
 ) -> Resource {
-    let address = format!("listener.{}/{}", stem(s.service), port_suffix(port));
+    let address = format!(
+        "listener.{}/{}",
+        s.service.address_stem(),
+        port.address_suffix()
+    );
     let (lb_id, lb_policy) = lb_id_value(s);
     let tuning = IN_PLACE;
     let int = |suffix: &str| {
@@ -875,8 +873,8 @@ fn listener(
                 if let Some(target) = s.service.ports.iter().find(|p| p.number == to) {
                     r = r.depends_on(format!(
                         "listener.{}/{}",
-                        stem(s.service),
-                        port_suffix(target)
+                        s.service.address_stem(),
+                        target.address_suffix()
                     ));
                 }
             }

@@ -17,7 +17,6 @@ use crate::topology::Resolved;
 use crate::topology::ClusterPods;
 
 use super::backends::ServiceBackends;
-use super::build::port_suffix;
 use super::settings::{ClbService, Mode, Product};
 
 /// How the load balancer gets its name (reference §2.3, §2.6).
@@ -141,7 +140,11 @@ impl ClbCauses {
                     ServiceFacts {
                         type_: s.type_.value,
                         product,
-                        ports: s.ports.iter().map(port_suffix).collect(),
+                        ports: s
+                            .ports
+                            .iter()
+                            .map(crate::ir::PortIr::address_suffix)
+                            .collect(),
                         naming,
                         policy,
                         listeners_unmanaged,

@@ -342,11 +342,7 @@ fn build_pool<'m>(
         if let Some(np) = port.node_port {
             covered.push((proto, np));
         }
-        let address = format!(
-            "listener.{stem}/{}-{}",
-            proto.as_str().to_ascii_lowercase(),
-            port.number
-        );
+        let address = format!("listener.{stem}/{}", port.address_suffix());
         let listener = listener(
             &address,
             proto,

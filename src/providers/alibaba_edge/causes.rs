@@ -73,13 +73,7 @@ impl ElbCauses {
                 let ports = s
                     .ports
                     .iter()
-                    .map(|p| {
-                        format!(
-                            "{}-{}",
-                            p.protocol.value.as_str().to_ascii_lowercase(),
-                            p.number
-                        )
-                    })
+                    .map(crate::ir::PortIr::address_suffix)
                     .collect();
                 c.services.insert(
                     (s.namespace().to_string(), s.name().to_string()),

@@ -87,20 +87,6 @@ impl<'m> PodIndex<'m> {
     }
 }
 
-/// `<namespace>/<service>`: the address stem of every resource of one Service.
-pub fn stem(service: &ServiceIr) -> String {
-    format!("{}/{}", service.namespace(), service.name())
-}
-
-/// `<proto>-<port>`: the per-port address suffix.
-pub fn port_suffix(port: &PortIr) -> String {
-    format!(
-        "{}-{}",
-        port.protocol.value.as_str().to_ascii_lowercase(),
-        port.number
-    )
-}
-
 /// The default ELB name: `cce-lb-<Service UID>` (reference §1.2: the docs write
 /// "cce-lb+service.UID", the controller code inserts a hyphen).
 pub fn default_elb_name(service: &ServiceIr) -> Option<String> {
@@ -140,7 +126,7 @@ fn build_service(
     out: &mut Built,
 ) {
     let s = CceSettings::of(service);
-    let stem = stem(service);
+    let stem = service.address_stem();
     let svc_span = name_span(service.obj.manifest);
     let origin = |r: Resource| unknowns_are_computed(r.with_provenance(svc_span));
     let (parent, lb_id) = front_end(service, &s, &stem, origin, out);
@@ -228,7 +214,7 @@ impl PerPort<'_, '_> {
     /// user's ELB are deleted too; only the ELB itself is kept.
     fn resources(&self, port: &PortIr) -> Vec<Resource> {
         let (stem, s) = (self.stem, self.s);
-        let suffix = port_suffix(port);
+        let suffix = port.address_suffix();
         let listener_address = format!("cce_listener.{stem}/{suffix}");
         let pool_address = format!("cce_pool.{stem}/{suffix}");
         let mut out = vec![

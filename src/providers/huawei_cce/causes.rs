@@ -12,7 +12,6 @@ use crate::model::Model;
 use crate::plan::Causes;
 use crate::topology::Resolved;
 
-use super::build::port_suffix;
 use super::settings::{CceSettings, listener_ports};
 
 #[derive(Debug, Clone)]
@@ -43,7 +42,9 @@ impl CceCauses {
                     ServiceFacts {
                         type_: s.type_.value,
                         cce: matches!(s.route, Route::Cce { .. }),
-                        ports: listener_ports(s).map(port_suffix).collect(),
+                        ports: listener_ports(s)
+                            .map(crate::ir::PortIr::address_suffix)
+                            .collect(),
                         existing_elb: settings.elb_id.is_some(),
                         public: settings.public(),
                         health_check: settings.health_check,
