@@ -446,22 +446,28 @@ fn change_of(
     })
 }
 
-#[test]
-fn the_sandbox_refuses_to_update_an_immutable_attribute() {
-    let dir = scratch("immutable");
+/// A scratch folder `name` whose state holds seed 000 Option A applied; returns the folder
+/// and the state file.
+fn applied_example(name: &str) -> (PathBuf, PathBuf) {
+    let dir = scratch(name);
     let state = dir.join("s.json");
     let plan_file = dir.join("p.json");
     plan(AUTO, &state, &plan_file);
     run(&plan_file, &state, Faults::default(), &fast());
+    (dir, state)
+}
+
+/// The attributes the state records for `address`, as JSON to edit into a plan.
+fn recorded_attributes(state: &Path, address: &str) -> serde_json::Value {
+    let s = State::load(state).unwrap();
+    serde_json::to_value(&s.resource(address).unwrap().attributes).unwrap()
+}
+
+#[test]
+fn the_sandbox_refuses_to_update_an_immutable_attribute() {
+    let (dir, state) = applied_example("immutable");
     let elb = "elb.default/cube-svc/np-chengdu";
-    let mut after = serde_json::to_value(
-        &State::load(&state)
-            .unwrap()
-            .resource(elb)
-            .unwrap()
-            .attributes,
-    )
-    .unwrap();
+    let mut after = recorded_attributes(&state, elb);
     after["region_id"] = "cn-beijing-cmcc".into();
     let edited = edited_plan(&dir, &state, |d| {
         d["resource_changes"] =
@@ -481,11 +487,7 @@ fn the_sandbox_refuses_to_update_an_immutable_attribute() {
 
 #[test]
 fn the_sandbox_refuses_a_listener_port_used_twice_on_one_load_balancer() {
-    let dir = scratch("port");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
-    run(&plan_file, &state, Faults::default(), &fast());
+    let (dir, state) = applied_example("port");
     let s = State::load(&state).unwrap();
     let first = s
         .resource("listener.default/cube-svc/np-chengdu/tcp-80")
@@ -503,11 +505,7 @@ fn the_sandbox_refuses_a_listener_port_used_twice_on_one_load_balancer() {
 
 #[test]
 fn the_sandbox_refuses_to_delete_a_load_balancer_with_listeners() {
-    let dir = scratch("listeners-left");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
-    run(&plan_file, &state, Faults::default(), &fast());
+    let (dir, state) = applied_example("listeners-left");
     let elb = "elb.default/cube-svc/np-heifei";
     let edited = edited_plan(&dir, &state, |d| {
         d["resource_changes"] = serde_json::json!([change_of(&state, elb, &["delete"], None)]);
@@ -567,20 +565,9 @@ fn retained_and_deleted_resources_leave_the_state() {
 
 #[test]
 fn a_replacement_deletes_the_old_object_and_creates_a_new_one() {
-    let dir = scratch("replace");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
-    run(&plan_file, &state, Faults::default(), &fast());
+    let (dir, state) = applied_example("replace");
     let address = "listener.default/cube-svc/np-chengdu/tcp-80";
-    let mut after = serde_json::to_value(
-        &State::load(&state)
-            .unwrap()
-            .resource(address)
-            .unwrap()
-            .attributes,
-    )
-    .unwrap();
+    let mut after = recorded_attributes(&state, address);
     after["protocol"] = "udp".into();
     let edited = edited_plan(&dir, &state, |d| {
         let mut c = change_of(&state, address, &["delete", "create"], Some(after));
