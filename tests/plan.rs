@@ -208,8 +208,8 @@ fn seed_000_option_b_uses_the_users_elbs() {
     assert_eq!(
         noop,
         [
-            "elb.default/cube-svc/np-chengdu",
-            "elb.default/cube-svc/np-heifei"
+            "elb.default/cube-svc/np-chengdu/lb-5s3d8f1g6h0j2k4l7pchengdu",
+            "elb.default/cube-svc/np-heifei/lb-5s9k2m7q1x4c8v0b3n6zhefei"
         ]
     );
     assert_eq!(d.summary.add, 8);
@@ -300,7 +300,9 @@ fn relabelled_self_managed_pool_is_retained() {
     let d = doc(&json);
     let retained = addresses(&d, "retain");
     assert_eq!(retained.len(), 4, "{retained:?}");
-    assert!(retained.contains(&"elb.default/cube-svc/np-wuhan".to_string()));
+    assert!(
+        retained.contains(&"elb.default/cube-svc/np-wuhan/lb-5s0e4r7t2y9u1i3o6pwuhan".to_string())
+    );
     assert!(
         d.resource_changes
             .iter()

@@ -19,7 +19,7 @@ provider "alicloud" {}
 #   load_balancer_class = "alibabacloud.com/elb"
 #   managed_by_user = true
 
-# elb.default/cube-svc/np-chengdu (alibaba-elb load_balancer)
+# elb.default/cube-svc/np-chengdu/lb-5s3d8f1g6h0j2k4l7pchengdu (alibaba-elb load_balancer)
 # Managed outside this configuration (owner: user); referenced by its id "lb-5s3d8f1g6h0j2k4l7pchengdu".
 
 # GAP: listener.default/cube-svc/np-chengdu/tcp-80 (alibaba-elb listener)
@@ -33,6 +33,7 @@ provider "alicloud" {}
 #   health_check_interval = 2
 #   persistence_timeout = 0
 #   established_timeout = 900
+#   load_balancer_id = "lb-5s3d8f1g6h0j2k4l7pchengdu"
 
 # GAP: server_group.default/cube-svc/np-chengdu (alibaba-elb server_group)
 #   not written as Terraform: aliyun/alicloud has no ENS server group resource; ENS listeners forward to the load balancer's backend servers
@@ -54,7 +55,7 @@ provider "alicloud" {}
 #   load_balancer_class = "alibabacloud.com/elb"
 #   managed_by_user = true
 
-# elb.default/cube-svc/np-heifei (alibaba-elb load_balancer)
+# elb.default/cube-svc/np-heifei/lb-5s9k2m7q1x4c8v0b3n6zhefei (alibaba-elb load_balancer)
 # Managed outside this configuration (owner: user); referenced by its id "lb-5s9k2m7q1x4c8v0b3n6zhefei".
 
 # GAP: listener.default/cube-svc/np-heifei/tcp-80 (alibaba-elb listener)
@@ -68,6 +69,7 @@ provider "alicloud" {}
 #   health_check_interval = 2
 #   persistence_timeout = 0
 #   established_timeout = 900
+#   load_balancer_id = "lb-5s9k2m7q1x4c8v0b3n6zhefei"
 
 # GAP: server_group.default/cube-svc/np-heifei (alibaba-elb server_group)
 #   not written as Terraform: aliyun/alicloud has no ENS server group resource; ENS listeners forward to the load balancer's backend servers

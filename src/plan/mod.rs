@@ -115,6 +115,13 @@ pub trait Causes {
     fn cause_site(&self, _address: &str) -> Option<CauseSite> {
         None
     }
+    /// Why the controller leaves `address` in the cloud although the manifests no longer
+    /// produce it and it is the controller's own (ECM stops managing the ELB and EIP it
+    /// created when a pool switches to a self-managed ELB, and never releases them). The
+    /// object is then retained, not deleted. `None`: the delete policy decides.
+    fn left_behind(&self, _address: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A line of the current manifests that causes a removal, with the provider's advice.
@@ -405,6 +412,11 @@ fn disappear(had: &Resource, causes: &dyn Causes) -> Change {
         .unwrap_or_else(|| "no longer produced by the manifests".to_string());
     let retain = match (&had.delete_policy, had.owner) {
         (DeletePolicy::Retain { reason }, _) => Some(reason.clone()),
+        (DeletePolicy::Delete, Owner::Controller)
+            if let Some(why) = causes.left_behind(&had.address) =>
+        {
+            Some(why)
+        }
         (DeletePolicy::Delete, Owner::User) => Some(format!(
             "owned by the user: the controller never deletes the {}; manual cleanup required",
             object_word(had)

@@ -128,6 +128,9 @@ impl Causes for Chain {
     fn cause_site(&self, address: &str) -> Option<crate::plan::CauseSite> {
         self.0.iter().find_map(|c| c.cause_site(address))
     }
+    fn left_behind(&self, address: &str) -> Option<String> {
+        self.0.iter().find_map(|c| c.left_behind(address))
+    }
 }
 
 /// The [`Causes`] of every provider, for diffing against `prior`.

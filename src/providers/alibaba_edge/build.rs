@@ -209,6 +209,11 @@ fn build_pool<'m>(
             // Reported by the rules (the pool waits for an id); nothing else is built.
             return;
         };
+        // The user's ELB is another cloud object than the one the controller would create
+        // (or created before a switch to self-managed), so it has its own address: a
+        // switch leaves the old one behind and adopts this one, and a changed id adopts
+        // another ELB, instead of pretending one object changed its id.
+        let elb_address = format!("{elb_address}/{}", id.value);
         out.resources.push(
             origin(
                 Resource::new(&elb_address, Kind::LoadBalancer, P)
@@ -325,6 +330,16 @@ fn build_pool<'m>(
         Some(p) => r.with_delete_policy(p.clone()),
         None => r,
     };
+    // Listeners and the server group live on one ELB: another ELB (a switch to or from
+    // self-managed, another id) means other objects.
+    let on_elb = |r: Resource| {
+        let policy = if lb_id == Value::Unknown {
+            UpdatePolicy::Computed
+        } else {
+            UpdatePolicy::ForcesReplacement
+        };
+        r.with_attr("load_balancer_id", lb_id.clone(), policy)
+    };
 
     // Listeners: one per TCP/UDP Service port on its nodePort, then the extra ones.
     let tuning = if s.force_override.is_some() {
@@ -355,7 +370,7 @@ fn build_pool<'m>(
         )
         .depends_on(&parent)
         .with_provenance(port.port.span);
-        out.resources.push(with_retain(origin(listener)));
+        out.resources.push(with_retain(origin(on_elb(listener))));
     }
     if let Some(pp) = ann.get(&key("protocol-port"))
         && let Ok(extra) = parse_proto_ports(pp.value, &["http", "https", "tcp", "udp"], true)
@@ -388,23 +403,14 @@ fn build_pool<'m>(
             )
             .depends_on(&parent)
             .with_provenance(pp.entry.value.span);
-            out.resources.push(with_retain(origin(l)));
+            out.resources.push(with_retain(origin(on_elb(l))));
         }
     }
 
     // One server group per ELB, and its backends.
     let sg_address = format!("server_group.{stem}");
     out.resources.push(with_retain(origin(
-        Resource::new(&sg_address, Kind::ServerGroup, P)
-            .with_attr(
-                "load_balancer_id",
-                lb_id.clone(),
-                if lb_id == Value::Unknown {
-                    UpdatePolicy::Computed
-                } else {
-                    UpdatePolicy::ForcesReplacement
-                },
-            )
+        on_elb(Resource::new(&sg_address, Kind::ServerGroup, P))
             .with_attr("backend_port", "0", UpdatePolicy::InPlace)
             .depends_on(&parent),
     )));

@@ -245,11 +245,25 @@ impl Causes for ElbCauses {
             "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => Some(
                 format!("port {tail} was removed from spec.ports of Service {ns}/{svc}"),
             ),
-            "eip" | "eip_binding" if facts.self_managed => Some(format!(
-                "Service {ns}/{svc} is now self-managed (`{MANAGED_BY_USER}: \"true\"`): the controller no longer keeps an EIP for NodePool {pool}"
+            "elb" | "eip" | "eip_binding" if facts.self_managed => Some(format!(
+                "Service {ns}/{svc} is now self-managed (`{MANAGED_BY_USER}: \"true\"`): the controller no longer manages the ELB and EIP it created for NodePool {pool}"
             )),
             _ => None,
         }
+    }
+
+    fn left_behind(&self, address: &str) -> Option<String> {
+        let (kind, ns, svc, pool, _) = self.parse(address)?;
+        let facts = self.services.get(&(ns.clone(), svc.clone()))?;
+        let still_matched = self.matched.contains(&(ns, svc, pool.clone()));
+        // Reference §6.7: ECM releases its ELB and EIP only when the PoolService is deleted;
+        // a PoolService switched to a user's ELB stops managing them and never releases them.
+        (matches!(kind.as_str(), "elb" | "eip" | "eip_binding") && facts.self_managed && still_matched)
+            .then(|| {
+                format!(
+                    "left in the cloud: the controller created it before NodePool {pool} switched to a self-managed ELB and never releases it (reference §6.7); delete it in the console when it is no longer needed"
+                )
+            })
     }
 
     /// Follows [`Causes::why_absent`] branch by branch, pointing at the value whose edit

@@ -162,7 +162,9 @@ fn case_50_self_managed_waits_then_uses_the_id() {
         )
     );
     assert!(addresses(&b).iter().all(|a| !a.contains("np-b/")));
-    let elb = find(&b, "elb.default/cube-svc/np-a");
+    // The user's ELB has its own address, with its id (a switch or another id adopts
+    // another object).
+    let elb = find(&b, "elb.default/cube-svc/np-a/lb-a");
     assert_eq!(elb.owner, Owner::User);
     assert_eq!(elb.attrs["id"].value, Value::from("lb-a"));
     assert!(matches!(
@@ -500,4 +502,33 @@ fn a_removed_port_points_at_the_remaining_ports() {
         "{port: 80, nodePort: 30081, protocol: TCP}"
     );
     assert!(sites.iter().all(|s| !s.0.starts_with("elb.")), "{sites:?}");
+}
+
+/// Reference §6.7 (lifecycle table): ECM releases its ELB and EIP only when the PoolService
+/// is deleted, and never touches EIPs of a user-managed PoolService. Switching a pool to a
+/// self-managed ELB therefore leaves the auto-created ELB, EIP and binding in the cloud
+/// (retained, not deleted), while listeners and the server group move to the user's ELB.
+#[test]
+fn switch_to_self_managed_leaves_the_auto_elb_and_eip_behind() {
+    let auto = cluster(&service("cube-svc", "", "Cluster", PORT));
+    let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-user\n";
+    let switched = cluster(&service("cube-svc", ann, "Cluster", PORT));
+    let ch = replan(&auto, &switched);
+    for a in [
+        "elb.default/cube-svc/np-a",
+        "eip.default/cube-svc/np-a",
+        "eip_binding.default/cube-svc/np-a",
+    ] {
+        let c = ch
+            .iter()
+            .find(|c| c.0 == a)
+            .unwrap_or_else(|| panic!("{a}: {ch:?}"));
+        assert_eq!(c.1, Action::Retain, "{a}");
+    }
+    let listener = ch
+        .iter()
+        .find(|c| c.0 == "listener.default/cube-svc/np-a/tcp-80")
+        .expect("listener");
+    assert_eq!(listener.1, Action::Replace);
+    assert!(ch.iter().all(|c| c.1 != Action::Delete), "{ch:?}");
 }
