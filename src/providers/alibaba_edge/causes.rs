@@ -7,7 +7,7 @@
 //! the prior model (the selector each PoolService was planned with), and reads the
 //! Service, pool and port out of the address (`<kind>.<ns>/<svc>/<pool>/…`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::ir::{NODEPOOL_SELECTOR, Route, ServiceType};
 use crate::model::{Model, Value};
@@ -63,6 +63,12 @@ pub struct ElbCauses {
     /// Pool-service addresses of the prior and the current model → (namespace, service,
     /// pool): a PoolService address (`<ns>/<svc>-<pool>`) cannot be split by itself.
     pool_services: BTreeMap<String, (String, String, String)>,
+    /// `<ns>/<svc>/<pool>` of every pair in `matched` or `prior_selectors`, and
+    /// `<ns>/<svc>` → selector: [`Causes::why_present`] is asked once per created resource
+    /// (hundreds of thousands on a large fleet), and these answer it by slicing the address,
+    /// without building keys.
+    stems: HashSet<String>,
+    selectors: HashMap<String, String>,
 }
 
 impl ElbCauses {
@@ -169,7 +175,43 @@ impl ElbCauses {
                 c.pool_services.insert(res.address.clone(), k);
             }
         }
+        c.stems = c
+            .matched
+            .iter()
+            .chain(c.prior_selectors.keys())
+            .map(|(ns, svc, pool)| format!("{ns}/{svc}/{pool}"))
+            .collect();
+        c.selectors = c
+            .services
+            .iter()
+            .map(|((ns, svc), f)| {
+                (
+                    format!("{ns}/{svc}"),
+                    f.selector.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
         c
+    }
+
+    /// [`Causes::why_present`] for `<kind>.<ns>/<svc>/<pool>[/…]` addresses, by slices of
+    /// the address; `None` sends the caller to the general path (PoolService addresses,
+    /// foreign ones).
+    fn why_present_fast(&self, address: &str) -> Option<String> {
+        let (_, rest) = address.split_once('.')?;
+        let mut cuts = rest.match_indices('/').map(|(i, _)| i);
+        let svc_end = cuts.nth(1)?;
+        let pool_end = cuts.next().unwrap_or(rest.len());
+        let stem = &rest[..pool_end];
+        if !self.stems.contains(stem) {
+            return None;
+        }
+        let selector = self.selectors.get(&rest[..svc_end])?;
+        let pool = &rest[svc_end + 1..pool_end];
+        Some(format!(
+            "Service {} selects NodePool {pool} (selector `{selector}`)",
+            &rest[..svc_end]
+        ))
     }
 
     /// (kind, namespace, service, pool, rest) of an ELB address.
@@ -351,6 +393,9 @@ impl Causes for ElbCauses {
     }
 
     fn why_present(&self, address: &str) -> Option<String> {
+        if let Some(reason) = self.why_present_fast(address) {
+            return Some(reason);
+        }
         let (_, ns, svc, pool, _) = self.parse(address)?;
         let facts = self.services.get(&(ns.clone(), svc.clone()))?;
         let selector = facts.selector.as_deref().unwrap_or("");
