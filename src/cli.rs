@@ -316,21 +316,7 @@ pub fn run(command: Command) -> (String, i32) {
 pub fn run_to(command: Command, out: &mut dyn Write) -> std::io::Result<i32> {
     let (text, code) = match command {
         Command::Plan(args) => return plan(args, out),
-        other => run_buffered(other),
-    };
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
-    Ok(code)
-}
-
-fn run_buffered(command: Command) -> (String, i32) {
-    match command {
         Command::Validate(args) => validate(args),
-        Command::Plan(args) => {
-            let mut out = Vec::new();
-            let code = plan(args, &mut out).unwrap_or(EXIT_USAGE);
-            (String::from_utf8_lossy(&out).into_owned(), code)
-        }
         Command::Graph(args) => graph(args),
         Command::Render(args) => render_terraform(args),
         Command::Apply(args) => apply(args),
@@ -338,7 +324,10 @@ fn run_buffered(command: Command) -> (String, i32) {
         Command::Diff(args) => diff(args),
         Command::Explain { code } => explain(code.as_deref()),
         Command::Annotations { filter } => annotations(filter.as_deref()),
-    }
+    };
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(code)
 }
 
 fn use_color(c: Color) -> bool {

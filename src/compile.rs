@@ -149,19 +149,22 @@ impl PlanRun {
     /// The plan file (SPEC §7). Without a plan it still carries the diagnostics that say
     /// why, with no resource changes.
     pub fn document(&self) -> PlanDocument {
-        let empty = Plan {
-            changes: Vec::new(),
-            warnings: Vec::new(),
-            summary: Summary::default(),
-            prior_state: None,
-        };
-        let plan = self.plan.as_ref().unwrap_or(&empty);
-        PlanDocument::build(&self.sources, plan, &self.diagnostics)
+        PlanDocument::build(&self.sources, self.plan_or_empty(), &self.diagnostics)
             .with_outputs(self.outputs.clone())
     }
 
     /// The plan file, borrowed from this run for streaming it out.
     pub fn document_ref(&self) -> PlanDocumentRef<'_> {
+        PlanDocumentRef::new(
+            &self.sources,
+            self.plan_or_empty(),
+            &self.diagnostics,
+            &self.outputs,
+        )
+    }
+
+    /// The plan, or one with no changes when none could be made.
+    fn plan_or_empty(&self) -> &Plan {
         static EMPTY: Plan = Plan {
             changes: Vec::new(),
             warnings: Vec::new(),
@@ -173,8 +176,7 @@ impl PlanRun {
             },
             prior_state: None,
         };
-        let plan = self.plan.as_ref().unwrap_or(&EMPTY);
-        PlanDocumentRef::new(&self.sources, plan, &self.diagnostics, &self.outputs)
+        self.plan.as_ref().unwrap_or(&EMPTY)
     }
 }
 
@@ -203,30 +205,31 @@ fn plan_keeping(
     state: Option<&Path>,
     keep: KeepModel,
 ) -> PlanRun {
+    plan_compilation(read_and_check(inputs, opts), state, keep)
+}
+
+/// The later stages over checked inputs; nothing is planned when an input could not be
+/// read (the plan would silently miss its resources).
+fn plan_compilation(c: Compilation, state: Option<&Path>, keep: KeepModel) -> PlanRun {
     let Compilation {
         sources,
         manifests,
         mut diagnostics,
         io_failed,
-    } = read_and_check(inputs, opts);
-    let mut run = PlanRun {
-        sources: SourceMap::new(),
-        diagnostics: Diagnostics::new(),
-        plan: None,
-        model: Model::new(),
-        outputs: BTreeMap::new(),
-        io_failed,
+    } = c;
+    let (plan, model, outputs) = if io_failed {
+        (None, Model::new(), BTreeMap::new())
+    } else {
+        plan_manifests(&sources, &manifests, state, keep, &mut diagnostics)
     };
-    if !io_failed {
-        let (plan, model, outputs) =
-            plan_manifests(&sources, &manifests, state, keep, &mut diagnostics);
-        run.plan = plan;
-        run.model = model;
-        run.outputs = outputs;
+    PlanRun {
+        sources,
+        diagnostics,
+        plan,
+        model,
+        outputs,
+        io_failed,
     }
-    run.sources = sources;
-    run.diagnostics = diagnostics;
-    run
 }
 
 /// The same for in-memory text with an empty prior state (tests, benchmarks).
@@ -240,21 +243,7 @@ pub fn graph_text(name: &str, text: &str) -> PlanRun {
 }
 
 fn plan_text_keeping(name: &str, text: &str, keep: KeepModel) -> PlanRun {
-    let Compilation {
-        sources,
-        manifests,
-        mut diagnostics,
-        io_failed,
-    } = read_and_check_text(name, text);
-    let (plan, model, outputs) = plan_manifests(&sources, &manifests, None, keep, &mut diagnostics);
-    PlanRun {
-        sources,
-        diagnostics,
-        plan,
-        model,
-        outputs,
-        io_failed,
-    }
+    plan_compilation(read_and_check_text(name, text), None, keep)
 }
 
 type Planned = (Option<Plan>, Model, BTreeMap<String, ServiceOutputs>);
