@@ -159,10 +159,7 @@ fn ids_and_addresses_are_deterministic() {
 
 #[test]
 fn a_plan_applied_once_is_stale_the_second_time() {
-    let dir = scratch("stale");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
+    let (_, state, plan_file) = planned_example("stale");
     assert!(
         run(&plan_file, &state, Faults::default(), &fast())
             .diagnostics
@@ -224,10 +221,7 @@ fn an_unreadable_or_foreign_plan_is_refused() {
 
 #[test]
 fn a_second_apply_is_refused_while_the_lock_is_held() {
-    let dir = scratch("lock");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
+    let (_, state, plan_file) = planned_example("lock");
     // This process is alive, so its lock is not stale.
     std::fs::write(lock_path(&state), format!("pid={}\n", std::process::id())).unwrap();
     let o = run(&plan_file, &state, Faults::default(), &fast());
@@ -320,10 +314,7 @@ fn crash_at_every_action_then_resume_converges() {
 
 #[test]
 fn transient_errors_are_retried() {
-    let dir = scratch("transient");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
+    let (_, state, plan_file) = planned_example("transient");
     let mut faults = Faults::default();
     faults.transient.insert("*".to_string(), 3);
     let o = run(
@@ -343,10 +334,7 @@ fn transient_errors_are_retried() {
 
 #[test]
 fn transient_errors_beyond_the_retries_stop_and_resume() {
-    let dir = scratch("exhausted");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
+    let (_, state, plan_file) = planned_example("exhausted");
     let mut faults = Faults::default();
     faults
         .transient
@@ -367,10 +355,7 @@ fn transient_errors_beyond_the_retries_stop_and_resume() {
 
 #[test]
 fn a_permanent_error_stops_the_wave_and_leaves_the_state_consistent() {
-    let dir = scratch("permanent");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
+    let (_, state, plan_file) = planned_example("permanent");
     let mut faults = Faults::default();
     faults
         .permanent
@@ -446,13 +431,20 @@ fn change_of(
     })
 }
 
-/// A scratch folder `name` whose state holds seed 000 Option A applied; returns the folder
-/// and the state file.
-fn applied_example(name: &str) -> (PathBuf, PathBuf) {
+/// A scratch folder `name` with seed 000 Option A planned against an empty state there;
+/// returns the folder, the state file and the plan file.
+fn planned_example(name: &str) -> (PathBuf, PathBuf, PathBuf) {
     let dir = scratch(name);
     let state = dir.join("s.json");
     let plan_file = dir.join("p.json");
     plan(AUTO, &state, &plan_file);
+    (dir, state, plan_file)
+}
+
+/// A scratch folder `name` whose state holds seed 000 Option A applied; returns the folder
+/// and the state file.
+fn applied_example(name: &str) -> (PathBuf, PathBuf) {
+    let (dir, state, plan_file) = planned_example(name);
     run(&plan_file, &state, Faults::default(), &fast());
     (dir, state)
 }
@@ -727,10 +719,7 @@ fn the_binary_exit_codes() {
 
 #[test]
 fn after_a_failed_apply_a_new_plan_against_the_partial_state_applies() {
-    let dir = scratch("replan");
-    let state = dir.join("s.json");
-    let plan_file = dir.join("p.json");
-    plan(AUTO, &state, &plan_file);
+    let (dir, state, plan_file) = planned_example("replan");
     let mut faults = Faults::default();
     faults
         .permanent
