@@ -207,10 +207,10 @@ impl ElbCauses {
             return None;
         }
         let selector = self.selectors.get(&rest[..svc_end])?;
-        let pool = &rest[svc_end + 1..pool_end];
-        Some(format!(
-            "Service {} selects NodePool {pool} (selector `{selector}`)",
-            &rest[..svc_end]
+        Some(selects(
+            &rest[..svc_end],
+            &rest[svc_end + 1..pool_end],
+            selector,
         ))
     }
 
@@ -399,8 +399,11 @@ impl Causes for ElbCauses {
         let (_, ns, svc, pool, _) = self.parse(address)?;
         let facts = self.services.get(&(ns.clone(), svc.clone()))?;
         let selector = facts.selector.as_deref().unwrap_or("");
-        Some(format!(
-            "Service {ns}/{svc} selects NodePool {pool} (selector `{selector}`)"
-        ))
+        Some(selects(&format!("{ns}/{svc}"), &pool, selector))
     }
+}
+
+/// Why a (Service, pool) pair's resources exist.
+fn selects(service: &str, pool: &str, selector: &str) -> String {
+    format!("Service {service} selects NodePool {pool} (selector `{selector}`)")
 }
