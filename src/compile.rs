@@ -287,6 +287,27 @@ fn not_planned(m: &Manifest, what: &str, controller: &str) -> Diagnostic {
     .with_help("read \"No changes\" as \"no change to the planned load balancers\"; `lbplan validate` still checks these manifests")
 }
 
+/// Every provider's resources as one model, and where each Service's addresses come from;
+/// `None` when the engine refuses the model (reported).
+fn build_model(
+    resolved: &[topology::Resolved],
+    diags: &mut Diagnostics,
+) -> Option<(Model, Vec<planner::IngressSource>)> {
+    let built = planner::build_models(resolved, diags);
+    match Model::from_resources(built.resources) {
+        Ok(m) => Some((m, built.ingress)),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(crate::plan::codes::DUPLICATE_ADDRESS, e.to_string()).with_help(
+                    "addresses identify resources across runs and must be unique; this is a bug \
+                     in the provider that built the model, please report it with the input",
+                ),
+            );
+            None
+        }
+    }
+}
+
 fn plan_manifests(
     sources: &SourceMap,
     manifests: &[Manifest],
@@ -297,18 +318,9 @@ fn plan_manifests(
     let nothing = || (None, Model::new(), BTreeMap::new());
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
     report_unplanned(&resolved, diags);
-    let built = planner::build_models(&resolved, diags);
-    let desired = match Model::from_resources(built.resources) {
-        Ok(m) => m,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(crate::plan::codes::DUPLICATE_ADDRESS, e.to_string()).with_help(
-                    "addresses identify resources across runs and must be unique; this is a bug \
-                     in the provider that built the model, please report it with the input",
-                ),
-            );
-            return nothing();
-        }
+    let (desired, ingress) = match build_model(&resolved, diags) {
+        Some(built) => built,
+        None => return nothing(),
     };
     let state = match state_path.map(State::load).transpose() {
         Ok(s) => s,
@@ -368,7 +380,7 @@ fn plan_manifests(
             _ => None,
         }
     };
-    let outputs = planner::external_ips(&built.ingress, address_of)
+    let outputs = planner::external_ips(&ingress, address_of)
         .into_iter()
         .map(|(k, external_ip)| (k, ServiceOutputs { external_ip }))
         .collect();

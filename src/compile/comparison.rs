@@ -12,7 +12,6 @@ use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, Object};
-use crate::model::Model;
 use crate::plan::{Action, CauseSite, Plan};
 use crate::providers::planner;
 use crate::source::git::{self, GitError};
@@ -20,7 +19,7 @@ use crate::source::load::{Loaded, add_blob, load_inputs_into, report_empty_input
 use crate::source::{LoadOptions, SourceMap};
 use crate::topology;
 
-use super::{Compilation, finish, report_unplanned};
+use super::{Compilation, build_model, finish, report_unplanned};
 
 /// The diagnostic codes of `diff` (registered in `diag::codes::diff`).
 pub mod codes {
@@ -167,9 +166,9 @@ pub fn diff(req: &DiffRequest) -> DiffRun {
         report_unplanned(&head_resolved, &mut diags);
         let head_model = build_model(&head_resolved, &mut diags);
         run.base_errors = base_diags.count(crate::diag::Severity::Error);
-        if let (Some(prior), Some(desired)) = (base_model, head_model) {
+        if let (Some((prior, _)), Some((desired, _))) = (base_model, head_model) {
             let causes = planner::causes(&head_resolved, &prior);
-            match crate::plan::diff(&prior, &desired, causes.as_ref()) {
+            match crate::plan::diff_owned(&prior, desired, causes.as_ref()) {
                 Ok(mut plan) => {
                     run.sites = plan
                         .changes
@@ -276,23 +275,6 @@ fn git_diagnostic(e: &GitError) -> Diagnostic {
     Diagnostic::error(code, e.to_string())
         .with_path(path)
         .with_help(help)
-}
-
-/// The desired model of one side, or `None` when the engine refuses it (reported).
-fn build_model(resolved: &[topology::Resolved], diags: &mut Diagnostics) -> Option<Model> {
-    let built = planner::build_models(resolved, diags);
-    match Model::from_resources(built.resources) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(crate::plan::codes::DUPLICATE_ADDRESS, e.to_string()).with_help(
-                    "addresses identify resources across runs and must be unique; this is a bug \
-                     in the provider that built the model, please report it with the input",
-                ),
-            );
-            None
-        }
-    }
 }
 
 /// A LoadBalancer Service of one namespace and its pod selector, as `(ns, name)`.
