@@ -10,10 +10,10 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::compile;
 use crate::diag::Severity;
 use crate::diag::codes;
-use crate::plan;
+use crate::plan::{self, Change, JsonPlanWriter, PlanEnd, PlanSink, PlanStart};
 use crate::render::{diagnostics, graph, markdown, plan_text, sarif};
-use crate::source::LoadOptions;
 use crate::source::load::DEFAULT_MAX_FILE_SIZE;
+use crate::source::{LoadOptions, SourceMap};
 
 /// Exit status: no errors.
 pub const EXIT_OK: i32 = 0;
@@ -373,26 +373,49 @@ fn plan(args: PlanArgs, out: &mut dyn Write) -> std::io::Result<i32> {
     };
     let mut inputs = args.inputs;
     inputs.extend(args.profile);
-    let run = compile::plan(&inputs, &opts, args.state.as_deref());
     // The file is always the contract: it is what the executor reads.
-    if let Some(path) = &args.out
-        && let Err(e) = write_plan_file(&run, path)
-    {
-        out.write_all(
-            format!("error: cannot write the plan to {}: {e}\n", path.display()).as_bytes(),
-        )?;
-        return Ok(EXIT_USAGE);
-    }
-    match args.format {
-        PlanFormat::Json => run.document_ref().write_json(&mut *out)?,
-        PlanFormat::Text => write_plan_text(&mut *out, &run, use_color(args.color))?,
-    }
-    out.flush()?;
+    let file = match args.out.as_deref().map(std::fs::File::create).transpose() {
+        Ok(f) => f.map(JsonPlanWriter::new),
+        Err(e) => {
+            let path = args
+                .out
+                .as_deref()
+                .unwrap_or(std::path::Path::new(""))
+                .display();
+            out.write_all(format!("error: cannot write the plan to {path}: {e}\n").as_bytes())?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let color = use_color(args.color);
+    let mut json;
+    let mut text;
+    let shown: &mut dyn PlanSink = match args.format {
+        PlanFormat::Json => {
+            json = JsonPlanWriter::new(&mut *out);
+            &mut json
+        }
+        PlanFormat::Text => {
+            let opts = plan_text::PlanTextOptions {
+                color,
+                width: diagnostics::HumanOptions::default().width,
+            };
+            text = plan_text::TextPlanWriter::new(&mut *out, opts);
+            &mut text
+        }
+    };
+    let state = args.state.as_deref();
+    let run = match file {
+        Some(file) => {
+            let mut both = WithPlanFile { file, shown };
+            compile::plan_into(&inputs, &opts, state, &mut both)?
+        }
+        None => compile::plan_into(&inputs, &opts, state, shown)?,
+    };
     let code = if run.io_failed {
         EXIT_USAGE
-    } else if run.diagnostics.has_errors() || run.plan.is_none() {
+    } else if run.diagnostics.has_errors() || !run.planned {
         EXIT_ERRORS
-    } else if args.detailed_exitcode && run.plan.as_ref().is_some_and(|p| p.has_changes()) {
+    } else if args.detailed_exitcode && run.has_changes {
         EXIT_CHANGES
     } else {
         EXIT_OK
@@ -400,37 +423,25 @@ fn plan(args: PlanArgs, out: &mut dyn Write) -> std::io::Result<i32> {
     Ok(code)
 }
 
-fn write_plan_file(run: &compile::PlanRun, path: &std::path::Path) -> std::io::Result<()> {
-    run.document_ref().write_json(std::fs::File::create(path)?)
+/// Writes the plan file next to the plan shown on stdout, from the same stream.
+struct WithPlanFile<'a> {
+    file: JsonPlanWriter<std::fs::File>,
+    shown: &'a mut dyn PlanSink,
 }
 
-/// The text plan streamed to `out`, then the Services' addresses; without a plan, the
-/// diagnostics that say why.
-fn write_plan_text(
-    out: &mut dyn Write,
-    run: &compile::PlanRun,
-    color: bool,
-) -> std::io::Result<()> {
-    let human = diagnostics::HumanOptions {
-        color,
-        ..Default::default()
-    };
-    let Some(plan) = &run.plan else {
-        return out.write_all(diagnostics::human(&run.sources, &run.diagnostics, human).as_bytes());
-    };
-    let opts = plan_text::PlanTextOptions {
-        color,
-        width: human.width,
-    };
-    plan_text::write_with_sites(
-        out,
-        &run.sources,
-        plan,
-        &run.diagnostics,
-        opts,
-        &std::collections::BTreeMap::new(),
-    )?;
-    out.write_all(plan_text::service_outputs(&run.outputs).as_bytes())
+impl PlanSink for WithPlanFile<'_> {
+    fn begin(&mut self, sources: &SourceMap, start: &PlanStart<'_>) -> std::io::Result<()> {
+        self.file.begin(sources, start)?;
+        self.shown.begin(sources, start)
+    }
+    fn change(&mut self, sources: &SourceMap, change: Change) -> std::io::Result<()> {
+        self.file.write_change(sources, &change)?;
+        self.shown.change(sources, change)
+    }
+    fn end(&mut self, sources: &SourceMap, end: &PlanEnd<'_>) -> std::io::Result<()> {
+        self.file.end(sources, end)?;
+        self.shown.end(sources, end)
+    }
 }
 
 /// The Terraform-style text of a plan, or, without a plan, the diagnostics that say why.

@@ -8,7 +8,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, decode::Ctx, decode_documents};
 use crate::model::{Model, Value};
 use crate::plan::{
-    Change, Plan, PlanDocument, PlanDocumentRef, ServiceOutputs, State, StateError, Summary,
+    Action, Causes, Change, Differ, Plan, PlanDocument, PlanDocumentRef, PlanEnd, PlanSink,
+    PlanStart, PriorState, ServiceOutputs, State, StateError, Summary,
 };
 use crate::providers::planner;
 use crate::source::load::{Loaded, add_text};
@@ -180,9 +181,9 @@ impl PlanRun {
     }
 }
 
-/// Validates the inputs, lowers and resolves them, builds the desired model of every
-/// provider (today: ACK Edge ELB and Huawei CCE ELB) and diffs it against `state` (a missing file, or no
-/// file, is the empty state). Deterministic: the same inputs and state give the same plan.
+/// Validates the inputs, lowers and resolves them, builds the desired resources of every
+/// provider and diffs them against `state` (a missing file, or no file, is the empty
+/// state). Deterministic: the same inputs and state give the same plan.
 pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> PlanRun {
     plan_keeping(inputs, opts, state, KeepModel::No)
 }
@@ -190,6 +191,36 @@ pub fn plan(inputs: &[String], opts: &LoadOptions, state: Option<&Path>) -> Plan
 /// [`plan`] with an empty prior state, keeping the desired model for drawing it.
 pub fn graph(inputs: &[String], opts: &LoadOptions) -> PlanRun {
     plan_keeping(inputs, opts, None, KeepModel::Yes)
+}
+
+/// [`plan`], handing each change to `sink` as soon as it is made instead of collecting
+/// the plan: what `lbplan plan` does, so that a fleet's plan is never held whole.
+pub fn plan_into(
+    inputs: &[String],
+    opts: &LoadOptions,
+    state: Option<&Path>,
+    sink: &mut dyn PlanSink,
+) -> std::io::Result<PlanOutcome> {
+    let (s, written) = stream_compilation(read_and_check(inputs, opts), state, KeepModel::No, sink);
+    written?;
+    Ok(PlanOutcome {
+        diagnostics: s.diagnostics,
+        planned: s.planned,
+        has_changes: s.has_changes,
+        io_failed: s.io_failed,
+    })
+}
+
+/// What a plan written out by [`plan_into`] leaves behind, for the exit status.
+#[derive(Debug)]
+pub struct PlanOutcome {
+    pub diagnostics: Diagnostics,
+    /// `false` when no plan could be made (or it stopped part-way); see [`PlanEnd`].
+    pub planned: bool,
+    /// Whether applying would do anything.
+    pub has_changes: bool,
+    /// An input could not be read (exit status 2).
+    pub io_failed: bool,
 }
 
 /// Whether a run keeps the desired model next to the plan.
@@ -205,48 +236,135 @@ fn plan_keeping(
     state: Option<&Path>,
     keep: KeepModel,
 ) -> PlanRun {
-    plan_compilation(read_and_check(inputs, opts), state, keep)
+    collect(read_and_check(inputs, opts), state, keep)
+}
+
+/// The same for in-memory text with an empty prior state (tests, benchmarks).
+pub fn plan_text(name: &str, text: &str) -> PlanRun {
+    collect(read_and_check_text(name, text), None, KeepModel::No)
+}
+
+/// [`plan_text`] keeping the desired model, as [`graph`] does (tests).
+pub fn graph_text(name: &str, text: &str) -> PlanRun {
+    collect(read_and_check_text(name, text), None, KeepModel::Yes)
+}
+
+/// The later stages over checked inputs, collected into a [`PlanRun`].
+fn collect(c: Compilation, state: Option<&Path>, keep: KeepModel) -> PlanRun {
+    let mut sink = Collector::default();
+    // A collector never fails to take a change: the write result is always `Ok`.
+    let (s, _) = stream_compilation(c, state, keep, &mut sink);
+    PlanRun {
+        sources: s.sources,
+        diagnostics: s.diagnostics,
+        plan: sink.plan,
+        model: s.model,
+        outputs: sink.outputs,
+        io_failed: s.io_failed,
+    }
+}
+
+/// A sink that keeps the plan, for callers that need it whole.
+#[derive(Default)]
+struct Collector {
+    changes: Vec<Change>,
+    plan: Option<Plan>,
+    outputs: BTreeMap<String, ServiceOutputs>,
+}
+
+impl PlanSink for Collector {
+    fn begin(&mut self, _: &SourceMap, _: &PlanStart<'_>) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn change(&mut self, _: &SourceMap, change: Change) -> std::io::Result<()> {
+        self.changes.push(change);
+        Ok(())
+    }
+    fn end(&mut self, _: &SourceMap, end: &PlanEnd<'_>) -> std::io::Result<()> {
+        if end.planned {
+            self.plan = Some(Plan {
+                changes: std::mem::take(&mut self.changes),
+                warnings: end.warnings.to_vec(),
+                summary: end.summary,
+                prior_state: end.prior_state.cloned(),
+            });
+            self.outputs = end.outputs.clone();
+        }
+        Ok(())
+    }
+}
+
+/// A run whose changes went to a sink.
+struct Streamed {
+    sources: SourceMap,
+    diagnostics: Diagnostics,
+    planned: bool,
+    has_changes: bool,
+    io_failed: bool,
+    /// The desired model, under [`KeepModel::Yes`] only.
+    model: Model,
 }
 
 /// The later stages over checked inputs; nothing is planned when an input could not be
-/// read (the plan would silently miss its resources).
-fn plan_compilation(c: Compilation, state: Option<&Path>, keep: KeepModel) -> PlanRun {
+/// read (the plan would silently miss its resources). The run comes back even when the
+/// sink failed to write, with the write error next to it.
+fn stream_compilation(
+    c: Compilation,
+    state: Option<&Path>,
+    keep: KeepModel,
+    sink: &mut dyn PlanSink,
+) -> (Streamed, std::io::Result<()>) {
     let Compilation {
         sources,
         manifests,
         mut diagnostics,
         io_failed,
     } = c;
-    let (plan, model, outputs) = if io_failed {
-        (None, Model::new(), BTreeMap::new())
+    let mut model = Model::new();
+    let mut kept = (keep == KeepModel::Yes).then_some(&mut model);
+    let written = if io_failed {
+        end_unplanned(&sources, &diagnostics, sink).map(|()| (false, false))
     } else {
-        plan_manifests(&sources, &manifests, state, keep, &mut diagnostics)
+        plan_manifests(
+            &sources,
+            &manifests,
+            state,
+            &mut diagnostics,
+            &mut kept,
+            sink,
+        )
     };
-    PlanRun {
+    let (planned, has_changes) = *written.as_ref().unwrap_or(&(false, false));
+    let s = Streamed {
         sources,
         diagnostics,
-        plan,
-        model,
-        outputs,
+        planned,
+        has_changes,
         io_failed,
-    }
+        model,
+    };
+    (s, written.map(|_| ()))
 }
 
-/// The same for in-memory text with an empty prior state (tests, benchmarks).
-pub fn plan_text(name: &str, text: &str) -> PlanRun {
-    plan_text_keeping(name, text, KeepModel::No)
+/// Tells `sink` that no plan could be made; the diagnostics say why.
+fn end_unplanned(
+    sources: &SourceMap,
+    diags: &Diagnostics,
+    sink: &mut dyn PlanSink,
+) -> std::io::Result<()> {
+    sink.end(
+        sources,
+        &PlanEnd {
+            planned: false,
+            prior_state: None,
+            summary: Summary::default(),
+            has_changes: false,
+            warnings: &[],
+            diagnostics: diags,
+            outputs: &BTreeMap::new(),
+        },
+    )
 }
-
-/// [`plan_text`] keeping the desired model, as [`graph`] does (tests).
-pub fn graph_text(name: &str, text: &str) -> PlanRun {
-    plan_text_keeping(name, text, KeepModel::Yes)
-}
-
-fn plan_text_keeping(name: &str, text: &str, keep: KeepModel) -> PlanRun {
-    plan_compilation(read_and_check_text(name, text), None, keep)
-}
-
-type Planned = (Option<Plan>, Model, BTreeMap<String, ServiceOutputs>);
 
 /// Warns about every load balancer the plan leaves out because no provider of this version
 /// builds it, so that an empty plan is never mistaken for "nothing changes".
@@ -312,25 +430,46 @@ fn plan_manifests(
     sources: &SourceMap,
     manifests: &[Manifest],
     state_path: Option<&Path>,
-    keep: KeepModel,
     diags: &mut Diagnostics,
-) -> Planned {
-    let nothing = || (None, Model::new(), BTreeMap::new());
+    kept: &mut Option<&mut Model>,
+    sink: &mut dyn PlanSink,
+) -> std::io::Result<(bool, bool)> {
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
     report_unplanned(&resolved, diags);
-    let (desired, ingress) = match build_model(&resolved, diags) {
-        Some(built) => built,
-        None => return nothing(),
+    let Some((state, prior)) = load_prior(state_path, diags) else {
+        planner::check_clusters(&resolved, diags);
+        end_unplanned(sources, diags, sink)?;
+        return Ok((false, false));
     };
+    planner::check_against_state(&resolved, &prior, diags);
+    let causes = planner::causes(&resolved, &prior);
+    let prior_state = state.as_ref().map(|s| PriorState {
+        serial: s.serial,
+        lineage: s.lineage.clone(),
+    });
+    let against = Prior {
+        model: &prior,
+        state: prior_state.as_ref(),
+        causes: causes.as_ref(),
+    };
+    plan_resolved(sources, &resolved, against, diags, kept, sink)
+}
+
+/// The prior state and its model; `None` (reported) when the state file cannot be read
+/// or understood. No file is the empty state.
+fn load_prior(
+    state_path: Option<&Path>,
+    diags: &mut Diagnostics,
+) -> Option<(Option<State>, Model)> {
     let state = match state_path.map(State::load).transpose() {
         Ok(s) => s,
         Err(e) => {
             diags.push(e.to_diagnostic());
-            return (None, desired, BTreeMap::new());
+            return None;
         }
     };
-    let prior = match state.as_ref().map(State::to_model).transpose() {
-        Ok(m) => m.unwrap_or_default(),
+    match state.as_ref().map(State::to_model).transpose() {
+        Ok(m) => Some((state, m.unwrap_or_default())),
         Err(e) => {
             diags.push(
                 StateError::Invalid {
@@ -341,50 +480,119 @@ fn plan_manifests(
                 }
                 .to_diagnostic(),
             );
-            return (None, desired, BTreeMap::new());
+            None
         }
-    };
-    planner::check_against_state(&resolved, &prior, diags);
-    let causes = planner::causes(&resolved, &prior);
-    let (diffed, kept) = match keep {
-        KeepModel::Yes => (
-            crate::plan::diff(&prior, &desired, causes.as_ref()),
-            desired,
-        ),
-        KeepModel::No => (
-            crate::plan::diff_owned(&prior, desired, causes.as_ref()),
-            Model::new(),
-        ),
-    };
-    let plan = match diffed {
-        Ok(p) => p,
-        Err(ds) => {
-            for d in ds {
-                diags.push(d);
+    }
+}
+
+/// What a plan is made against.
+#[derive(Clone, Copy)]
+struct Prior<'a> {
+    model: &'a Model,
+    /// The state file's identity, when the prior came from one.
+    state: Option<&'a PriorState>,
+    causes: &'a dyn Causes,
+}
+
+/// Builds every provider's resources unit by unit, diffs each unit against the prior
+/// model and hands its changes to `sink`, then the prior resources no unit produced.
+/// Returns whether a plan was made and whether it changes anything. A unit the engine
+/// refuses (a provider bug: a cycle, a duplicate or dangling address) stops the output;
+/// later units are still checked so that every problem is reported in one run.
+fn plan_resolved(
+    sources: &SourceMap,
+    resolved: &[topology::Resolved],
+    prior: Prior<'_>,
+    diags: &mut Diagnostics,
+    kept: &mut Option<&mut Model>,
+    sink: &mut dyn PlanSink,
+) -> std::io::Result<(bool, bool)> {
+    sink.begin(
+        sources,
+        &PlanStart {
+            prior_state: prior.state,
+            prior_is_empty: prior.model.is_empty(),
+        },
+    )?;
+    let mut differ = Differ::new(prior.model, prior.causes);
+    let mut outputs: BTreeMap<String, ServiceOutputs> = BTreeMap::new();
+    let mut refused: Vec<Diagnostic> = Vec::new();
+    let mut written: std::io::Result<()> = Ok(());
+    let mut has_changes = false;
+    planner::build_units(resolved, diags, &mut |unit| {
+        if let Some(model) = kept.as_deref_mut() {
+            for r in &unit.resources {
+                // A duplicate is reported by the differ below.
+                let _ = model.add(r.clone());
             }
-            return (None, kept, BTreeMap::new());
         }
-    };
-    let plan = match &state {
-        Some(s) => plan.against(s),
-        None => plan,
-    };
-    let after: HashMap<&str, &Change> = plan
-        .changes
-        .iter()
-        .map(|c| (c.address.as_str(), c))
-        .collect();
+        let changes = match differ.unit(unit.resources) {
+            Ok(changes) => changes,
+            Err(ds) => return refused.extend(ds),
+        };
+        if !refused.is_empty() || written.is_err() {
+            return;
+        }
+        add_outputs(&unit.ingress, &changes, &mut outputs);
+        for c in changes {
+            has_changes |= c.action != Action::NoOp;
+            if let Err(e) = sink.change(sources, c) {
+                written = Err(e);
+                return;
+            }
+        }
+    });
+    written?;
+    let end = differ.finish();
+    let planned = refused.is_empty();
+    for d in refused {
+        diags.push(d);
+    }
+    if planned {
+        for c in end.changes {
+            has_changes |= c.action != Action::NoOp;
+            sink.change(sources, c)?;
+        }
+    } else {
+        outputs.clear();
+    }
+    for ips in outputs.values_mut() {
+        ips.external_ip.sort();
+    }
+    sink.end(
+        sources,
+        &PlanEnd {
+            planned,
+            prior_state: prior.state,
+            summary: end.summary,
+            has_changes: planned && has_changes,
+            warnings: &end.warnings,
+            diagnostics: diags,
+            outputs: &outputs,
+        },
+    )?;
+    Ok((planned, planned && has_changes))
+}
+
+/// The external addresses one unit gives its Services (the EXTERNAL-IP column).
+fn add_outputs(
+    ingress: &[planner::IngressSource],
+    changes: &[Change],
+    outputs: &mut BTreeMap<String, ServiceOutputs>,
+) {
+    if ingress.is_empty() {
+        return;
+    }
+    let after: HashMap<&str, &Change> = changes.iter().map(|c| (c.address.as_str(), c)).collect();
     let address_of = |address: &str, attr: &str| -> Option<String> {
         match after.get(address)?.after.as_ref()?.get(attr)? {
             Value::String(s) => Some(s.clone()),
             _ => None,
         }
     };
-    let outputs = planner::external_ips(&ingress, address_of)
-        .into_iter()
-        .map(|(k, external_ip)| (k, ServiceOutputs { external_ip }))
-        .collect();
-    (Some(plan), kept, outputs)
+    for (service, ips) in planner::external_ips(ingress, address_of) {
+        outputs.entry(service).or_default().external_ip.extend(ips);
+    }
 }
 
 mod comparison;

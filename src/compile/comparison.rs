@@ -19,7 +19,7 @@ use crate::source::load::{Loaded, add_blob, load_inputs_into, report_empty_input
 use crate::source::{LoadOptions, SourceMap};
 use crate::topology;
 
-use super::{Compilation, build_model, finish, report_unplanned};
+use super::{Collector, Compilation, Prior, build_model, finish, plan_resolved, report_unplanned};
 
 /// The diagnostic codes of `diff` (registered in `diag::codes::diff`).
 pub mod codes {
@@ -164,31 +164,41 @@ pub fn diff(req: &DiffRequest) -> DiffRun {
         let base_model = build_model(&base_resolved, &mut base_diags);
         let head_resolved = topology::lower_and_resolve(sources, &head.manifests, &mut diags);
         report_unplanned(&head_resolved, &mut diags);
-        let head_model = build_model(&head_resolved, &mut diags);
         run.base_errors = base_diags.count(crate::diag::Severity::Error);
-        if let (Some((prior, _)), Some((desired, _))) = (base_model, head_model) {
+        if let Some((prior, _)) = base_model {
             let causes = planner::causes(&head_resolved, &prior);
-            match crate::plan::diff_owned(&prior, desired, causes.as_ref()) {
-                Ok(mut plan) => {
-                    run.sites = plan
-                        .changes
-                        .iter()
-                        .filter(|c| {
-                            matches!(c.action, Action::Delete | Action::Replace | Action::Retain)
-                        })
-                        .filter_map(|c| Some((c.address.clone(), causes.cause_site(&c.address)?)))
-                        .collect();
-                    for d in renames(&base_manifests, &head.manifests, &mut plan, &mut run.sites) {
-                        diags.push(d);
-                    }
-                    run.plan = Some(plan);
+            let against = Prior {
+                model: &prior,
+                state: None,
+                causes: causes.as_ref(),
+            };
+            let mut sink = Collector::default();
+            // A collector never fails to take a change.
+            let _ = plan_resolved(
+                sources,
+                &head_resolved,
+                against,
+                &mut diags,
+                &mut None,
+                &mut sink,
+            );
+            if let Some(mut plan) = sink.plan {
+                run.sites = plan
+                    .changes
+                    .iter()
+                    .filter(|c| {
+                        matches!(c.action, Action::Delete | Action::Replace | Action::Retain)
+                    })
+                    .filter_map(|c| Some((c.address.clone(), causes.cause_site(&c.address)?)))
+                    .collect();
+                for d in renames(&base_manifests, &head.manifests, &mut plan, &mut run.sites) {
+                    diags.push(d);
                 }
-                Err(ds) => {
-                    for d in ds {
-                        diags.push(d);
-                    }
-                }
+                run.plan = Some(plan);
             }
+        } else {
+            // No plan without a base model, but the head's own rules still report.
+            planner::check_clusters(&head_resolved, &mut diags);
         }
     }
     run.sources = head.sources;

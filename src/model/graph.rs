@@ -111,6 +111,12 @@ impl Model {
     pub fn get(&self, address: &str) -> Option<&Resource> {
         self.resources.get(address)
     }
+    /// The resource with the stored address, which outlives a borrowed lookup key.
+    pub fn get_key_value(&self, address: &str) -> Option<(&str, &Resource)> {
+        self.resources
+            .get_key_value(address)
+            .map(|(k, r)| (k.as_str(), r))
+    }
     pub fn contains(&self, address: &str) -> bool {
         self.resources.contains_key(address)
     }
@@ -167,7 +173,14 @@ impl Model {
 
     /// Fails with every missing dependency, or else with every cycle.
     pub fn validate(&self) -> Result<(), ModelError> {
-        let missing = self.missing_dependencies();
+        self.validate_beyond(|_| false)
+    }
+
+    /// [`Model::validate`] for one unit of a larger plan: a dependency on an address
+    /// `exists_beyond` accepts (a resource of an earlier unit) is not missing.
+    pub fn validate_beyond(&self, exists_beyond: impl Fn(&str) -> bool) -> Result<(), ModelError> {
+        let mut missing = self.missing_dependencies();
+        missing.retain(|(_, target)| !exists_beyond(target));
         if !missing.is_empty() {
             return Err(ModelError::MissingDependencies { missing });
         }

@@ -12,12 +12,12 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::diag::Diagnostics;
 use crate::diag::record::DiagnosticRecord;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{DeletePolicy, Key, Kind, Owner, ProviderKind, Value};
 use crate::source::SourceMap;
 
-use super::{Action, Change, Plan, Summary};
+use super::{Action, Change, Plan, PlanEnd, PlanSink, PlanStart, Summary};
 
 /// The version this build writes. Readers accept any `1.x` (minor versions only add
 /// fields) and refuse another major, as Terraform's JSON plan does.
@@ -249,11 +249,11 @@ fn source_refs(sources: &SourceMap, c: &Change) -> Vec<SourceRef> {
 /// The run's diagnostics (`others`) and the plan's own warnings, as one sorted list.
 fn diagnostic_records(
     sources: &SourceMap,
-    plan: &Plan,
+    warnings: &[Diagnostic],
     others: &Diagnostics,
 ) -> Vec<DiagnosticRecord> {
     let mut all = others.clone();
-    for w in &plan.warnings {
+    for w in warnings {
         all.push(w.clone());
     }
     all.sorted()
@@ -276,7 +276,7 @@ impl<'a> PlanDocumentRef<'a> {
                 sources,
                 changes: &plan.changes,
             },
-            diagnostics: diagnostic_records(sources, plan, others),
+            diagnostics: diagnostic_records(sources, &plan.warnings, others),
             summary: plan.summary,
             outputs,
         }
@@ -313,7 +313,7 @@ impl PlanDocument {
                 .iter()
                 .map(|c| ResourceChange::build(sources, c))
                 .collect(),
-            diagnostics: diagnostic_records(sources, plan, others),
+            diagnostics: diagnostic_records(sources, &plan.warnings, others),
             summary: plan.summary,
             outputs: BTreeMap::new(),
         }
@@ -341,5 +341,102 @@ impl PlanDocument {
             });
         }
         Ok(doc)
+    }
+}
+
+/// The plan file written as the plan is made: each change is serialised when it arrives
+/// and dropped. The bytes are those of [`PlanDocument::to_json`] for the same plan (the
+/// plan tests read every example's file back and write it again), which is why every
+/// piece is pretty-printed by serde_json and indented to its depth.
+pub struct JsonPlanWriter<W: std::io::Write> {
+    out: std::io::BufWriter<W>,
+    /// One change's JSON before indenting, reused.
+    scratch: Vec<u8>,
+    began: bool,
+    changes: usize,
+}
+
+impl<W: std::io::Write> JsonPlanWriter<W> {
+    pub fn new(out: W) -> Self {
+        JsonPlanWriter {
+            out: std::io::BufWriter::with_capacity(1 << 16, out),
+            scratch: Vec::with_capacity(1 << 12),
+            began: false,
+            changes: 0,
+        }
+    }
+
+    /// Writes `value` pretty-printed, every line after the first indented by `depth`
+    /// levels (two spaces each), as serde_json would nest it. Its strings are escaped, so
+    /// every newline in the text is one the pretty printer put there.
+    fn nested(&mut self, value: &impl Serialize, depth: usize) -> std::io::Result<()> {
+        use std::io::Write;
+        self.scratch.clear();
+        serde_json::to_writer_pretty(&mut self.scratch, value)?;
+        let indent = &b"        "[..2 * depth];
+        let mut lines = self.scratch.split(|b| *b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.write_all(first)?;
+        }
+        for line in lines {
+            self.out.write_all(b"\n")?;
+            self.out.write_all(indent)?;
+            self.out.write_all(line)?;
+        }
+        Ok(())
+    }
+
+    /// [`PlanSink::change`] for a change another sink also takes.
+    pub fn write_change(&mut self, sources: &SourceMap, change: &Change) -> std::io::Result<()> {
+        use std::io::Write;
+        self.out.write_all(if self.changes == 0 {
+            b"\n    "
+        } else {
+            b",\n    "
+        })?;
+        self.changes += 1;
+        self.nested(&ChangeRef::new(sources, change), 2)
+    }
+
+    fn head(&mut self, prior_state: Option<&PriorState>) -> std::io::Result<()> {
+        use std::io::Write;
+        self.began = true;
+        self.out.write_all(b"{\n  \"format_version\": ")?;
+        self.nested(&FORMAT_VERSION, 1)?;
+        if let Some(prior) = prior_state {
+            self.out.write_all(b",\n  \"prior_state\": ")?;
+            self.nested(prior, 1)?;
+        }
+        self.out.write_all(b",\n  \"resource_changes\": [")
+    }
+}
+
+impl<W: std::io::Write> PlanSink for JsonPlanWriter<W> {
+    fn begin(&mut self, _: &SourceMap, start: &PlanStart<'_>) -> std::io::Result<()> {
+        self.head(start.prior_state)
+    }
+
+    fn change(&mut self, sources: &SourceMap, change: Change) -> std::io::Result<()> {
+        self.write_change(sources, &change)
+    }
+
+    fn end(&mut self, sources: &SourceMap, end: &PlanEnd<'_>) -> std::io::Result<()> {
+        use std::io::Write;
+        if !self.began {
+            self.head(end.prior_state)?;
+        }
+        self.out
+            .write_all(if self.changes == 0 { b"]" } else { b"\n  ]" })?;
+        self.out.write_all(b",\n  \"diagnostics\": ")?;
+        let records = diagnostic_records(sources, end.warnings, end.diagnostics);
+        self.nested(&records, 1)?;
+        self.out.write_all(b",\n  \"summary\": ")?;
+        self.nested(&end.summary, 1)?;
+        if !end.outputs.is_empty() {
+            self.out.write_all(b",\n  \"outputs\": ")?;
+            self.nested(end.outputs, 1)?;
+        }
+        self.out.write_all(b"\n}\n")?;
+        self.out.flush()
     }
 }

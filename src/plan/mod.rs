@@ -20,14 +20,14 @@
 
 mod contract;
 mod state;
+mod stream;
 
 pub use contract::{
-    PlanDocument, PlanDocumentRef, PlanFileError, PriorState, ResourceChange, ServiceOutputs,
-    SourceRef,
+    JsonPlanWriter, PlanDocument, PlanDocumentRef, PlanFileError, PriorState, ResourceChange,
+    ServiceOutputs, SourceRef,
 };
 pub use state::{Applying, State, StateError, StateResource};
-
-use std::collections::HashSet;
+pub use stream::{Differ, Finished, PlanEnd, PlanSink, PlanStart};
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -222,63 +222,23 @@ pub fn diff(prior: &Model, desired: &Model, causes: &dyn Causes) -> Result<Plan,
     diff_owned(prior, desired.clone(), causes)
 }
 
-/// [`diff`], consuming the desired model: its resources move into the changes. What the
-/// driver uses; a large fleet's model is too big to copy.
+/// [`diff`], consuming the desired model: its resources move into the changes. The whole
+/// model is one unit of a [`Differ`]; the driver hands over smaller units instead.
 pub fn diff_owned(
     prior: &Model,
     desired: Model,
     causes: &dyn Causes,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    desired
-        .validate()
-        .map_err(|e| model_diagnostics(&desired, &e))?;
-    let mut changes = Vec::with_capacity(desired.len());
-    let mut warnings = Vec::new();
-    for want in desired.into_creation_order() {
-        let change = match prior.get(&want.address) {
-            None => appear(want, causes),
-            Some(had) => compare(had, &want, causes, &mut warnings),
-        };
-        changes.push(change);
-    }
-    let planned: HashSet<String> = if prior.is_empty() {
-        HashSet::new()
-    } else {
-        changes.iter().map(|c| c.address.clone()).collect()
-    };
-    for address in prior.lenient_waves().into_iter().rev().flatten() {
-        if planned.contains(address) {
-            continue;
-        }
-        if let Some(had) = prior.get(address) {
-            changes.push(disappear(had, causes));
-        }
-    }
-    let summary = summarise(&changes);
+    let mut differ = Differ::new(prior, causes);
+    let mut changes = differ.unit_model(desired)?;
+    let end = differ.finish();
+    changes.extend(end.changes);
     Ok(Plan {
         changes,
-        warnings,
-        summary,
+        warnings: end.warnings,
+        summary: end.summary,
         prior_state: None,
     })
-}
-
-fn summarise(changes: &[Change]) -> Summary {
-    let mut s = Summary::default();
-    for c in changes {
-        match c.action {
-            Action::Create => s.add += 1,
-            Action::Update => s.change += 1,
-            Action::Replace => {
-                s.add += 1;
-                s.destroy += 1;
-            }
-            Action::Delete => s.destroy += 1,
-            Action::Retain => s.retain += 1,
-            Action::NoOp => {}
-        }
-    }
-    s
 }
 
 fn model_diagnostics(m: &Model, e: &ModelError) -> Vec<Diagnostic> {

@@ -33,7 +33,7 @@ pub struct Built {
 }
 
 impl Built {
-    fn absorb(&mut self, other: Built) {
+    pub fn absorb(&mut self, other: Built) {
         self.resources.extend(other.resources);
         self.ingress.extend(other.ingress);
     }
@@ -46,8 +46,12 @@ pub struct Planner {
     /// The rules that need the lowered cluster and its topology. Run by `validate` and by
     /// `plan` (before `build`); findings go to the diagnostics.
     pub check: fn(&Resolved, &mut Diagnostics),
-    /// The provider's desired resources. Must not repeat the findings of `check`.
-    pub build: fn(&[Resolved], &mut Diagnostics) -> Built,
+    /// The provider's desired resources, handed to `emit` in units: a unit's resources
+    /// depend only on each other and on earlier units, and its ingress sources name its
+    /// own resources. The plan diffs and writes out each unit before the next is built,
+    /// so small units keep a fleet's plan out of memory. Must not repeat the findings of
+    /// `check`.
+    pub build: fn(&[Resolved], &mut Diagnostics, &mut dyn FnMut(Built)),
     /// Explains, in manifest terms, why an address of this provider appears or
     /// disappears. Asked in registry order; the first answer wins.
     pub causes: fn(&[Resolved], &Model) -> Box<dyn Causes>,
@@ -62,28 +66,28 @@ pub static PLANNERS: &[Planner] = &[
     Planner {
         name: "alibaba-alb",
         check: super::alibaba_alb::rules::check_cluster,
-        build: super::alibaba_alb::build::build,
+        build: |r, d, emit| emit(super::alibaba_alb::build::build(r, d)),
         causes: super::alibaba_alb::causes::boxed,
         against_state: None,
     },
     Planner {
         name: "alibaba-ccm",
         check: super::alibaba_clb::rules::check_cluster,
-        build: super::alibaba_clb::build::build,
+        build: |r, d, emit| emit(super::alibaba_clb::build::build(r, d)),
         causes: super::alibaba_clb::causes::boxed,
         against_state: Some(super::alibaba_clb::rules::check_against_state),
     },
     Planner {
         name: "huawei-elb",
         check: super::huawei_cce::rules::check_cluster,
-        build: super::huawei_cce::build::build,
+        build: |r, d, emit| emit(super::huawei_cce::build::build(r, d)),
         causes: super::huawei_cce::causes::boxed,
         against_state: None,
     },
     Planner {
         name: "alibaba-elb",
         check: super::alibaba_edge::rules::check_cluster,
-        build: super::alibaba_edge::build::build,
+        build: super::alibaba_edge::build::build_units,
         causes: super::alibaba_edge::causes::boxed,
         against_state: None,
     },
@@ -105,14 +109,20 @@ pub fn check_against_state(resolved: &[Resolved], prior: &Model, diags: &mut Dia
     }
 }
 
-/// Every provider's rules and resources, in registry order.
+/// Every provider's rules and resources, in registry order, as one collection (for the
+/// graph and for a base tree, which are needed whole).
 pub fn build_models(resolved: &[Resolved], diags: &mut Diagnostics) -> Built {
-    check_clusters(resolved, diags);
     let mut all = Built::default();
-    for p in PLANNERS {
-        all.absorb((p.build)(resolved, diags));
-    }
+    build_units(resolved, diags, &mut |unit| all.absorb(unit));
     all
+}
+
+/// Every provider's rules, then its resources unit by unit, in registry order.
+pub fn build_units(resolved: &[Resolved], diags: &mut Diagnostics, emit: &mut dyn FnMut(Built)) {
+    check_clusters(resolved, diags);
+    for p in PLANNERS {
+        (p.build)(resolved, diags, emit);
+    }
 }
 
 /// Asks each provider in turn.

@@ -29,9 +29,9 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Value;
-use crate::plan::{Action, CauseSite, Change, Plan};
+use crate::plan::{Action, CauseSite, Change, Plan, PlanEnd, PlanSink, PlanStart, Summary};
 use crate::render::diagnostics::{HumanOptions, human_reports};
 use crate::source::SourceMap;
 
@@ -60,7 +60,6 @@ impl Default for PlanTextOptions {
 /// reason).
 const IDENTIFYING: [&str; 2] = ["id", "name"];
 
-/// Renders `plan` with the run's other diagnostics (`diags`); see the module docs.
 /// The EXTERNAL-IP column each Service will show in `kubectl get svc` once applied (one
 /// address per region for an ELB Service, seed 000 step 3), so reviewers see what clients
 /// will connect to. Empty when no Service gets an address.
@@ -83,6 +82,7 @@ pub fn service_outputs(
     out
 }
 
+/// Renders `plan` with the run's other diagnostics (`diags`); see the module docs.
 pub fn render(
     sources: &SourceMap,
     plan: &Plan,
@@ -118,60 +118,220 @@ pub fn write_with_sites(
     opts: PlanTextOptions,
     sites: &BTreeMap<String, CauseSite>,
 ) -> std::io::Result<()> {
-    let r = Renderer {
-        paint: Paint(opts.color),
+    let r = Renderer::new(opts);
+    let shown = || plan.changes.iter().filter(|c| is_shown(c));
+    if plan.has_changes() {
+        r.write_legend(w, |a| shown().any(|c| c.action == a))?;
+    } else {
+        let more = shown().next().is_some() || !diags.is_empty() || !plan.warnings.is_empty();
+        r.write_no_changes(w, more)?;
+    }
+    for c in shown() {
+        r.write_block(w, sources, c)?;
+    }
+    let tail = Tail {
+        destructive: plan.changes.iter().filter(|c| c.destructive).collect(),
+        diags,
+        warnings: &plan.warnings,
+        summary: plan.has_changes().then_some(plan.summary),
+        sites,
     };
-    let emit = |w: &mut dyn std::io::Write, lines: Vec<String>| -> std::io::Result<()> {
-        for l in lines {
-            w.write_all(l.as_bytes())?;
-            w.write_all(b"\n")?;
+    r.write_tail(w, sources, &tail, opts)
+}
+
+/// What the text plan shows after its resource blocks.
+struct Tail<'a> {
+    destructive: Vec<&'a Change>,
+    diags: &'a Diagnostics,
+    warnings: &'a [Diagnostic],
+    /// `None` when nothing changes: no summary line.
+    summary: Option<Summary>,
+    sites: &'a BTreeMap<String, CauseSite>,
+}
+
+/// The text plan written as the plan is made (`lbplan plan` on a terminal or in CI).
+///
+/// The legend at the top names the actions that occur, which is only known at the end.
+/// Without prior resources every change a block shows is a create, so the legend is
+/// written with the first block and each block goes out as it arrives. Against a prior
+/// state the changes are kept and written at the end, as [`write_with_sites`] does; the
+/// prior state is then already in memory, so the plan costs at most as much again.
+pub struct TextPlanWriter<'w> {
+    out: &'w mut dyn std::io::Write,
+    opts: PlanTextOptions,
+    /// `Some` when the changes are kept for the end.
+    kept: Option<Vec<Change>>,
+    /// The legend and the header line are out.
+    headed: bool,
+    /// Destructive changes, for the `Warning:` blocks after the resource blocks.
+    destructive: Vec<Change>,
+}
+
+impl<'w> TextPlanWriter<'w> {
+    pub fn new(out: &'w mut dyn std::io::Write, opts: PlanTextOptions) -> Self {
+        TextPlanWriter {
+            out,
+            opts,
+            kept: None,
+            headed: false,
+            destructive: Vec::new(),
+        }
+    }
+}
+
+impl PlanSink for TextPlanWriter<'_> {
+    fn begin(&mut self, _: &SourceMap, start: &PlanStart<'_>) -> std::io::Result<()> {
+        if !start.prior_is_empty {
+            self.kept = Some(Vec::new());
         }
         Ok(())
-    };
-    let shown = || plan.changes.iter().filter(|c| is_shown(c));
-    let mut head: Vec<String> = Vec::new();
-    if plan.has_changes() {
-        head.extend(r.legend(&shown().collect::<Vec<_>>()));
+    }
+
+    fn change(&mut self, sources: &SourceMap, change: Change) -> std::io::Result<()> {
+        if let Some(kept) = &mut self.kept {
+            kept.push(change);
+            return Ok(());
+        }
+        if !is_shown(&change) {
+            return Ok(());
+        }
+        let r = Renderer::new(self.opts);
+        if !self.headed {
+            // Without prior resources a shown change is a create (see the type's docs).
+            r.write_legend(self.out, |a| a == Action::Create)?;
+            self.headed = true;
+        }
+        r.write_block(self.out, sources, &change)?;
+        if change.destructive {
+            self.destructive.push(change);
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, sources: &SourceMap, end: &PlanEnd<'_>) -> std::io::Result<()> {
+        let human = HumanOptions {
+            color: self.opts.color,
+            width: self.opts.width,
+        };
+        if !end.planned {
+            // No plan: the diagnostics say why (after any blocks already written).
+            let text = crate::render::diagnostics::human(sources, end.diagnostics, human);
+            self.out.write_all(text.as_bytes())?;
+            return self.out.flush();
+        }
+        if let Some(changes) = self.kept.take() {
+            let plan = Plan {
+                changes,
+                warnings: end.warnings.to_vec(),
+                summary: end.summary,
+                prior_state: end.prior_state.cloned(),
+            };
+            write_with_sites(
+                self.out,
+                sources,
+                &plan,
+                end.diagnostics,
+                self.opts,
+                &BTreeMap::new(),
+            )?;
+        } else {
+            let r = Renderer::new(self.opts);
+            if !self.headed {
+                let more = !end.diagnostics.is_empty() || !end.warnings.is_empty();
+                r.write_no_changes(self.out, more)?;
+            }
+            let tail = Tail {
+                destructive: self.destructive.iter().collect(),
+                diags: end.diagnostics,
+                warnings: end.warnings,
+                summary: end.has_changes.then_some(end.summary),
+                sites: &BTreeMap::new(),
+            };
+            r.write_tail(self.out, sources, &tail, self.opts)?;
+        }
+        self.out
+            .write_all(service_outputs(end.outputs).as_bytes())?;
+        self.out.flush()
+    }
+}
+
+/// Writes lines, each ended by a newline.
+fn emit(w: &mut dyn std::io::Write, lines: Vec<String>) -> std::io::Result<()> {
+    for l in lines {
+        w.write_all(l.as_bytes())?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+impl Renderer {
+    fn new(opts: PlanTextOptions) -> Self {
+        Renderer {
+            paint: Paint(opts.color),
+        }
+    }
+
+    /// The legend of the actions `occurs` accepts, then the header line.
+    fn write_legend(
+        &self,
+        w: &mut dyn std::io::Write,
+        occurs: impl Fn(Action) -> bool,
+    ) -> std::io::Result<()> {
+        let mut head = self.legend(occurs);
         head.push(String::new());
         head.push("lbplan will perform the following actions:".to_string());
         head.push(String::new());
-    } else {
-        head.push("No changes. Your load balancers match the manifests.".to_string());
-        if shown().next().is_some() || !diags.is_empty() || !plan.warnings.is_empty() {
+        emit(w, head)
+    }
+
+    /// The line of a plan that changes nothing; `more` when anything follows it.
+    fn write_no_changes(&self, w: &mut dyn std::io::Write, more: bool) -> std::io::Result<()> {
+        let mut head = vec!["No changes. Your load balancers match the manifests.".to_string()];
+        if more {
             head.push(String::new());
         }
+        emit(w, head)
     }
-    emit(w, head)?;
-    for c in shown() {
-        let mut block = r.block(sources, c);
+
+    fn write_block(
+        &self,
+        w: &mut dyn std::io::Write,
+        sources: &SourceMap,
+        c: &Change,
+    ) -> std::io::Result<()> {
+        let mut block = self.block(sources, c);
         block.push(String::new());
-        emit(w, block)?;
+        emit(w, block)
     }
-    for c in plan.changes.iter().filter(|c| c.destructive) {
-        let mut block = r.warning(sources, c, sites.get(&c.address), opts.width);
-        block.push(String::new());
-        emit(w, block)?;
-    }
-    let mut all = diags.clone();
-    for warning in &plan.warnings {
-        all.push(warning.clone());
-    }
-    if !all.is_empty() {
-        w.write_all(
-            human_reports(
-                sources,
-                &all,
-                HumanOptions {
-                    color: opts.color,
-                    width: opts.width,
-                },
-            )
-            .as_bytes(),
-        )?;
-    }
-    if plan.has_changes() {
-        let s = plan.summary;
-        let mut summary = r.paint.apply(
+
+    /// The `Warning:` blocks, the diagnostics and the summary line.
+    fn write_tail(
+        &self,
+        w: &mut dyn std::io::Write,
+        sources: &SourceMap,
+        tail: &Tail<'_>,
+        opts: PlanTextOptions,
+    ) -> std::io::Result<()> {
+        for c in &tail.destructive {
+            let mut block = self.warning(sources, c, tail.sites.get(&c.address), opts.width);
+            block.push(String::new());
+            emit(w, block)?;
+        }
+        let mut all = tail.diags.clone();
+        for warning in tail.warnings {
+            all.push(warning.clone());
+        }
+        if !all.is_empty() {
+            let human = HumanOptions {
+                color: opts.color,
+                width: opts.width,
+            };
+            w.write_all(human_reports(sources, &all, human).as_bytes())?;
+        }
+        let Some(s) = tail.summary else {
+            return Ok(());
+        };
+        let mut summary = self.paint.apply(
             Style::Bold,
             &format!(
                 "Plan: {} to add, {} to change, {} to destroy",
@@ -180,15 +340,15 @@ pub fn write_with_sites(
         );
         if s.retain > 0 {
             summary.push_str(
-                &r.paint
+                &self
+                    .paint
                     .apply(Style::Bold, &format!(", {} to retain", s.retain)),
             );
         }
-        summary.push_str(&r.paint.apply(Style::Bold, "."));
+        summary.push_str(&self.paint.apply(Style::Bold, "."));
         summary.push('\n');
-        w.write_all(summary.as_bytes())?;
+        w.write_all(summary.as_bytes())
     }
-    Ok(())
 }
 
 /// Whether a change gets a block: every action but no-op, and a no-op that keeps an
@@ -274,7 +434,7 @@ impl Renderer {
         }
     }
 
-    fn legend(&self, shown: &[&Change]) -> Vec<String> {
+    fn legend(&self, occurs: impl Fn(Action) -> bool) -> Vec<String> {
         let mut lines =
             vec!["Resource actions are indicated with the following symbols:".to_string()];
         let entries = [
@@ -288,7 +448,7 @@ impl Renderer {
             ),
         ];
         for (action, words) in entries {
-            if shown.iter().any(|c| c.action == action) {
+            if occurs(action) {
                 lines.push(format!("{} {words}", self.action_symbol(action)));
             }
         }
@@ -694,9 +854,7 @@ pub fn source_line(sources: &SourceMap, span: crate::source::Span) -> String {
 /// One change as its plan block (no colour), for renderers that show changes one by one
 /// (the Markdown PR comment's collapsible details).
 pub fn change_block(sources: &SourceMap, c: &Change) -> String {
-    let r = Renderer {
-        paint: Paint(false),
-    };
+    let r = Renderer::new(PlanTextOptions::default());
     r.block(sources, c)
         .into_iter()
         .map(|l| format!("{l}\n"))

@@ -105,10 +105,24 @@ impl<'m> PoolSettings<'m> {
 
 /// Builds the model resources for every Service routed to PoolServices with class
 /// `alibabacloud.com/elb`. The ELB rules run before, in [`super::rules::check_cluster`].
-pub fn build(resolved: &[Resolved], _diags: &mut Diagnostics) -> Built {
+pub fn build(resolved: &[Resolved], diags: &mut Diagnostics) -> Built {
     let mut out = Built::default();
+    build_units(resolved, diags, &mut |unit| out.absorb(unit));
+    out
+}
+
+/// [`build`], one PoolService at a time: nothing of one pool's ELB depends on another
+/// pool's, so each is a unit the plan can diff and write out on its own. Services go by
+/// namespace and name, pools by name, so the plan's order does not depend on the order
+/// the files were read in.
+pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut dyn FnMut(Built)) {
     for r in resolved {
-        for st in &r.topology.services {
+        let mut services: Vec<_> = r.topology.services.iter().collect();
+        services.sort_by_key(|st| {
+            let s = &r.cluster.services[st.service];
+            (s.namespace(), s.name())
+        });
+        for st in services {
             let service = &r.cluster.services[st.service];
             let Route::PoolServices {
                 class: LbClass::Elb,
@@ -120,11 +134,12 @@ pub fn build(resolved: &[Resolved], _diags: &mut Diagnostics) -> Built {
             };
             for m in &st.matches {
                 let s = PoolSettings::new(&r.cluster, service, m);
-                build_pool(&r.cluster, service, *annotation_span, m, &s, &mut out);
+                let mut unit = Built::default();
+                build_pool(&r.cluster, service, *annotation_span, m, &s, &mut unit);
+                emit(unit);
             }
         }
     }
-    out
 }
 
 /// `<ns>/<svc>/<pool>`: the address stem of every resource of one PoolService.

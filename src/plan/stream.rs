@@ -1,0 +1,248 @@
+//! The plan engine one unit at a time.
+//!
+//! A fleet's plan holds hundreds of thousands of resources, most of them independent of
+//! each other (one Service's ELB never depends on another Service's listener). Building
+//! the whole desired model before diffing it held every resource, every change and the
+//! graph at once. A provider instead hands over *units*: groups of resources whose
+//! dependencies lie inside the group or in a group handed over before. Each unit is
+//! checked, ordered and diffed on its own, and its changes go straight to the caller,
+//! which writes them out and drops them.
+//!
+//! What the engine keeps across units is small: a 64-bit fingerprint per address seen
+//! (for duplicates and dependencies on earlier units), the prior addresses already
+//! planned, the summary and the plan's warnings.
+
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::{
+    Action, Causes, Change, PriorState, ServiceOutputs, Summary, appear, compare, disappear,
+    model_diagnostics,
+};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::model::{Model, ModelError, Resource};
+use crate::source::SourceMap;
+
+/// Where a streamed plan goes: a renderer writing it out as it comes, or a collector
+/// (tests, `graph`, `diff`). Calls come in order: `begin` (unless no plan could even be
+/// started), `change` per change in plan order, then `end` once.
+pub trait PlanSink {
+    fn begin(&mut self, sources: &SourceMap, start: &PlanStart<'_>) -> std::io::Result<()>;
+    fn change(&mut self, sources: &SourceMap, change: Change) -> std::io::Result<()>;
+    fn end(&mut self, sources: &SourceMap, end: &PlanEnd<'_>) -> std::io::Result<()>;
+}
+
+/// What is known before the first change.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanStart<'a> {
+    /// The state the plan is made against (`--state`), for the plan file.
+    pub prior_state: Option<&'a PriorState>,
+    /// Without prior resources every change is a create or a no-op: a renderer can say
+    /// so before it has seen them all.
+    pub prior_is_empty: bool,
+}
+
+/// What is known after the last change.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanEnd<'a> {
+    /// `false` when no plan could be made, or when it stopped part-way at a unit the
+    /// engine refused; the diagnostics say why and the changes sent are not a plan.
+    pub planned: bool,
+    /// The state the plan was made against (again, for sinks that skipped `begin`).
+    pub prior_state: Option<&'a PriorState>,
+    pub summary: Summary,
+    /// Whether applying would do anything (`-detailed-exitcode` 2).
+    pub has_changes: bool,
+    /// The plan's own findings (attribute changes the controller will not apply).
+    pub warnings: &'a [Diagnostic],
+    /// Every other finding of the run.
+    pub diagnostics: &'a Diagnostics,
+    /// What each Service shows after apply, by `<namespace>/<name>`.
+    pub outputs: &'a BTreeMap<String, ServiceOutputs>,
+}
+
+/// Diffs desired units against one prior model.
+pub struct Differ<'a> {
+    prior: &'a Model,
+    causes: &'a dyn Causes,
+    /// Fingerprints of every desired address so far. A collision of two 64-bit SipHash
+    /// values among a fleet's ~10⁶ addresses has a probability near 10⁻⁸; a fingerprint
+    /// instead of the address keeps this set an eighth of the addresses' size.
+    seen: HashSet<u64>,
+    /// Prior addresses that a desired resource matched; the rest disappear at the end.
+    matched: HashSet<&'a str>,
+    summary: Summary,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What is left after the last unit: the prior resources no unit produced.
+pub struct Finished {
+    /// Deletes and retains, in reverse dependency order of the prior model.
+    pub changes: Vec<Change>,
+    pub summary: Summary,
+    /// Plan-level findings (attribute changes the controller will not apply).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl<'a> Differ<'a> {
+    pub fn new(prior: &'a Model, causes: &'a dyn Causes) -> Self {
+        Differ {
+            prior,
+            causes,
+            seen: HashSet::new(),
+            matched: HashSet::new(),
+            summary: Summary::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The changes of one unit, creates before what depends on them. Fails, with one
+    /// error per problem, when the unit repeats an address (of itself or of an earlier
+    /// unit), depends on an address neither it nor an earlier unit has, or has a cycle:
+    /// no order of actions would be right. A failed unit leaves no trace, so later units
+    /// can still be checked and every problem reported in one run.
+    pub fn unit(&mut self, resources: Vec<Resource>) -> Result<Vec<Change>, Vec<Diagnostic>> {
+        let model =
+            Model::from_resources(resources).map_err(|e| model_diagnostics(&Model::new(), &e))?;
+        self.unit_model(model)
+    }
+
+    /// [`Differ::unit`] for resources already in a model.
+    pub fn unit_model(&mut self, model: Model) -> Result<Vec<Change>, Vec<Diagnostic>> {
+        let prints: Vec<u64> = model.iter().map(|r| fingerprint(&r.address)).collect();
+        if let Some(again) = model
+            .iter()
+            .zip(&prints)
+            .find(|(_, p)| self.seen.contains(p))
+        {
+            let e = ModelError::DuplicateAddress {
+                address: again.0.address.clone(),
+            };
+            return Err(model_diagnostics(&model, &e));
+        }
+        model
+            .validate_beyond(|dep| self.seen.contains(&fingerprint(dep)))
+            .map_err(|e| model_diagnostics(&model, &e))?;
+        self.seen.extend(prints);
+        let mut changes = Vec::with_capacity(model.len());
+        for want in model.into_creation_order() {
+            let change = match self.prior.get_key_value(&want.address) {
+                None => appear(want, self.causes),
+                Some((address, had)) => {
+                    self.matched.insert(address);
+                    compare(had, &want, self.causes, &mut self.warnings)
+                }
+            };
+            self.summary.count(change.action);
+            changes.push(change);
+        }
+        Ok(changes)
+    }
+
+    /// Ends the plan: every prior resource no unit produced is deleted or retained.
+    pub fn finish(mut self) -> Finished {
+        let mut changes = Vec::new();
+        for address in self.prior.lenient_waves().into_iter().rev().flatten() {
+            if self.matched.contains(address) {
+                continue;
+            }
+            if let Some(had) = self.prior.get(address) {
+                let change = disappear(had, self.causes);
+                self.summary.count(change.action);
+                changes.push(change);
+            }
+        }
+        Finished {
+            changes,
+            summary: self.summary,
+            warnings: self.warnings,
+        }
+    }
+}
+
+impl Summary {
+    /// Counts one change the way Terraform's summary line does (a replace adds and
+    /// destroys).
+    pub fn count(&mut self, action: Action) {
+        match action {
+            Action::Create => self.add += 1,
+            Action::Update => self.change += 1,
+            Action::Replace => {
+                self.add += 1;
+                self.destroy += 1;
+            }
+            Action::Delete => self.destroy += 1,
+            Action::Retain => self.retain += 1,
+            Action::NoOp => {}
+        }
+    }
+}
+
+/// A stable fingerprint: SipHash with fixed keys, the same in every run and build.
+fn fingerprint(address: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    address.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, ProviderKind};
+    use crate::plan::NoCauses;
+
+    fn r(address: &str, deps: &[&str]) -> Resource {
+        let mut r = Resource::new(address, Kind::Listener, ProviderKind::AlibabaElb);
+        r.depends_on = deps.iter().map(|d| d.to_string()).collect();
+        r
+    }
+
+    fn addresses(changes: &[Change]) -> Vec<&str> {
+        changes.iter().map(|c| c.address.as_str()).collect()
+    }
+
+    #[test]
+    fn a_unit_may_depend_on_an_earlier_unit_but_not_on_a_later_one() {
+        let prior = Model::new();
+        let mut d = Differ::new(&prior, &NoCauses);
+        let first = d.unit(vec![r("b", &["a"]), r("a", &[])]).unwrap();
+        assert_eq!(addresses(&first), ["a", "b"]);
+        assert!(d.unit(vec![r("c", &["b"])]).is_ok());
+        let late = d.unit(vec![r("d", &["e"])]).unwrap_err();
+        assert!(late[0].message.contains("`d` depends on `e`"), "{late:?}");
+        // The failed unit left nothing behind: `d` can still come later.
+        assert!(d.unit(vec![r("e", &[]), r("d", &["e"])]).is_ok());
+        assert_eq!(d.finish().summary.add, 5);
+    }
+
+    #[test]
+    fn an_address_repeated_by_a_later_unit_is_refused() {
+        let prior = Model::new();
+        let mut d = Differ::new(&prior, &NoCauses);
+        d.unit(vec![r("a", &[])]).unwrap();
+        let again = d.unit(vec![r("x", &[]), r("a", &[])]).unwrap_err();
+        assert!(again[0].message.contains("`a`"), "{again:?}");
+        let inside = d.unit(vec![r("y", &[]), r("y", &[])]).unwrap_err();
+        assert!(inside[0].message.contains("`y`"), "{inside:?}");
+    }
+
+    #[test]
+    fn a_cycle_inside_a_unit_lists_its_members() {
+        let prior = Model::new();
+        let mut d = Differ::new(&prior, &NoCauses);
+        let e = d.unit(vec![r("a", &["b"]), r("b", &["a"])]).unwrap_err();
+        assert!(e[0].message.contains("`a`, `b`"), "{e:?}");
+    }
+
+    #[test]
+    fn prior_resources_no_unit_produced_disappear_at_the_end() {
+        let prior = Model::from_resources(vec![r("a", &[]), r("b", &["a"]), r("c", &[])]).unwrap();
+        let mut d = Differ::new(&prior, &NoCauses);
+        let kept = d.unit(vec![r("c", &[])]).unwrap();
+        assert_eq!(kept[0].action, Action::NoOp);
+        let end = d.finish();
+        // Dependents go first.
+        assert_eq!(addresses(&end.changes), ["b", "a"]);
+        assert_eq!(end.summary.destroy, 2);
+    }
+}
