@@ -4,8 +4,10 @@
 //!
 //! `parse_decode` times source + manifest only; `parse_decode_lower_topology` adds
 //! `ir::lower` and `topology::resolve`; `plan` is the whole `lbplan plan` pipeline (checks,
-//! lowering, topology, the ELB provider's model, the diff against an empty state). The
-//! ratios are the price of each stage over parsing (issue 3 target: plan ≤ 1.5× parse).
+//! lowering, topology, the ELB provider's resources, the diff against an empty state,
+//! streamed as `lbplan plan` does, into a sink that only counts); `plan_json` also writes
+//! the plan file (to `io::sink`). The ratios are the price of each stage over parsing
+//! (issue 3 target: plan ≤ 1.5× parse).
 //! `cargo bench --bench topology`; CI only builds it (`cargo test --all-targets`).
 
 use std::fmt::Write as _;
@@ -14,6 +16,8 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use lbplan::diag::Diagnostics;
 use lbplan::manifest::{Manifest, decode::Ctx, decode_documents};
+use lbplan::plan::{Change, JsonPlanWriter, PlanEnd, PlanSink, PlanStart};
+use lbplan::source::SourceMap;
 use lbplan::source::load::{Loaded, add_text};
 use lbplan::topology::{Backends, lower_and_resolve};
 
@@ -156,12 +160,42 @@ fn bench_topology(c: &mut Criterion) {
         assert!(run.plan.is_some() && !run.diagnostics.has_errors());
         group.bench_with_input(BenchmarkId::new("plan", &id), &text, |b, t| {
             b.iter(|| {
-                let run = lbplan::compile::plan_text("fleet.yaml", black_box(t));
-                run.plan.map_or(0, |p| p.changes.len())
+                let mut sink = Count::default();
+                let run = lbplan::compile::plan_text_into("fleet.yaml", black_box(t), &mut sink);
+                (run.map(|r| r.planned).ok(), sink.changes)
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("plan_json", &id), &text, |b, t| {
+            b.iter(|| {
+                let mut sink = JsonPlanWriter::new(std::io::sink());
+                lbplan::compile::plan_text_into("fleet.yaml", black_box(t), &mut sink)
+                    .map(|r| r.planned)
+                    .ok()
             })
         });
     }
     group.finish();
+}
+
+/// Takes the plan as `lbplan plan` makes it and keeps only the number of changes: what is
+/// timed is making the plan, not writing it.
+#[derive(Default)]
+struct Count {
+    changes: usize,
+}
+
+impl PlanSink for Count {
+    fn begin(&mut self, _: &SourceMap, _: &PlanStart<'_>) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn change(&mut self, _: &SourceMap, change: Change) -> std::io::Result<()> {
+        black_box(change);
+        self.changes += 1;
+        Ok(())
+    }
+    fn end(&mut self, _: &SourceMap, _: &PlanEnd<'_>) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `cargo test --all-targets` runs benchmarks once as a smoke test (without `--bench`):

@@ -203,12 +203,19 @@ pub fn plan_into(
 ) -> std::io::Result<PlanOutcome> {
     let (s, written) = stream_compilation(read_and_check(inputs, opts), state, KeepModel::No, sink);
     written?;
-    Ok(PlanOutcome {
-        diagnostics: s.diagnostics,
-        planned: s.planned,
-        has_changes: s.has_changes,
-        io_failed: s.io_failed,
-    })
+    Ok(s.outcome())
+}
+
+/// [`plan_into`] for in-memory text with an empty prior state (benchmarks, tests).
+pub fn plan_text_into(
+    name: &str,
+    text: &str,
+    sink: &mut dyn PlanSink,
+) -> std::io::Result<PlanOutcome> {
+    let (s, written) =
+        stream_compilation(read_and_check_text(name, text), None, KeepModel::No, sink);
+    written?;
+    Ok(s.outcome())
 }
 
 /// What a plan written out by [`plan_into`] leaves behind, for the exit status.
@@ -303,6 +310,17 @@ struct Streamed {
     io_failed: bool,
     /// The desired model, under [`KeepModel::Yes`] only.
     model: Model,
+}
+
+impl Streamed {
+    fn outcome(self) -> PlanOutcome {
+        PlanOutcome {
+            diagnostics: self.diagnostics,
+            planned: self.planned,
+            has_changes: self.has_changes,
+            io_failed: self.io_failed,
+        }
+    }
 }
 
 /// The later stages over checked inputs; nothing is planned when an input could not be

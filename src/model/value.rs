@@ -51,16 +51,34 @@ impl Value {
     /// Paths of the unknown leaves below `prefix`: `prefix` itself, `prefix.key`,
     /// `prefix[3]`. Appended in value order so the result is deterministic.
     pub fn unknown_paths(&self, prefix: &str, out: &mut Vec<String>) {
+        let mut path = prefix.to_string();
+        self.unknown_paths_below(&mut path, out);
+    }
+
+    /// [`Value::unknown_paths`] growing one path buffer: a plan file asks this of every
+    /// attribute of every resource, and most values have no unknown inside.
+    fn unknown_paths_below(&self, path: &mut String, out: &mut Vec<String>) {
+        use std::fmt::Write;
+        let len = path.len();
         match self {
-            Value::Unknown => out.push(prefix.to_string()),
+            Value::Unknown => out.push(path.clone()),
             Value::List(items) => {
-                for (i, v) in items.iter().enumerate() {
-                    v.unknown_paths(&format!("{prefix}[{i}]"), out);
+                for (i, v) in items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| v.contains_unknown())
+                {
+                    let _ = write!(path, "[{i}]");
+                    v.unknown_paths_below(path, out);
+                    path.truncate(len);
                 }
             }
             Value::Map(m) => {
-                for (k, v) in m {
-                    v.unknown_paths(&format!("{prefix}.{k}"), out);
+                for (k, v) in m.iter().filter(|(_, v)| v.contains_unknown()) {
+                    path.push('.');
+                    path.push_str(k);
+                    v.unknown_paths_below(path, out);
+                    path.truncate(len);
                 }
             }
             _ => {}

@@ -223,7 +223,11 @@ impl Serialize for KnownRef<'_> {
 
 fn unknown_paths(after: Option<&IndexMap<Key, Value>>) -> Vec<String> {
     let mut out = Vec::new();
-    for (k, v) in after.into_iter().flatten() {
+    for (k, v) in after
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| v.contains_unknown())
+    {
         v.unknown_paths(k, &mut out);
     }
     out

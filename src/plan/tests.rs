@@ -357,7 +357,70 @@ fn document() -> String {
         owned,
         "the streamed plan file must be byte-identical to the owned document"
     );
+    assert_eq!(
+        through_sink(&sources, &p, &outputs, true),
+        owned,
+        "the plan file written change by change must be byte-identical too"
+    );
     owned
+}
+
+/// The plan file as `lbplan plan` writes it: each change handed to a [`JsonPlanWriter`].
+fn through_sink(
+    sources: &SourceMap,
+    p: &Plan,
+    outputs: &std::collections::BTreeMap<String, super::ServiceOutputs>,
+    begin: bool,
+) -> String {
+    use super::{JsonPlanWriter, PlanEnd, PlanSink, PlanStart};
+    let mut bytes = Vec::new();
+    let mut w = JsonPlanWriter::new(&mut bytes);
+    let start = PlanStart {
+        prior_state: p.prior_state.as_ref(),
+        prior_is_empty: false,
+    };
+    if begin {
+        w.begin(sources, &start).expect("writes");
+    }
+    for c in &p.changes {
+        w.change(sources, c.clone()).expect("writes");
+    }
+    let diags = crate::diag::Diagnostics::new();
+    let end = PlanEnd {
+        planned: true,
+        prior_state: p.prior_state.as_ref(),
+        summary: p.summary,
+        has_changes: p.has_changes(),
+        warnings: &p.warnings,
+        diagnostics: &diags,
+        outputs,
+    };
+    w.end(sources, &end).expect("writes");
+    drop(w);
+    String::from_utf8(bytes).expect("utf-8")
+}
+
+#[test]
+fn the_plan_file_written_change_by_change_matches_the_document_when_empty_or_with_outputs() {
+    let sources = SourceMap::new();
+    let empty = diff(&Model::new(), &Model::new(), &NoCauses).expect("ok");
+    let none = std::collections::BTreeMap::new();
+    let owned = PlanDocument::build(&sources, &empty, &crate::diag::Diagnostics::new());
+    // A run that never began (an unreadable input) still writes a whole document.
+    assert_eq!(
+        through_sink(&sources, &empty, &none, false),
+        owned.to_json()
+    );
+    assert_eq!(through_sink(&sources, &empty, &none, true), owned.to_json());
+    let outputs: std::collections::BTreeMap<String, super::ServiceOutputs> = [(
+        "default/cube-svc".to_string(),
+        super::ServiceOutputs {
+            external_ip: vec!["(known after apply)".into(), "47.0.0.1".into()],
+        },
+    )]
+    .into();
+    let with_outputs = owned.with_outputs(outputs.clone()).to_json();
+    assert_eq!(through_sink(&sources, &empty, &outputs, true), with_outputs);
 }
 
 #[test]

@@ -666,3 +666,52 @@ fn warnings_show_the_causing_line_and_the_providers_help() {
     );
     assert!(!out.contains("revert the manifest change above"), "{out}");
 }
+
+/// The text of `plan` as `lbplan plan` writes it: change by change through a
+/// [`TextPlanWriter`].
+fn streamed(plan: &Plan, diags: &Diagnostics, prior_is_empty: bool) -> String {
+    let sources = sources();
+    let mut bytes = Vec::new();
+    let mut w = TextPlanWriter::new(&mut bytes, PLAIN);
+    let start = PlanStart {
+        prior_state: None,
+        prior_is_empty,
+    };
+    w.begin(&sources, &start).expect("writes");
+    for c in &plan.changes {
+        w.change(&sources, c.clone()).expect("writes");
+    }
+    let outputs = BTreeMap::new();
+    let end = PlanEnd {
+        planned: true,
+        prior_state: None,
+        summary: plan.summary,
+        has_changes: plan.has_changes(),
+        warnings: &plan.warnings,
+        diagnostics: diags,
+        outputs: &outputs,
+    };
+    w.end(&sources, &end).expect("writes");
+    String::from_utf8(bytes).expect("utf-8")
+}
+
+#[test]
+fn the_streamed_text_is_the_rendered_text_with_and_without_a_prior_state() {
+    let mut diags = Diagnostics::new();
+    diags.push(Diagnostic::warning("LBP6010", "a finding").with_primary(span("np-hefei"), "here"));
+    // Without prior resources each block is written as it comes.
+    let creates = diff(&Model::new(), &model(two_regions(false)), &NoCauses).expect("acyclic");
+    for d in [&Diagnostics::new(), &diags] {
+        let whole = render(&sources(), &creates, d, PLAIN);
+        assert_text(&streamed(&creates, d, true), &whole);
+        let nothing = diff(&Model::new(), &Model::new(), &NoCauses).expect("empty");
+        let whole = render(&sources(), &nothing, d, PLAIN);
+        assert_text(&streamed(&nothing, d, true), &whole);
+    }
+    // Against a prior state every action may occur: the changes are kept for the legend.
+    let mixed = mixed_plan();
+    assert_text(
+        &streamed(&mixed, &diags, false),
+        &render(&sources(), &mixed, &diags, PLAIN),
+    );
+}
