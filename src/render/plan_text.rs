@@ -404,21 +404,31 @@ struct Renderer {
     paint: Paint,
 }
 
-fn pad(n: usize) -> String {
-    " ".repeat(n)
+/// `n` spaces. Borrowed for the usual depths: a fleet's plan writes millions of lines.
+fn pad(n: usize) -> std::borrow::Cow<'static, str> {
+    const SPACES: &str = "                                                                ";
+    match SPACES.get(..n) {
+        Some(s) => s.into(),
+        None => " ".repeat(n).into(),
+    }
 }
 
 impl Renderer {
     /// A one-character symbol, coloured by meaning; a blank stays blank.
-    fn sym(&self, c: char) -> String {
-        let style = match c {
-            '+' => Style::Green,
-            '~' => Style::Yellow,
-            '-' => Style::Red,
-            '!' => Style::Magenta,
-            _ => return c.to_string(),
+    fn sym(&self, c: char) -> std::borrow::Cow<'static, str> {
+        let (style, text) = match c {
+            '+' => (Style::Green, "+"),
+            '~' => (Style::Yellow, "~"),
+            '-' => (Style::Red, "-"),
+            '!' => (Style::Magenta, "!"),
+            ' ' => return " ".into(),
+            _ => return c.to_string().into(),
         };
-        self.paint.apply(style, &c.to_string())
+        if self.paint.0 {
+            self.paint.apply(style, text).into()
+        } else {
+            text.into()
+        }
     }
 
     /// The resource-line symbol, right-aligned in three columns like Terraform's
@@ -606,12 +616,16 @@ impl Renderer {
         for e in entries {
             let mut body = e.body.into_iter();
             let first = body.next().unwrap_or_default();
-            let mut line = format!(
-                "{}{} {:<width$} = {first}",
-                pad(indent),
-                self.sym(e.sym),
-                e.key
-            );
+            let sym = self.sym(e.sym);
+            let gap = width.saturating_sub(e.key.chars().count());
+            let mut line = String::with_capacity(indent + sym.len() + width + first.len() + 4);
+            line.push_str(&pad(indent));
+            line.push_str(&sym);
+            line.push(' ');
+            line.push_str(&e.key);
+            line.push_str(&pad(gap));
+            line.push_str(" = ");
+            line.push_str(&first);
             if let Some((style, text)) = e.comment {
                 line.push(' ');
                 line.push_str(&self.paint.apply(style, text));
@@ -664,10 +678,17 @@ impl Renderer {
     /// One list item line (`+ "a",`); the comma follows a nested item's closing bracket.
     fn emit_item(&self, sym: char, body: Vec<String>, indent: usize, out: &mut Vec<String>) {
         let n = body.len();
-        for (i, l) in body.into_iter().enumerate() {
-            let l = if i + 1 == n { format!("{l},") } else { l };
+        for (i, mut l) in body.into_iter().enumerate() {
+            if i + 1 == n {
+                l.push(',');
+            }
             if i == 0 {
-                out.push(format!("{}{} {l}", pad(indent), self.sym(sym)));
+                let mut line = String::with_capacity(indent + l.len() + 2);
+                line.push_str(&pad(indent));
+                line.push_str(&self.sym(sym));
+                line.push(' ');
+                line.push_str(&l);
+                out.push(line);
             } else {
                 out.push(l);
             }
