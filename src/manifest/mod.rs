@@ -124,20 +124,21 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
     }),
 ];
 
-/// Decodes every document; problems go to `ctx.diags`, unknown kinds are skipped with a note.
-pub fn decode_documents(ctx: &mut Ctx, docs: &[Document]) -> Vec<Manifest> {
-    let mut out = Vec::new();
-    for doc in docs {
-        // An empty document (a trailing `---`, a comment-only file) is no object: kubectl
-        // skips it, and so do we.
-        match &doc.root {
-            Some(root) if root.resolve() != Some(crate::source::Resolved::Null) => {
-                decode_object(ctx, doc.file, root, None, &mut out);
-            }
-            _ => {}
-        }
+/// Decodes one document onto `out` (a `List` gives several objects); problems go to
+/// `ctx.diags`, unknown kinds are skipped with a note. The loader calls it as each document
+/// is parsed, so the document's tree can be dropped right after.
+pub fn decode_document(ctx: &mut Ctx, doc: &Document, out: &mut Vec<Manifest>) {
+    if let Some(root) = object_root(doc) {
+        decode_object(ctx, doc.file, root, None, out);
     }
-    out
+}
+
+/// The root of a document that holds something. An empty document (a trailing `---`, a
+/// comment-only file) is no object: kubectl skips it, and so do we.
+pub fn object_root(doc: &Document) -> Option<&Node> {
+    doc.root
+        .as_ref()
+        .filter(|root| root.resolve() != Some(crate::source::Resolved::Null))
 }
 
 /// `inherited` = (apiVersion, kind) of a typed list whose items may omit them.

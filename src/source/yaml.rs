@@ -354,11 +354,25 @@ fn syntax_help(kind: &ErrorKind) -> &'static str {
 /// Parses every document of a file. Syntax errors become diagnostics; parsing resumes at
 /// the next document boundary.
 pub fn parse_file(file: FileId, src: &SourceFile, diags: &mut Diagnostics) -> Vec<Document> {
+    let mut docs = Vec::new();
+    parse_documents(file, src, diags, |doc, _| docs.push(doc));
+    docs
+}
+
+/// [`parse_file`] handing each document to `each` as soon as it is complete, so that a
+/// caller can decode it and drop its tree: the trees of a large fleet are far bigger than
+/// the objects decoded from them, and must never be alive all at once.
+pub fn parse_documents(
+    file: FileId,
+    src: &SourceFile,
+    diags: &mut Diagnostics,
+    mut each: impl FnMut(Document, &mut Diagnostics),
+) {
     let mut options = Options::default();
     options.block_nesting_limit = 256;
     options.flow_nesting_limit = 512;
     let mut parser = Parser::new_from_str_with_options(&src.text, options);
-    let mut docs = Vec::new();
+    let mut index = 0;
     let mut builder = Builder {
         file,
         src,
@@ -378,11 +392,13 @@ pub fn parse_file(file: FileId, src: &SourceFile, diags: &mut Diagnostics) -> Ve
             }
             Ok((Event::DocumentEnd, _)) => {
                 if in_doc {
-                    docs.push(Document {
+                    let doc = Document {
                         file,
-                        index: docs.len(),
+                        index,
                         root: builder.root.take(),
-                    });
+                    };
+                    index += 1;
+                    each(doc, diags);
                 }
                 in_doc = false;
             }
@@ -407,7 +423,6 @@ pub fn parse_file(file: FileId, src: &SourceFile, diags: &mut Diagnostics) -> Ve
             }
         }
     }
-    docs
 }
 
 #[cfg(test)]
