@@ -320,11 +320,13 @@ pub fn int_or_string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanne
 }
 
 pub fn string_map_of(ctx: &mut Ctx, node: &Node, path: &str) -> StringMap {
-    let mut out = StringMap::new();
     let NodeKind::Map(entries) = &node.kind else {
         type_error(ctx, node, path, "a mapping of strings");
-        return out;
+        return StringMap::new();
     };
+    // Exactly sized: most maps hold one to three entries, and growing would reserve room
+    // for several more in every label set of a fleet.
+    let mut out = StringMap::with_capacity(entries.len());
     for e in entries {
         let Some(k) = string_of(ctx, &e.key, &format!("{path} key")) else {
             continue;

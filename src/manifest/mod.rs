@@ -32,9 +32,9 @@ pub struct Manifest {
     pub object: Object,
 }
 
-/// Variants differ in size, but a run holds at most a few thousand objects and they are
-/// built once; boxing would only add noise at every use.
-#[allow(clippy::large_enum_variant)]
+/// Every variant but the small, numerous ones (Node, EndpointSlice) is [`Boxed`]: a fleet
+/// holds tens of thousands of objects, most of them Nodes, and an inline enum would give
+/// each object the size of the largest kind (a Workload is four times a Node).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
     Service(service::Service),
@@ -52,42 +52,73 @@ pub enum Object {
     ClusterProfile(profile::ClusterProfile),
 }
 
+/// An object's fields on the heap, read through [`Deref`](std::ops::Deref) as if inline:
+/// `svc.ports` works on a [`service::Service`] whether or not it is boxed.
+#[derive(Clone, Default, PartialEq)]
+pub struct Boxed<T>(Box<T>);
+
+impl<T> Boxed<T> {
+    pub fn new(value: T) -> Self {
+        Boxed(Box::new(value))
+    }
+}
+
+impl<T> std::ops::Deref for Boxed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Boxed<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+/// Prints as the fields themselves, as before they were boxed.
+impl<T: std::fmt::Debug> std::fmt::Debug for Boxed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 type Decoder = fn(&mut Ctx, &mut Fields, &Node, &str) -> Object;
 
 /// (API group, served versions, kind, decoder). The group of the core API is `""`.
 const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
     ("", &["v1"], "Service", |c, f, n, _| {
-        Object::Service(service::decode(c, f, n))
+        Object::Service(Boxed::new(service::decode(c, f, n)))
     }),
     ("", &["v1"], "Node", |c, f, n, _| {
         Object::Node(node::decode(c, f, n))
     }),
     ("", &["v1"], "Pod", |c, f, n, _| {
-        Object::Pod(workload::decode_pod(c, f, n))
+        Object::Pod(Boxed::new(workload::decode_pod(c, f, n)))
     }),
     ("apps", &["v1"], "Deployment", |c, f, n, _| {
-        Object::Deployment(workload::decode_workload_of(
+        Object::Deployment(Boxed::new(workload::decode_workload_of(
             c,
             f,
             n,
             workload::WorkloadKind::Deployment,
-        ))
+        )))
     }),
     ("apps", &["v1"], "DaemonSet", |c, f, n, _| {
-        Object::DaemonSet(workload::decode_workload_of(
+        Object::DaemonSet(Boxed::new(workload::decode_workload_of(
             c,
             f,
             n,
             workload::WorkloadKind::DaemonSet,
-        ))
+        )))
     }),
     ("apps", &["v1"], "StatefulSet", |c, f, n, _| {
-        Object::StatefulSet(workload::decode_workload_of(
+        Object::StatefulSet(Boxed::new(workload::decode_workload_of(
             c,
             f,
             n,
             workload::WorkloadKind::StatefulSet,
-        ))
+        )))
     }),
     (
         "discovery.k8s.io",
@@ -99,28 +130,28 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
         "apps.openyurt.io",
         &["v1beta1", "v1beta2"],
         "NodePool",
-        |c, f, n, v| Object::NodePool(nodepool::decode(c, f, n, v)),
+        |c, f, n, v| Object::NodePool(Boxed::new(nodepool::decode(c, f, n, v))),
     ),
     (
         "network.openyurt.io",
         &["v1alpha1"],
         "PoolService",
-        |c, f, n, _| Object::PoolService(poolservice::decode(c, f, n)),
+        |c, f, n, _| Object::PoolService(Boxed::new(poolservice::decode(c, f, n))),
     ),
     ("networking.k8s.io", &["v1"], "Ingress", |c, f, n, _| {
-        Object::Ingress(ingress::decode_ingress(c, f, n))
+        Object::Ingress(Boxed::new(ingress::decode_ingress(c, f, n)))
     }),
     (
         "networking.k8s.io",
         &["v1"],
         "IngressClass",
-        |c, f, n, _| Object::IngressClass(ingress::decode_ingress_class(c, f, n)),
+        |c, f, n, _| Object::IngressClass(Boxed::new(ingress::decode_ingress_class(c, f, n))),
     ),
     ("alibabacloud.com", &["v1"], "AlbConfig", |c, f, n, _| {
-        Object::AlbConfig(albconfig::decode(c, f, n))
+        Object::AlbConfig(Boxed::new(albconfig::decode(c, f, n)))
     }),
     ("lbplan", &["v1"], "ClusterProfile", |c, f, n, _| {
-        Object::ClusterProfile(profile::decode(c, f, n))
+        Object::ClusterProfile(Boxed::new(profile::decode(c, f, n)))
     }),
 ];
 
