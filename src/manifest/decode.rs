@@ -154,14 +154,15 @@ impl<'n> Fields<'n> {
 
     pub fn string(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<String>> {
         let node = self.take(key)?;
-        let path = self.child_path(key);
-        string_of(ctx, node, &path)
+        string_or_report(ctx, node, || self.child_path(key))
     }
 
     pub fn int(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<i64>> {
         let node = self.take(key)?;
-        let path = self.child_path(key);
-        int_of(ctx, node, &path)
+        match node.resolve() {
+            Some(Resolved::Int(i)) => Some(Spanned::new(i, node.span)),
+            _ => int_of(ctx, node, &self.child_path(key)),
+        }
     }
 
     pub fn bool(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<bool>> {
@@ -282,10 +283,20 @@ fn known_list(known: &[&str]) -> String {
 }
 
 pub fn string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<String>> {
+    string_or_report(ctx, node, || path.to_string())
+}
+
+/// [`string_of`] with the path built only for the error: most values are fine, and a
+/// path per value read was a large share of decoding a fleet.
+fn string_or_report(
+    ctx: &mut Ctx,
+    node: &Node,
+    path: impl FnOnce() -> String,
+) -> Option<Spanned<String>> {
     match node.resolve() {
         Some(Resolved::Str(s)) => Some(Spanned::new(s.to_string(), node.span)),
         _ => {
-            type_error(ctx, node, path, "a string");
+            type_error(ctx, node, &path(), "a string");
             None
         }
     }
@@ -328,15 +339,15 @@ pub fn string_map_of(ctx: &mut Ctx, node: &Node, path: &str) -> StringMap {
     // for several more in every label set of a fleet.
     let mut out = StringMap::with_capacity(entries.len());
     for e in entries {
-        let Some(k) = string_of(ctx, &e.key, &format!("{path} key")) else {
+        let Some(k) = string_or_report(ctx, &e.key, || format!("{path} key")) else {
             continue;
         };
-        let vpath = format!("{path}.{}", k.value);
         let value = match e.value.resolve() {
             Some(Resolved::Str(s)) => Spanned::new(s.to_string(), e.value.span),
             // `null` in a map[string]string decodes to "" in Go.
             Some(Resolved::Null) => Spanned::new(String::new(), e.value.span),
             _ => {
+                let vpath = format!("{path}.{}", k.value);
                 type_error(ctx, &e.value, &vpath, "a string");
                 continue;
             }

@@ -197,13 +197,16 @@ fn resolve_int(v: &str) -> Option<i64> {
         b'+' => (false, &v[1..]),
         _ => (false, v),
     };
-    if body.is_empty() {
+    // Every integer form starts with a digit (`0b`, `0x`, octal `0…`, decimal); checking
+    // that first keeps the common case, a plain word, free of any allocation.
+    if !body.as_bytes().first()?.is_ascii_digit() {
         return None;
     }
-    let clean: String = body.chars().filter(|c| *c != '_').collect();
-    if clean.is_empty() || body.starts_with('_') {
-        return None;
-    }
+    let clean: std::borrow::Cow<str> = if body.contains('_') {
+        body.replace('_', "").into()
+    } else {
+        body.into()
+    };
     let parsed = if let Some(b) = clean.strip_prefix("0b") {
         i64::from_str_radix(b, 2).ok()
     } else if let Some(h) = clean.strip_prefix("0x") {
@@ -256,6 +259,10 @@ mod tests {
         assert_eq!(resolve_plain("1.2.3"), Resolved::Str("1.2.3"));
         assert_eq!(resolve_plain("cn-hangzhou"), Resolved::Str("cn-hangzhou"));
         assert_eq!(resolve_plain("e5"), Resolved::Str("e5"));
+        assert_eq!(resolve_plain("1_000"), Resolved::Int(1000));
+        assert_eq!(resolve_plain("-0b1_0"), Resolved::Int(-2));
+        assert_eq!(resolve_plain("_1"), Resolved::Str("_1"));
+        assert_eq!(resolve_plain("+"), Resolved::Str("+"));
     }
 
     #[test]
