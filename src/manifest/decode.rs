@@ -134,7 +134,7 @@ impl<'n> Fields<'n> {
                 found = Some(&e.value);
             }
         }
-        found.filter(|n| n.resolve() != Some(Resolved::Null))
+        found.filter(|n| !n.is_null())
     }
 
     /// The span of a key (for "missing sibling" style messages).

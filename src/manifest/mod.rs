@@ -167,9 +167,7 @@ pub fn decode_document(ctx: &mut Ctx, doc: &Document, out: &mut Vec<Manifest>) {
 /// The root of a document that holds something. An empty document (a trailing `---`, a
 /// comment-only file) is no object: kubectl skips it, and so do we.
 pub fn object_root(doc: &Document) -> Option<&Node> {
-    doc.root
-        .as_ref()
-        .filter(|root| root.resolve() != Some(crate::source::Resolved::Null))
+    doc.root.as_ref().filter(|root| !root.is_null())
 }
 
 /// `inherited` = (apiVersion, kind) of a typed list whose items may omit them.

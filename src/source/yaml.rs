@@ -150,7 +150,7 @@ impl<'a> Builder<'a> {
                     kind: NodeKind::Scalar(Scalar {
                         value: value.into_owned(),
                         style: convert_style(style),
-                        tag: tag.and_then(|t| t.core_suffix().map(str::to_string)),
+                        tag: tag.and_then(|t| t.core_suffix().map(Box::from)),
                     }),
                 };
                 self.attach(node, anchor, diags);
