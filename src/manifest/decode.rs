@@ -89,23 +89,28 @@ pub struct Fields<'n> {
 impl<'n> Fields<'n> {
     /// `None` (with an error) when the node is not a mapping; `null` is treated as empty.
     pub fn new(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<Fields<'n>> {
+        Self::at(ctx, node, path.to_string())
+    }
+
+    /// [`Fields::new`] taking the path it keeps (no second copy of a built path).
+    fn at(ctx: &mut Ctx, node: &'n Node, path: String) -> Option<Fields<'n>> {
         match &node.kind {
             NodeKind::Map(entries) => Some(Fields {
                 node,
                 entries,
                 used: vec![false; entries.len()],
                 known: Vec::new(),
-                path: path.to_string(),
+                path,
             }),
             NodeKind::Scalar(_) if node.resolve() == Some(Resolved::Null) => Some(Fields {
                 node,
                 entries: &[],
                 used: Vec::new(),
                 known: Vec::new(),
-                path: path.to_string(),
+                path,
             }),
             _ => {
-                type_error(ctx, node, path, "a mapping");
+                type_error(ctx, node, &path, "a mapping");
                 None
             }
         }
@@ -183,8 +188,7 @@ impl<'n> Fields<'n> {
     /// A nested mapping field.
     pub fn map(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Fields<'n>> {
         let node = self.take(key)?;
-        let path = self.child_path(key);
-        Fields::new(ctx, node, &path)
+        Fields::at(ctx, node, self.child_path(key))
     }
 
     /// A list field; each item comes with its path (`spec.ports[2]`).
@@ -219,8 +223,7 @@ impl<'n> Fields<'n> {
         let Some(node) = self.take(key) else {
             return StringMap::new();
         };
-        let path = self.child_path(key);
-        string_map_of(ctx, node, &path)
+        string_map_at(ctx, node, &|| self.child_path(key))
     }
 
     /// Warns about every key that no reader asked for.
@@ -331,15 +334,20 @@ pub fn int_or_string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanne
 }
 
 pub fn string_map_of(ctx: &mut Ctx, node: &Node, path: &str) -> StringMap {
+    string_map_at(ctx, node, &|| path.to_string())
+}
+
+/// [`string_map_of`] with the path built only for an error message.
+fn string_map_at(ctx: &mut Ctx, node: &Node, path: &dyn Fn() -> String) -> StringMap {
     let NodeKind::Map(entries) = &node.kind else {
-        type_error(ctx, node, path, "a mapping of strings");
+        type_error(ctx, node, &path(), "a mapping of strings");
         return StringMap::new();
     };
     // Exactly sized: most maps hold one to three entries, and growing would reserve room
     // for several more in every label set of a fleet.
     let mut out = StringMap::with_capacity(entries.len());
     for e in entries {
-        let Some(k) = string_or_report(ctx, &e.key, || format!("{path} key")) else {
+        let Some(k) = string_or_report(ctx, &e.key, || format!("{} key", path())) else {
             continue;
         };
         let value = match e.value.resolve() {
@@ -347,7 +355,7 @@ pub fn string_map_of(ctx: &mut Ctx, node: &Node, path: &str) -> StringMap {
             // `null` in a map[string]string decodes to "" in Go.
             Some(Resolved::Null) => Spanned::new(String::new(), e.value.span),
             _ => {
-                let vpath = format!("{path}.{}", k.value);
+                let vpath = format!("{}.{}", path(), k.value);
                 type_error(ctx, &e.value, &vpath, "a string");
                 continue;
             }
