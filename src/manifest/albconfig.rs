@@ -6,9 +6,9 @@
 //! accessor methods ([`AlbLoadBalancer::address_type`], [`AlbListener::port_number`], …),
 //! each citing reference §4.3.
 
-use crate::manifest::Boxed;
 use std::collections::HashMap;
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, IntOrString, Spanned, int_or_string_of};
 use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;

@@ -3,8 +3,8 @@
 //! Every field a rule may complain about keeps its span; each struct also keeps its
 //! dotted path (`spec.rules[0].http.paths[1]`) so messages name the field as kubectl does.
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, Spanned};
-use crate::manifest::Boxed;
 use crate::source::{Node, Span};
 
 /// The annotation that marks an IngressClass as the cluster default.

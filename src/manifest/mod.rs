@@ -32,9 +32,10 @@ pub struct Manifest {
     pub object: Object,
 }
 
-/// Every variant but the small, numerous ones (Node, EndpointSlice) is [`Boxed`]: a fleet
-/// holds tens of thousands of objects, most of them Nodes, and an inline enum would give
-/// each object the size of the largest kind (a Workload is four times a Node).
+/// Every kind but the small, numerous ones (Node, EndpointSlice) is a [`Boxed`] alias
+/// (`service::Service` is `Boxed<ServiceBody>`): a fleet holds tens of thousands of
+/// objects, most of them Nodes, and an inline enum would give each object the size of the
+/// largest kind (a Workload is four times a Node).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
     Service(service::Service),

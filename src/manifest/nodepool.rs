@@ -12,13 +12,13 @@
 //! ([`ens_network_id`], [`ens_region_id`], [`ens_vswitch_id`]); checking that they are
 //! present is the ACK Edge provider's job, not the decoder's.
 
+use super::Boxed;
 use super::ObjectMeta;
 use super::decode::not_one_of;
 use super::decode::{Ctx, Fields, Spanned, StringEntry, StringMap};
 use super::node::{Taint, decode_taints};
 use crate::diag::Diagnostic;
 use crate::kube::selector::{LabelSelector, decode_label_selector};
-use crate::manifest::Boxed;
 use crate::source::{Node, Span};
 
 /// Annotation with the ENS network id of the pool (required by the ECM, seed 000 step 2.2).

@@ -4,10 +4,10 @@
 //! into an ELB. Users meet them when binding a self-managed ELB: the ELB id is annotated
 //! on the PoolService (seed 000, Option B step 4), read with [`loadbalancer_id`].
 
+use super::Boxed;
 use super::ObjectMeta;
 use super::decode::{Ctx, Fields, Spanned, StringEntry};
 use super::service::decode_load_balancer_status;
-use crate::manifest::Boxed;
 use crate::source::{Node, Span};
 
 /// Label naming the Service a PoolService was created for.

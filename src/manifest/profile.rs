@@ -21,11 +21,11 @@
 //! [`ClusterProfile`]; [`ClusterProfile::default_notes`] lists the ones assumed so that a
 //! later stage can tell the user.
 
-use crate::manifest::Boxed;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, Spanned, string_of};
 use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;

@@ -1,7 +1,7 @@
 //! `v1/Service`: the subject of every load-balancer provider.
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, IntOrString, Spanned, StringMap, int_or_string_of};
-use crate::manifest::Boxed;
 use crate::source::{Node, Span};
 
 /// A [`ServiceBody`] on the heap: see [`Boxed`].

@@ -5,13 +5,13 @@
 //! pod labels are in [`Workload::template_meta`]. The API server's own rule that a
 //! workload's selector must select its pod template is checked here, at decode time.
 
+use super::Boxed;
 use super::ObjectMeta;
 use super::decode::{Ctx, Fields, Spanned, StringMap, check_port, not_one_of, required_missing};
 use super::meta::decode_meta;
 use super::node::{Condition, condition, decode_conditions};
 use crate::diag::Diagnostic;
 use crate::kube::selector::{LabelSelector, Operator, decode_label_selector};
-use crate::manifest::Boxed;
 use crate::source::{Node, Span};
 
 /// What the decoder found in the pod spec of a Pod or of a workload's template.
