@@ -15,7 +15,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use lbplan::diag::Diagnostics;
-use lbplan::manifest::{Manifest, decode::Ctx, decode_documents};
+use lbplan::manifest::Manifest;
 use lbplan::plan::{Change, JsonPlanWriter, PlanEnd, PlanSink, PlanStart};
 use lbplan::source::SourceMap;
 use lbplan::source::load::{Loaded, add_text};
@@ -91,13 +91,7 @@ fn parse_decode(text: &str) -> (Loaded, Vec<Manifest>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut loaded = Loaded::default();
     add_text(&mut loaded, "fleet.yaml", text.to_string(), &mut diags);
-    let manifests = {
-        let mut ctx = Ctx {
-            sources: &loaded.sources,
-            diags: &mut diags,
-        };
-        decode_documents(&mut ctx, &loaded.documents)
-    };
+    let manifests = std::mem::take(&mut loaded.manifests);
     (loaded, manifests, diags)
 }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::check;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::manifest::{Manifest, decode::Ctx, decode_documents};
+use crate::manifest::{Manifest, Object};
 use crate::model::{Model, Value};
 use crate::plan::{
     Action, Causes, Change, Differ, Plan, PlanDocument, PlanDocumentRef, PlanEnd, PlanSink,
@@ -51,26 +51,14 @@ fn read_and_check(inputs: &[String], opts: &LoadOptions) -> Compilation {
 /// not include (files already read are never read again), and warn about folders that do
 /// not exist, whose clusters would otherwise look empty.
 fn load_member_folders(loaded: &mut Loaded, opts: &LoadOptions, diags: &mut Diagnostics) {
-    let has_profile = loaded.documents.iter().any(|d| {
-        d.root
-            .as_ref()
-            .and_then(|r| r.get("kind"))
-            .and_then(|k| k.as_scalar())
-            .is_some_and(|k| k.value == "ClusterProfile")
-    });
+    let has_profile = loaded
+        .manifests
+        .iter()
+        .any(|m| matches!(m.object, Object::ClusterProfile(_)));
     if !has_profile {
         return;
     }
-    // A scratch decode to read the profiles; its findings are reported by `finish`.
-    let manifests = {
-        let mut scratch = Diagnostics::new();
-        let mut ctx = Ctx {
-            sources: &loaded.sources,
-            diags: &mut scratch,
-        };
-        decode_documents(&mut ctx, &loaded.documents)
-    };
-    for (dir, span) in crate::ir::member_folders(&loaded.sources, &manifests) {
+    for (dir, span) in crate::ir::member_folders(&loaded.sources, &loaded.manifests) {
         let prefix = format!("{dir}/");
         let covered = loaded
             .sources
@@ -110,18 +98,12 @@ fn with_cluster_rules(mut c: Compilation) -> Compilation {
     c
 }
 
+/// The object-level checks over the objects the loader decoded.
 fn finish(loaded: Loaded, mut diags: Diagnostics) -> Compilation {
-    let manifests = {
-        let mut ctx = Ctx {
-            sources: &loaded.sources,
-            diags: &mut diags,
-        };
-        decode_documents(&mut ctx, &loaded.documents)
-    };
-    check::run(&loaded.sources, &manifests, &mut diags);
+    check::run(&loaded.sources, &loaded.manifests, &mut diags);
     Compilation {
         sources: loaded.sources,
-        manifests,
+        manifests: loaded.manifests,
         diagnostics: diags,
         io_failed: loaded.io_failed,
     }

@@ -137,8 +137,7 @@ pub fn diff(req: &DiffRequest) -> DiffRun {
     let mut head_diags = Diagnostics::new();
     let start = Loaded {
         sources,
-        documents: Vec::new(),
-        io_failed: false,
+        ..Loaded::default()
     };
     let head_loaded = load_side(&req.head, req, start, false, &mut head_diags);
     let head = finish(head_loaded, head_diags);

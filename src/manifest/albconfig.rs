@@ -8,13 +8,17 @@
 
 use std::collections::HashMap;
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, IntOrString, Spanned, int_or_string_of};
 use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;
 use crate::source::{Node, Span};
 
+/// A [`AlbConfigBody`] on the heap: see [`Boxed`].
+pub type AlbConfig = Boxed<AlbConfigBody>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct AlbConfig {
+pub struct AlbConfigBody {
     /// `spec.config`: the load balancer itself.
     pub config: Option<AlbLoadBalancer>,
     /// `spec.listeners[]`, in order.
@@ -239,8 +243,8 @@ const LISTENER_FIELDS: &[&str] = &[
     "protocol",
 ];
 
-pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> AlbConfig {
-    let mut out = AlbConfig::default();
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> AlbConfigBody {
+    let mut out = AlbConfigBody::default();
     if let Some(mut spec) = f.map(ctx, "spec") {
         out.spec_span = Some(spec.node().span);
         if let Some(mut config) = spec.map(ctx, "config") {

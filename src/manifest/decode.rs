@@ -89,23 +89,28 @@ pub struct Fields<'n> {
 impl<'n> Fields<'n> {
     /// `None` (with an error) when the node is not a mapping; `null` is treated as empty.
     pub fn new(ctx: &mut Ctx, node: &'n Node, path: &str) -> Option<Fields<'n>> {
+        Self::at(ctx, node, path.to_string())
+    }
+
+    /// [`Fields::new`] taking the path it keeps (no second copy of a built path).
+    fn at(ctx: &mut Ctx, node: &'n Node, path: String) -> Option<Fields<'n>> {
         match &node.kind {
             NodeKind::Map(entries) => Some(Fields {
                 node,
                 entries,
                 used: vec![false; entries.len()],
                 known: Vec::new(),
-                path: path.to_string(),
+                path,
             }),
             NodeKind::Scalar(_) if node.resolve() == Some(Resolved::Null) => Some(Fields {
                 node,
                 entries: &[],
                 used: Vec::new(),
                 known: Vec::new(),
-                path: path.to_string(),
+                path,
             }),
             _ => {
-                type_error(ctx, node, path, "a mapping");
+                type_error(ctx, node, &path, "a mapping");
                 None
             }
         }
@@ -134,7 +139,7 @@ impl<'n> Fields<'n> {
                 found = Some(&e.value);
             }
         }
-        found.filter(|n| n.resolve() != Some(Resolved::Null))
+        found.filter(|n| !n.is_null())
     }
 
     /// The span of a key (for "missing sibling" style messages).
@@ -154,14 +159,15 @@ impl<'n> Fields<'n> {
 
     pub fn string(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<String>> {
         let node = self.take(key)?;
-        let path = self.child_path(key);
-        string_of(ctx, node, &path)
+        string_or_report(ctx, node, || self.child_path(key))
     }
 
     pub fn int(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<i64>> {
         let node = self.take(key)?;
-        let path = self.child_path(key);
-        int_of(ctx, node, &path)
+        match node.resolve() {
+            Some(Resolved::Int(i)) => Some(Spanned::new(i, node.span)),
+            _ => int_of(ctx, node, &self.child_path(key)),
+        }
     }
 
     pub fn bool(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<bool>> {
@@ -182,8 +188,7 @@ impl<'n> Fields<'n> {
     /// A nested mapping field.
     pub fn map(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Fields<'n>> {
         let node = self.take(key)?;
-        let path = self.child_path(key);
-        Fields::new(ctx, node, &path)
+        Fields::at(ctx, node, self.child_path(key))
     }
 
     /// A list field; each item comes with its path (`spec.ports[2]`).
@@ -218,8 +223,7 @@ impl<'n> Fields<'n> {
         let Some(node) = self.take(key) else {
             return StringMap::new();
         };
-        let path = self.child_path(key);
-        string_map_of(ctx, node, &path)
+        string_map_at(ctx, node, &|| self.child_path(key))
     }
 
     /// Warns about every key that no reader asked for.
@@ -282,10 +286,20 @@ fn known_list(known: &[&str]) -> String {
 }
 
 pub fn string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<String>> {
+    string_or_report(ctx, node, || path.to_string())
+}
+
+/// [`string_of`] with the path built only for the error: most values are fine, and a
+/// path per value read was a large share of decoding a fleet.
+fn string_or_report(
+    ctx: &mut Ctx,
+    node: &Node,
+    path: impl FnOnce() -> String,
+) -> Option<Spanned<String>> {
     match node.resolve() {
         Some(Resolved::Str(s)) => Some(Spanned::new(s.to_string(), node.span)),
         _ => {
-            type_error(ctx, node, path, "a string");
+            type_error(ctx, node, &path(), "a string");
             None
         }
     }
@@ -320,21 +334,28 @@ pub fn int_or_string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanne
 }
 
 pub fn string_map_of(ctx: &mut Ctx, node: &Node, path: &str) -> StringMap {
-    let mut out = StringMap::new();
+    string_map_at(ctx, node, &|| path.to_string())
+}
+
+/// [`string_map_of`] with the path built only for an error message.
+fn string_map_at(ctx: &mut Ctx, node: &Node, path: &dyn Fn() -> String) -> StringMap {
     let NodeKind::Map(entries) = &node.kind else {
-        type_error(ctx, node, path, "a mapping of strings");
-        return out;
+        type_error(ctx, node, &path(), "a mapping of strings");
+        return StringMap::new();
     };
+    // Exactly sized: most maps hold one to three entries, and growing would reserve room
+    // for several more in every label set of a fleet.
+    let mut out = StringMap::with_capacity(entries.len());
     for e in entries {
-        let Some(k) = string_of(ctx, &e.key, &format!("{path} key")) else {
+        let Some(k) = string_or_report(ctx, &e.key, || format!("{} key", path())) else {
             continue;
         };
-        let vpath = format!("{path}.{}", k.value);
         let value = match e.value.resolve() {
             Some(Resolved::Str(s)) => Spanned::new(s.to_string(), e.value.span),
             // `null` in a map[string]string decodes to "" in Go.
             Some(Resolved::Null) => Spanned::new(String::new(), e.value.span),
             _ => {
+                let vpath = format!("{}.{}", path(), k.value);
                 type_error(ctx, &e.value, &vpath, "a string");
                 continue;
             }

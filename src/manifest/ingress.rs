@@ -3,14 +3,18 @@
 //! Every field a rule may complain about keeps its span; each struct also keeps its
 //! dotted path (`spec.rules[0].http.paths[1]`) so messages name the field as kubectl does.
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, Spanned};
 use crate::source::{Node, Span};
 
 /// The annotation that marks an IngressClass as the cluster default.
 pub const DEFAULT_CLASS_ANNOTATION: &str = "ingressclass.kubernetes.io/is-default-class";
 
+/// A [`IngressBody`] on the heap: see [`Boxed`].
+pub type Ingress = Boxed<IngressBody>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Ingress {
+pub struct IngressBody {
     pub ingress_class_name: Option<Spanned<String>>,
     pub default_backend: Option<IngressBackend>,
     pub tls: Vec<IngressTls>,
@@ -93,8 +97,11 @@ pub struct ObjectRef {
     pub scope: Option<Spanned<String>>,
 }
 
+/// A [`IngressClassBody`] on the heap: see [`Boxed`].
+pub type IngressClass = Boxed<IngressClassBody>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct IngressClass {
+pub struct IngressClassBody {
     pub controller: Option<Spanned<String>>,
     pub parameters: Option<ObjectRef>,
     /// The default-class annotation, when present: `true` only for the exact value "true".
@@ -102,7 +109,7 @@ pub struct IngressClass {
     pub spec_span: Span,
 }
 
-impl Ingress {
+impl IngressBody {
     /// Every backend (default first, then rule paths in order), for reference checks.
     pub fn backends(&self) -> impl Iterator<Item = &IngressBackend> {
         self.default_backend.iter().chain(
@@ -115,16 +122,16 @@ impl Ingress {
     }
 }
 
-impl IngressClass {
+impl IngressClassBody {
     pub fn is_default(&self) -> bool {
         self.is_default_class.as_ref().is_some_and(|d| d.value)
     }
 }
 
-pub fn decode_ingress(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> Ingress {
-    let mut ing = Ingress {
+pub fn decode_ingress(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> IngressBody {
+    let mut ing = IngressBody {
         spec_span: node.span,
-        ..Ingress::default()
+        ..IngressBody::default()
     };
     if let Some(mut spec) = f.map(ctx, "spec") {
         ing.spec_span = spec.node().span;
@@ -277,11 +284,11 @@ fn decode_object_ref(
     Some(r)
 }
 
-pub fn decode_ingress_class(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> IngressClass {
-    let mut class = IngressClass {
+pub fn decode_ingress_class(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> IngressClassBody {
+    let mut class = IngressClassBody {
         spec_span: node.span,
         is_default_class: default_class_annotation(node),
-        ..IngressClass::default()
+        ..IngressClassBody::default()
     };
     if let Some(mut spec) = f.map(ctx, "spec") {
         class.spec_span = spec.node().span;

@@ -32,9 +32,10 @@ pub struct Manifest {
     pub object: Object,
 }
 
-/// Variants differ in size, but a run holds at most a few thousand objects and they are
-/// built once; boxing would only add noise at every use.
-#[allow(clippy::large_enum_variant)]
+/// Every kind but the small, numerous ones (Node, EndpointSlice) is a [`Boxed`] alias
+/// (`service::Service` is `Boxed<ServiceBody>`): a fleet holds tens of thousands of
+/// objects, most of them Nodes, and an inline enum would give each object the size of the
+/// largest kind (a Workload is four times a Node).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
     Service(service::Service),
@@ -52,42 +53,73 @@ pub enum Object {
     ClusterProfile(profile::ClusterProfile),
 }
 
+/// An object's fields on the heap, read through [`Deref`](std::ops::Deref) as if inline:
+/// `svc.ports` works on a [`service::Service`] whether or not it is boxed.
+#[derive(Clone, Default, PartialEq)]
+pub struct Boxed<T>(Box<T>);
+
+impl<T> Boxed<T> {
+    pub fn new(value: T) -> Self {
+        Boxed(Box::new(value))
+    }
+}
+
+impl<T> std::ops::Deref for Boxed<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for Boxed<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+/// Prints as the fields themselves, as before they were boxed.
+impl<T: std::fmt::Debug> std::fmt::Debug for Boxed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 type Decoder = fn(&mut Ctx, &mut Fields, &Node, &str) -> Object;
 
 /// (API group, served versions, kind, decoder). The group of the core API is `""`.
 const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
     ("", &["v1"], "Service", |c, f, n, _| {
-        Object::Service(service::decode(c, f, n))
+        Object::Service(Boxed::new(service::decode(c, f, n)))
     }),
     ("", &["v1"], "Node", |c, f, n, _| {
         Object::Node(node::decode(c, f, n))
     }),
     ("", &["v1"], "Pod", |c, f, n, _| {
-        Object::Pod(workload::decode_pod(c, f, n))
+        Object::Pod(Boxed::new(workload::decode_pod(c, f, n)))
     }),
     ("apps", &["v1"], "Deployment", |c, f, n, _| {
-        Object::Deployment(workload::decode_workload_of(
+        Object::Deployment(Boxed::new(workload::decode_workload_of(
             c,
             f,
             n,
             workload::WorkloadKind::Deployment,
-        ))
+        )))
     }),
     ("apps", &["v1"], "DaemonSet", |c, f, n, _| {
-        Object::DaemonSet(workload::decode_workload_of(
+        Object::DaemonSet(Boxed::new(workload::decode_workload_of(
             c,
             f,
             n,
             workload::WorkloadKind::DaemonSet,
-        ))
+        )))
     }),
     ("apps", &["v1"], "StatefulSet", |c, f, n, _| {
-        Object::StatefulSet(workload::decode_workload_of(
+        Object::StatefulSet(Boxed::new(workload::decode_workload_of(
             c,
             f,
             n,
             workload::WorkloadKind::StatefulSet,
-        ))
+        )))
     }),
     (
         "discovery.k8s.io",
@@ -99,45 +131,44 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
         "apps.openyurt.io",
         &["v1beta1", "v1beta2"],
         "NodePool",
-        |c, f, n, v| Object::NodePool(nodepool::decode(c, f, n, v)),
+        |c, f, n, v| Object::NodePool(Boxed::new(nodepool::decode(c, f, n, v))),
     ),
     (
         "network.openyurt.io",
         &["v1alpha1"],
         "PoolService",
-        |c, f, n, _| Object::PoolService(poolservice::decode(c, f, n)),
+        |c, f, n, _| Object::PoolService(Boxed::new(poolservice::decode(c, f, n))),
     ),
     ("networking.k8s.io", &["v1"], "Ingress", |c, f, n, _| {
-        Object::Ingress(ingress::decode_ingress(c, f, n))
+        Object::Ingress(Boxed::new(ingress::decode_ingress(c, f, n)))
     }),
     (
         "networking.k8s.io",
         &["v1"],
         "IngressClass",
-        |c, f, n, _| Object::IngressClass(ingress::decode_ingress_class(c, f, n)),
+        |c, f, n, _| Object::IngressClass(Boxed::new(ingress::decode_ingress_class(c, f, n))),
     ),
     ("alibabacloud.com", &["v1"], "AlbConfig", |c, f, n, _| {
-        Object::AlbConfig(albconfig::decode(c, f, n))
+        Object::AlbConfig(Boxed::new(albconfig::decode(c, f, n)))
     }),
     ("lbplan", &["v1"], "ClusterProfile", |c, f, n, _| {
-        Object::ClusterProfile(profile::decode(c, f, n))
+        Object::ClusterProfile(Boxed::new(profile::decode(c, f, n)))
     }),
 ];
 
-/// Decodes every document; problems go to `ctx.diags`, unknown kinds are skipped with a note.
-pub fn decode_documents(ctx: &mut Ctx, docs: &[Document]) -> Vec<Manifest> {
-    let mut out = Vec::new();
-    for doc in docs {
-        // An empty document (a trailing `---`, a comment-only file) is no object: kubectl
-        // skips it, and so do we.
-        match &doc.root {
-            Some(root) if root.resolve() != Some(crate::source::Resolved::Null) => {
-                decode_object(ctx, doc.file, root, None, &mut out);
-            }
-            _ => {}
-        }
+/// Decodes one document onto `out` (a `List` gives several objects); problems go to
+/// `ctx.diags`, unknown kinds are skipped with a note. The loader calls it as each document
+/// is parsed, so the document's tree can be dropped right after.
+pub fn decode_document(ctx: &mut Ctx, doc: &Document, out: &mut Vec<Manifest>) {
+    if let Some(root) = object_root(doc) {
+        decode_object(ctx, doc.file, root, None, out);
     }
-    out
+}
+
+/// The root of a document that holds something. An empty document (a trailing `---`, a
+/// comment-only file) is no object: kubectl skips it, and so do we.
+pub fn object_root(doc: &Document) -> Option<&Node> {
+    doc.root.as_ref().filter(|root| !root.is_null())
 }
 
 /// `inherited` = (apiVersion, kind) of a typed list whose items may omit them.

@@ -135,7 +135,9 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> NodeObject {
         spec.finish(ctx);
     }
     if let Some(mut status) = f.map(ctx, "status") {
-        for (path, n) in status.list(ctx, "addresses") {
+        let addresses = status.list(ctx, "addresses");
+        out.addresses.reserve_exact(addresses.len());
+        for (path, n) in addresses {
             let Some(mut a) = Fields::new(ctx, n, &path) else {
                 continue;
             };
@@ -169,8 +171,9 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> NodeObject {
 /// Reads `conditions[]` of a status (Node, Pod, workloads): `type` and `status` are kept,
 /// the timestamps and messages are accepted.
 pub fn decode_conditions(ctx: &mut Ctx, status: &mut Fields) -> Vec<Condition> {
-    let mut out = Vec::new();
-    for (path, n) in status.list(ctx, "conditions") {
+    let items = status.list(ctx, "conditions");
+    let mut out = Vec::with_capacity(items.len());
+    for (path, n) in items {
         let Some(mut c) = Fields::new(ctx, n, &path) else {
             continue;
         };

@@ -12,6 +12,7 @@
 //! ([`ens_network_id`], [`ens_region_id`], [`ens_vswitch_id`]); checking that they are
 //! present is the ACK Edge provider's job, not the decoder's.
 
+use super::Boxed;
 use super::ObjectMeta;
 use super::decode::not_one_of;
 use super::decode::{Ctx, Fields, Spanned, StringEntry, StringMap};
@@ -39,8 +40,11 @@ const V1BETA2_ONLY: &[&str] = &[
     "poolScopeMetadata",
 ];
 
+/// A [`NodePoolBody`] on the heap: see [`Boxed`].
+pub type NodePool = Boxed<NodePoolBody>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct NodePool {
+pub struct NodePoolBody {
     /// `v1beta1` or `v1beta2`, as written in `apiVersion`.
     pub version: String,
     /// `spec.type` as written; see [`NodePool::pool_type`] for the default.
@@ -69,7 +73,7 @@ pub struct NodePool {
     pub status_nodes: Vec<Spanned<String>>,
 }
 
-impl NodePool {
+impl NodePoolBody {
     /// The effective type: `Edge` when unset (webhook default, reference §5.1).
     pub fn pool_type(&self) -> &str {
         self.type_.as_ref().map_or("Edge", |t| t.value.as_str())
@@ -120,11 +124,11 @@ pub fn first_vswitch(entry: &StringEntry) -> Option<&str> {
         .find(|s| !s.is_empty())
 }
 
-pub fn decode(ctx: &mut Ctx, f: &mut Fields, node: &Node, version: &str) -> NodePool {
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, node: &Node, version: &str) -> NodePoolBody {
     let v2 = version == "v1beta2";
-    let mut np = NodePool {
+    let mut np = NodePoolBody {
         version: version.to_string(),
-        ..NodePool::default()
+        ..NodePoolBody::default()
     };
     if let Some(mut spec) = f.map(ctx, "spec") {
         np.spec_span = Some(spec.node().span);
@@ -203,7 +207,7 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, node: &Node, version: &str) -> Node
 
 /// The NodePool webhook's validation (OpenYurt `nodepool_validation.go`, reference §5.1),
 /// plus the leader-election fields that only take effect together.
-fn check_spec(ctx: &mut Ctx, np: &NodePool) {
+fn check_spec(ctx: &mut Ctx, np: &NodePoolBody) {
     if let Some(t) = &np.type_
         && let Some(mut d) = not_one_of(t, "spec.type", &["Edge", "Cloud"])
     {
@@ -287,7 +291,7 @@ fn check_spec(ctx: &mut Ctx, np: &NodePool) {
 
 /// Advice LBP4102: labels only under `spec.labels`, none of the user's own under
 /// `metadata.labels` — a Service's nodepool-labelselector would never select this pool.
-fn check_label_placement(ctx: &mut Ctx, np: &NodePool, node: &Node, labels_key: Option<Span>) {
+fn check_label_placement(ctx: &mut Ctx, np: &NodePoolBody, node: &Node, labels_key: Option<Span>) {
     if np.labels.is_empty() {
         return;
     }

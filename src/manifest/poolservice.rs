@@ -4,6 +4,7 @@
 //! into an ELB. Users meet them when binding a self-managed ELB: the ELB id is annotated
 //! on the PoolService (seed 000, Option B step 4), read with [`loadbalancer_id`].
 
+use super::Boxed;
 use super::ObjectMeta;
 use super::decode::{Ctx, Fields, Spanned, StringEntry};
 use super::service::decode_load_balancer_status;
@@ -20,8 +21,11 @@ pub const MANAGED_BY_LABEL: &str = "poolservice.openyurt.io/managed-by";
 pub const LOADBALANCER_ID_ANNOTATION: &str =
     "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id";
 
+/// A [`PoolServiceBody`] on the heap: see [`Boxed`].
+pub type PoolService = Boxed<PoolServiceBody>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PoolService {
+pub struct PoolServiceBody {
     /// `spec.loadBalancerClass`, copied from the Service (`alibabacloud.com/elb` for ECM).
     pub load_balancer_class: Option<Spanned<String>>,
     /// `status.loadBalancer.ingress[]` addresses (ip or hostname).
@@ -50,8 +54,8 @@ pub fn loadbalancer_id(meta: &ObjectMeta) -> Option<&StringEntry> {
     meta.annotations.get(LOADBALANCER_ID_ANNOTATION)
 }
 
-pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> PoolService {
-    let mut ps = PoolService::default();
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> PoolServiceBody {
+    let mut ps = PoolServiceBody::default();
     if let Some(mut spec) = f.map(ctx, "spec") {
         ps.spec_span = Some(spec.node().span);
         ps.load_balancer_class = spec.string(ctx, "loadBalancerClass");

@@ -25,6 +25,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, Spanned, string_of};
 use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;
@@ -275,8 +276,11 @@ pub struct FleetMember {
     pub path: Option<Spanned<String>>,
 }
 
+/// A [`ClusterProfileBody`] on the heap: see [`Boxed`].
+pub type ClusterProfile = Boxed<ClusterProfileBody>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ClusterProfile {
+pub struct ClusterProfileBody {
     pub spec_span: Option<Span>,
     pub cloud: Option<Spanned<Cloud>>,
     pub cluster_kind: Option<Spanned<ClusterKind>>,
@@ -297,7 +301,7 @@ pub struct ClusterProfile {
     written: Vec<&'static str>,
 }
 
-impl ClusterProfile {
+impl ClusterProfileBody {
     /// `spec.cloud`; when absent, the cloud of `clusterKind`, else `alibaba`.
     pub fn cloud(&self) -> Cloud {
         match (&self.cloud, &self.cluster_kind) {
@@ -410,8 +414,8 @@ impl ClusterProfile {
     }
 }
 
-pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> ClusterProfile {
-    let mut p = ClusterProfile::default();
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> ClusterProfileBody {
+    let mut p = ClusterProfileBody::default();
     let Some(mut spec) = f.map(ctx, "spec") else {
         return p;
     };
@@ -526,7 +530,7 @@ fn version_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<Version>
 }
 
 /// The profile's cross-field rules (SPEC §1).
-fn check_profile(ctx: &mut Ctx, p: &ClusterProfile) {
+fn check_profile(ctx: &mut Ctx, p: &ClusterProfileBody) {
     if let (Some(cloud), Some(kind)) = (&p.cloud, &p.cluster_kind)
         && kind.value.cloud() != cloud.value
     {

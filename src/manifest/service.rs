@@ -1,10 +1,14 @@
 //! `v1/Service`: the subject of every load-balancer provider.
 
+use super::Boxed;
 use super::decode::{Ctx, Fields, IntOrString, Spanned, StringMap, int_or_string_of};
 use crate::source::{Node, Span};
 
+/// A [`ServiceBody`] on the heap: see [`Boxed`].
+pub type Service = Boxed<ServiceBody>;
+
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Service {
+pub struct ServiceBody {
     /// `spec.type` as written; `None` means the default, ClusterIP.
     pub type_: Option<Spanned<String>>,
     pub selector: StringMap,
@@ -42,7 +46,7 @@ pub struct ServicePort {
     pub app_protocol: Option<Spanned<String>>,
 }
 
-impl Service {
+impl ServiceBody {
     /// The effective type (`ClusterIP` when unset).
     pub fn type_name(&self) -> &str {
         self.type_
@@ -67,10 +71,10 @@ impl ServicePort {
     }
 }
 
-pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> Service {
-    let mut svc = Service {
+pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> ServiceBody {
+    let mut svc = ServiceBody {
         spec_span: None,
-        ..Service::default()
+        ..ServiceBody::default()
     };
     if let Some(mut spec) = f.map(ctx, "spec") {
         svc.spec_span = Some(spec.node().span);
@@ -81,6 +85,7 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> Service {
             .into_iter()
             .filter_map(|(path, n)| decode_port(ctx, n, path))
             .collect();
+        svc.ports.shrink_to_fit();
         svc.external_traffic_policy = spec.string(ctx, "externalTrafficPolicy");
         svc.internal_traffic_policy = spec.string(ctx, "internalTrafficPolicy");
         svc.load_balancer_class = spec.string(ctx, "loadBalancerClass");

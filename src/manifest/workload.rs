@@ -5,6 +5,7 @@
 //! pod labels are in [`Workload::template_meta`]. The API server's own rule that a
 //! workload's selector must select its pod template is checked here, at decode time.
 
+use super::Boxed;
 use super::ObjectMeta;
 use super::decode::{Ctx, Fields, Spanned, StringMap, check_port, not_one_of, required_missing};
 use super::meta::decode_meta;
@@ -94,9 +95,12 @@ pub struct Toleration {
     pub effect: Option<Spanned<String>>,
 }
 
+/// A [`PodBody`] on the heap: see [`Boxed`].
+pub type Pod = Boxed<PodBody>;
+
 /// `v1/Pod`.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Pod {
+pub struct PodBody {
     pub spec: PodSpec,
     /// `status.phase`: `Pending`, `Running`, `Succeeded`, `Failed`, `Unknown`.
     pub phase: Option<Spanned<String>>,
@@ -108,7 +112,7 @@ pub struct Pod {
     pub conditions: Vec<Condition>,
 }
 
-impl Pod {
+impl PodBody {
     /// The `Ready` condition as reported, `None` when the pod has none.
     pub fn ready(&self) -> Option<bool> {
         condition(&self.conditions, "Ready").and_then(Condition::is_true)
@@ -148,9 +152,12 @@ impl WorkloadKind {
     }
 }
 
+/// A [`WorkloadBody`] on the heap: see [`Boxed`].
+pub type Workload = Boxed<WorkloadBody>;
+
 /// An `apps/v1` Deployment, DaemonSet or StatefulSet.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Workload {
+pub struct WorkloadBody {
     pub kind: WorkloadKind,
     /// `spec.replicas` (Deployment and StatefulSet only; DaemonSets run one pod per
     /// eligible node). See [`Workload::desired_replicas`] for the default.
@@ -180,7 +187,7 @@ pub struct WorkloadStatus {
     pub number_available: Option<Spanned<i64>>,
 }
 
-impl Workload {
+impl WorkloadBody {
     /// The replica count the workload asks for: `spec.replicas`, defaulting to 1 for a
     /// Deployment or StatefulSet (the API server's default). `None` for a DaemonSet, whose
     /// count is the number of eligible nodes.
@@ -213,8 +220,8 @@ impl Workload {
     }
 }
 
-pub fn decode_pod(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> Pod {
-    let mut pod = Pod::default();
+pub fn decode_pod(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> PodBody {
+    let mut pod = PodBody::default();
     if let Some(mut spec) = f.map(ctx, "spec") {
         pod.spec = decode_pod_spec(ctx, &mut spec);
         spec.finish(ctx);
@@ -264,7 +271,7 @@ fn ip_list(ctx: &mut Ctx, f: &mut Fields, key: &'static str) -> Vec<Spanned<Stri
 /// Decodes a Deployment, DaemonSet or StatefulSet. The kind is read from the object's own
 /// `kind`; items of a typed list (`DaemonSetList`) may omit it, and then the kind is
 /// inferred from kind-specific fields (prefer [`decode_workload_of`] when the caller knows).
-pub fn decode_workload(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> Workload {
+pub fn decode_workload(ctx: &mut Ctx, f: &mut Fields, node: &Node) -> WorkloadBody {
     let has = |section: &str, keys: &[&str]| {
         node.get(section)
             .is_some_and(|s| keys.iter().any(|k| s.get(k).is_some()))
@@ -294,10 +301,10 @@ pub fn decode_workload_of(
     f: &mut Fields,
     _node: &Node,
     kind: WorkloadKind,
-) -> Workload {
-    let mut w = Workload {
+) -> WorkloadBody {
+    let mut w = WorkloadBody {
         kind,
-        ..Workload::default()
+        ..WorkloadBody::default()
     };
     if let Some(mut spec) = f.map(ctx, "spec") {
         let spec_span = spec.node().span;
@@ -396,7 +403,7 @@ pub fn decode_workload_of(
 /// The API server's workload selector rules (`apps/v1`): a selector is required, must not
 /// be empty, and must select the pod template's labels — otherwise the workload would
 /// create pods it does not own.
-fn check_selector(ctx: &mut Ctx, w: &Workload, at: Span) {
+fn check_selector(ctx: &mut Ctx, w: &WorkloadBody, at: Span) {
     let kind = w.kind.as_str();
     let Some(sel) = &w.selector else {
         ctx.push(
@@ -486,7 +493,9 @@ fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
         t.accept(&["tolerationSeconds"]);
         t.finish(ctx);
     }
-    for (path, n) in spec.list(ctx, "containers") {
+    let containers = spec.list(ctx, "containers");
+    out.containers.reserve_exact(containers.len());
+    for (path, n) in containers {
         if let Some(c) = decode_container(ctx, n, path) {
             out.containers.push(c);
         }
@@ -534,8 +543,9 @@ fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
 fn decode_container(ctx: &mut Ctx, node: &Node, path: String) -> Option<Container> {
     let mut f = Fields::new(ctx, node, &path)?;
     let name = f.string(ctx, "name");
-    let mut ports = Vec::new();
-    for (ppath, pn) in f.list(ctx, "ports") {
+    let items = f.list(ctx, "ports");
+    let mut ports = Vec::with_capacity(items.len());
+    for (ppath, pn) in items {
         let Some(mut pf) = Fields::new(ctx, pn, &ppath) else {
             continue;
         };

@@ -4,9 +4,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::yaml::{Document, parse_file};
+use super::yaml::parse_documents;
 use super::{FileId, SourceMap, Span};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::manifest::{Manifest, decode::Ctx, decode_document, object_root};
 
 /// Default per-input size limit: far above any real manifest set, far below trouble.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -24,11 +25,16 @@ impl Default for LoadOptions {
     }
 }
 
-/// Everything read from the inputs of one run.
+/// Everything read from the inputs of one run. Documents are decoded as they are parsed
+/// and only their objects are kept: the YAML trees of a large fleet take more memory than
+/// its objects and would double the peak if they were all kept until decoding.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub sources: SourceMap,
-    pub documents: Vec<Document>,
+    /// The decoded objects, in the order of the files and of the documents in each file.
+    pub manifests: Vec<Manifest>,
+    /// Some document held something other than `null` (even if it did not decode).
+    pub has_object: bool,
     /// An input could not be read at all (exit status 2, like a usage error).
     pub io_failed: bool,
 }
@@ -122,12 +128,7 @@ pub fn load_folder(
 /// rendered nothing) or comment-only files are a usage error, unless something else was
 /// already reported.
 pub fn report_empty_input(loaded: &mut Loaded, inputs: &[String], diags: &mut Diagnostics) {
-    let has_object = loaded.documents.iter().any(|d| {
-        d.root
-            .as_ref()
-            .is_some_and(|r| r.resolve() != Some(super::Resolved::Null))
-    });
-    if has_object || diags.has_errors() {
+    if loaded.has_object || diags.has_errors() {
         return;
     }
     loaded.io_failed = true;
@@ -279,9 +280,20 @@ fn add_bytes(
     parse_into(loaded, id, diags);
 }
 
+/// Parses file `id` and decodes each document as soon as it is parsed, dropping its tree.
 fn parse_into(loaded: &mut Loaded, id: FileId, diags: &mut Diagnostics) {
-    let docs = parse_file(id, loaded.sources.get(id), diags);
-    loaded.documents.extend(docs);
+    let Loaded {
+        sources,
+        manifests,
+        has_object,
+        ..
+    } = loaded;
+    let sources: &SourceMap = sources;
+    parse_documents(id, sources.get(id), diags, |doc, diags| {
+        *has_object |= object_root(&doc).is_some();
+        let mut ctx = Ctx { sources, diags };
+        decode_document(&mut ctx, &doc, manifests);
+    });
 }
 
 /// Adds in-memory text as an input (tests, `git show` output, generated fleets).
@@ -289,4 +301,43 @@ pub fn add_text(loaded: &mut Loaded, name: &str, text: String, diags: &mut Diagn
     let id = loaded.sources.add(name, text);
     parse_into(loaded, id, diags);
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Loaded, Diagnostics) {
+        let mut diags = Diagnostics::new();
+        let mut loaded = Loaded::default();
+        add_text(&mut loaded, "a.yaml", text.to_string(), &mut diags);
+        report_empty_input(&mut loaded, &["a.yaml".to_string()], &mut diags);
+        (loaded, diags)
+    }
+
+    #[test]
+    fn documents_are_decoded_as_they_are_loaded() {
+        let (loaded, diags) = load(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n---\n---\n\
+             apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: b\n",
+        );
+        let names: Vec<&str> = loaded.manifests.iter().map(|m| m.meta.name()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert!(loaded.has_object && !loaded.io_failed, "{diags:?}");
+    }
+
+    #[test]
+    fn an_object_of_an_unknown_kind_is_still_input() {
+        let (loaded, diags) = load("apiVersion: x.io/v1\nkind: Widget\n");
+        assert!(loaded.manifests.is_empty());
+        assert!(!loaded.io_failed);
+        assert!(diags.iter().all(|d| d.code == "LBP4101"), "{diags:?}");
+    }
+
+    #[test]
+    fn only_empty_documents_are_no_input() {
+        let (loaded, diags) = load("---\n# nothing\n---\n~\n");
+        assert!(loaded.io_failed);
+        assert!(diags.iter().any(|d| d.code == "LBP1009"));
+    }
 }

@@ -25,7 +25,9 @@ pub struct Scalar {
     pub value: String,
     pub style: ScalarStyle,
     /// The explicit tag's suffix for core-schema tags (`str`, `int`, `bool`, …), if any.
-    pub tag: Option<String>,
+    /// Boxed (16 bytes, not 24): nearly every scalar has none, and a node is kept with
+    /// every label and annotation of a fleet.
+    pub tag: Option<Box<str>>,
 }
 
 /// A mapping entry. Keys keep their own node (and span) so that a diagnostic about a key
@@ -110,6 +112,11 @@ impl Node {
     pub fn resolve(&self) -> Option<Resolved<'_>> {
         self.as_scalar().map(Scalar::resolve)
     }
+    /// `resolve() == Some(Resolved::Null)` without typing the value as a number: decoding
+    /// asks this of every field it reads.
+    pub fn is_null(&self) -> bool {
+        self.as_scalar().is_some_and(Scalar::is_null)
+    }
     /// A short noun phrase for type-mismatch messages.
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
@@ -134,6 +141,16 @@ impl Node {
 }
 
 impl Scalar {
+    /// Whether [`Scalar::resolve`] gives `Null`: a `!!null` tag, or a plain null spelling
+    /// under any tag but `!!str` (a `!!bool null` falls back to plain resolution).
+    pub fn is_null(&self) -> bool {
+        match self.tag.as_deref() {
+            Some("str") => false,
+            Some("null") => true,
+            _ => !self.style.is_quoted() && is_plain_null(&self.value),
+        }
+    }
+
     pub fn resolve(&self) -> Resolved<'_> {
         match self.tag.as_deref() {
             Some("str") => return Resolved::Str(&self.value),
@@ -164,7 +181,7 @@ impl Scalar {
 
 /// YAML 1.1 plain-scalar resolution as go-yaml v2 (and so `kubectl`) applies it.
 pub fn resolve_plain(v: &str) -> Resolved<'_> {
-    if matches!(v, "" | "~" | "null" | "Null" | "NULL") {
+    if is_plain_null(v) {
         return Resolved::Null;
     }
     if let Some(b) = resolve_bool(v) {
@@ -177,6 +194,10 @@ pub fn resolve_plain(v: &str) -> Resolved<'_> {
         return Resolved::Float(f);
     }
     Resolved::Str(v)
+}
+
+fn is_plain_null(v: &str) -> bool {
+    matches!(v, "" | "~" | "null" | "Null" | "NULL")
 }
 
 fn resolve_bool(v: &str) -> Option<bool> {
@@ -197,13 +218,16 @@ fn resolve_int(v: &str) -> Option<i64> {
         b'+' => (false, &v[1..]),
         _ => (false, v),
     };
-    if body.is_empty() {
+    // Every integer form starts with a digit (`0b`, `0x`, octal `0…`, decimal); checking
+    // that first keeps the common case, a plain word, free of any allocation.
+    if !body.as_bytes().first()?.is_ascii_digit() {
         return None;
     }
-    let clean: String = body.chars().filter(|c| *c != '_').collect();
-    if clean.is_empty() || body.starts_with('_') {
-        return None;
-    }
+    let clean: std::borrow::Cow<str> = if body.contains('_') {
+        body.replace('_', "").into()
+    } else {
+        body.into()
+    };
     let parsed = if let Some(b) = clean.strip_prefix("0b") {
         i64::from_str_radix(b, 2).ok()
     } else if let Some(h) = clean.strip_prefix("0x") {
@@ -226,10 +250,12 @@ fn resolve_float(v: &str) -> Option<f64> {
         _ => {}
     }
     let b = v.as_bytes();
-    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
-    let shape_ok = digits > 0
-        && b.iter()
-            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-' | b'_'))
+    // The character check first: it stops at the first letter of a word, where counting
+    // digits would read a whole annotation value.
+    let shape_ok = b
+        .iter()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-' | b'_'))
+        && b.iter().any(u8::is_ascii_digit)
         && (v.contains('.') || v.contains('e') || v.contains('E'));
     if !shape_ok {
         return None;
@@ -256,6 +282,39 @@ mod tests {
         assert_eq!(resolve_plain("1.2.3"), Resolved::Str("1.2.3"));
         assert_eq!(resolve_plain("cn-hangzhou"), Resolved::Str("cn-hangzhou"));
         assert_eq!(resolve_plain("e5"), Resolved::Str("e5"));
+        assert_eq!(resolve_plain("1_000"), Resolved::Int(1000));
+        assert_eq!(resolve_plain("-0b1_0"), Resolved::Int(-2));
+        assert_eq!(resolve_plain("_1"), Resolved::Str("_1"));
+        assert_eq!(resolve_plain("+"), Resolved::Str("+"));
+    }
+
+    #[test]
+    fn is_null_agrees_with_resolve() {
+        let tags = [
+            None,
+            Some("str"),
+            Some("null"),
+            Some("bool"),
+            Some("int"),
+            Some("float"),
+        ];
+        let styles = [ScalarStyle::Plain, ScalarStyle::SingleQuoted];
+        for value in ["", "~", "null", "NULL", "x", "1", "true", "1.5"] {
+            for tag in tags {
+                for style in styles {
+                    let s = Scalar {
+                        value: value.into(),
+                        style,
+                        tag: tag.map(Box::from),
+                    };
+                    assert_eq!(
+                        s.is_null(),
+                        s.resolve() == Resolved::Null,
+                        "{value:?} {tag:?} {style:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

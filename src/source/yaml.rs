@@ -39,8 +39,55 @@ enum Frame {
         anchor: usize,
         entries: Vec<Entry>,
         key: Option<Node>,
-        seen: HashMap<String, Span>,
+        seen: SeenKeys,
     },
+}
+
+/// The keys a mapping has defined so far, for LBP1005. A mapping usually has 2–10 keys, so
+/// its entries are scanned without allocating; past [`SeenKeys::SCAN_LIMIT`] an index is
+/// built, so that a hostile mapping with a million keys does not take quadratic time.
+#[derive(Default)]
+struct SeenKeys {
+    index: Option<HashMap<String, Span>>,
+}
+
+impl SeenKeys {
+    const SCAN_LIMIT: usize = 16;
+
+    /// The span of the first definition of `key` among `entries`; when there is none,
+    /// `key` is recorded as defined `at`.
+    fn first_definition(&mut self, entries: &[Entry], key: &str, at: Span) -> Option<Span> {
+        if self.index.is_none() && entries.len() >= Self::SCAN_LIMIT {
+            let mut index = HashMap::with_capacity(entries.len() * 2);
+            for e in entries {
+                if let Some(k) = duplicate_checked_key(&e.key) {
+                    index.entry(k.to_string()).or_insert(e.key.span);
+                }
+            }
+            self.index = Some(index);
+        }
+        match &mut self.index {
+            Some(index) => match index.get(key) {
+                Some(first) => Some(*first),
+                None => {
+                    index.insert(key.to_string(), at);
+                    None
+                }
+            },
+            None => entries
+                .iter()
+                .find(|e| duplicate_checked_key(&e.key) == Some(key))
+                .map(|e| e.key.span),
+        }
+    }
+}
+
+/// The text of a key that must be unique in its mapping: every scalar key but the merge
+/// key `<<` (plain), which may repeat.
+fn duplicate_checked_key(key: &Node) -> Option<&str> {
+    key.as_scalar()
+        .filter(|k| k.value != "<<" || k.style.is_quoted())
+        .map(|k| k.value.as_str())
 }
 
 struct Builder<'a> {
@@ -75,15 +122,10 @@ impl<'a> Builder<'a> {
             }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some(ks) = k.as_scalar()
-                        && (ks.value != "<<" || ks.style.is_quoted())
+                    if let Some(name) = duplicate_checked_key(&k)
+                        && let Some(first) = seen.first_definition(entries, name, k.span)
                     {
-                        match seen.get(&ks.value) {
-                            Some(first) => diags.push(duplicate_key(&ks.value, k.span, *first)),
-                            None => {
-                                seen.insert(ks.value.clone(), k.span);
-                            }
-                        }
+                        diags.push(duplicate_key(name, k.span, first));
                     }
                     entries.push(Entry {
                         key: k,
@@ -108,7 +150,7 @@ impl<'a> Builder<'a> {
                     kind: NodeKind::Scalar(Scalar {
                         value: value.into_owned(),
                         style: convert_style(style),
-                        tag: tag.and_then(|t| t.core_suffix().map(str::to_string)),
+                        tag: tag.and_then(|t| t.core_suffix().map(Box::from)),
                     }),
                 };
                 self.attach(node, anchor, diags);
@@ -123,7 +165,7 @@ impl<'a> Builder<'a> {
                 anchor,
                 entries: Vec::new(),
                 key: None,
-                seen: HashMap::new(),
+                seen: SeenKeys::default(),
             }),
             Event::SequenceEnd | Event::MappingEnd => {
                 let Some(frame) = self.stack.pop() else {
@@ -354,11 +396,25 @@ fn syntax_help(kind: &ErrorKind) -> &'static str {
 /// Parses every document of a file. Syntax errors become diagnostics; parsing resumes at
 /// the next document boundary.
 pub fn parse_file(file: FileId, src: &SourceFile, diags: &mut Diagnostics) -> Vec<Document> {
+    let mut docs = Vec::new();
+    parse_documents(file, src, diags, |doc, _| docs.push(doc));
+    docs
+}
+
+/// [`parse_file`] handing each document to `each` as soon as it is complete, so that a
+/// caller can decode it and drop its tree: the trees of a large fleet are far bigger than
+/// the objects decoded from them, and must never be alive all at once.
+pub fn parse_documents(
+    file: FileId,
+    src: &SourceFile,
+    diags: &mut Diagnostics,
+    mut each: impl FnMut(Document, &mut Diagnostics),
+) {
     let mut options = Options::default();
     options.block_nesting_limit = 256;
     options.flow_nesting_limit = 512;
     let mut parser = Parser::new_from_str_with_options(&src.text, options);
-    let mut docs = Vec::new();
+    let mut index = 0;
     let mut builder = Builder {
         file,
         src,
@@ -378,11 +434,13 @@ pub fn parse_file(file: FileId, src: &SourceFile, diags: &mut Diagnostics) -> Ve
             }
             Ok((Event::DocumentEnd, _)) => {
                 if in_doc {
-                    docs.push(Document {
+                    let doc = Document {
                         file,
-                        index: docs.len(),
+                        index,
                         root: builder.root.take(),
-                    });
+                    };
+                    index += 1;
+                    each(doc, diags);
                 }
                 in_doc = false;
             }
@@ -407,7 +465,6 @@ pub fn parse_file(file: FileId, src: &SourceFile, diags: &mut Diagnostics) -> Ve
             }
         }
     }
-    docs
 }
 
 #[cfg(test)]
@@ -440,6 +497,31 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].code, "LBP1005");
         assert_eq!(v[0].labels.len(), 2);
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_large_mappings_too() {
+        let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k3: again\nk39: again\n\"<<\": 1\n<<: {}\n<<: {}\n\"<<\": 2\n");
+        let (map, _, d) = parse(&text);
+        let found: Vec<(&str, &str)> = d
+            .iter()
+            .map(|x| {
+                let first = x.labels.iter().find(|l| !l.primary).expect("first");
+                (
+                    x.message.as_str(),
+                    map.get(first.span.file).slice(first.span),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("duplicate key `k3`", "k3"),
+                ("duplicate key `k39`", "k39"),
+                ("duplicate key `<<`", "\"<<\""),
+            ]
+        );
     }
 
     #[test]
