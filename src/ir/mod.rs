@@ -22,7 +22,7 @@ mod routing;
 
 use std::collections::HashMap;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::albconfig::AlbConfig;
 use crate::manifest::decode::StringMap;
 use crate::manifest::endpointslice::EndpointSlice;
@@ -449,6 +449,66 @@ fn owner(dirs: &[&str], file: &str) -> usize {
         .map_or(0, |(i, _)| i)
 }
 
+/// The cluster's objects without later definitions of an object already defined (same
+/// kind, namespace and name), each reported: Kubernetes keeps one, and two copies would
+/// build the same cloud resources twice. The first definition in read order is kept.
+fn first_definitions<'m>(objects: &[&'m Manifest], diags: &mut Diagnostics) -> Vec<&'m Manifest> {
+    let mut first: HashMap<(&str, &str, &str), &Manifest> = HashMap::with_capacity(objects.len());
+    let mut kept = Vec::with_capacity(objects.len());
+    for &m in objects {
+        let Some(name) = m.meta.name.as_ref().filter(|n| !n.value.is_empty()) else {
+            kept.push(m);
+            continue;
+        };
+        let namespace = if cluster_scoped(m) {
+            ""
+        } else {
+            m.meta.namespace()
+        };
+        match first.entry((m.kind.value.as_str(), namespace, name.value.as_str())) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(m);
+                kept.push(m);
+            }
+            std::collections::hash_map::Entry::Occupied(earlier) => {
+                diags.push(defined_twice(m, name.span, earlier.get()));
+            }
+        }
+    }
+    kept
+}
+
+/// Kinds whose objects have no namespace (a `metadata.namespace` on them is ignored).
+fn cluster_scoped(m: &Manifest) -> bool {
+    matches!(
+        m.object,
+        Object::Node(_) | Object::NodePool(_) | Object::IngressClass(_) | Object::AlbConfig(_)
+    )
+}
+
+fn defined_twice(again: &Manifest, name: Span, first: &Manifest) -> Diagnostic {
+    let what = if cluster_scoped(again) {
+        format!("{} `{}`", again.kind.value, again.meta.name())
+    } else {
+        format!(
+            "{} `{}/{}`",
+            again.kind.value,
+            again.meta.namespace(),
+            again.meta.name()
+        )
+    };
+    let earlier = first.meta.name.as_ref().map_or(first.span, |n| n.span);
+    Diagnostic::error(
+        "LBP6020",
+        format!("{what} is defined twice in this cluster"),
+    )
+    .with_primary(name, "defined again here")
+    .with_secondary(earlier, "first defined here; the plan uses this one")
+    .with_help(
+        "delete the copy or rename one of them: `kubectl apply` of both keeps whichever comes last",
+    )
+}
+
 fn lower_cluster<'m>(
     sources: &'m SourceMap,
     profile_manifest: Option<&'m Manifest>,
@@ -467,7 +527,7 @@ fn lower_cluster<'m>(
     let mut ingresses = Vec::new();
     let mut ingress_classes = Vec::new();
     let mut alb_configs = Vec::new();
-    for &m in objects {
+    for m in first_definitions(objects, diags) {
         match &m.object {
             Object::Service(s) => services.push(lower_service(sources, cloud, m, s, diags)),
             Object::NodePool(p) => node_pools.push(Obj {
@@ -510,11 +570,9 @@ fn lower_cluster<'m>(
             Object::ClusterProfile(_) => {}
         }
     }
-    // Stable sorts, then keep the first of equal names (input order decides duplicates).
+    // Names are unique here (`first_definitions`); the topology works in name order.
     node_pools.sort_by(|a, b| a.name().cmp(b.name()));
-    node_pools.dedup_by(|b, a| a.name() == b.name());
     nodes.sort_by(|a, b| a.name().cmp(b.name()));
-    nodes.dedup_by(|b, a| a.name() == b.name());
     let mut pool_service_index = HashMap::with_capacity(pool_services.len());
     for (i, ps) in pool_services.iter().enumerate() {
         pool_service_index

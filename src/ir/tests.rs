@@ -271,3 +271,49 @@ fn objects_go_to_the_profile_of_their_folder() {
     assert_eq!(owner(&["", "b"], "b/x.yaml"), 1);
     assert_eq!(owner(&["ab"], "abc/x.yaml"), 0);
 }
+
+#[test]
+fn an_object_defined_twice_is_reported_and_the_first_definition_kept() {
+    let pool = |name: &str, ns: &str| {
+        format!(
+            "apiVersion: apps.openyurt.io/v1beta2\nkind: NodePool\nmetadata:\n  name: {name}\n{ns}spec:\n  type: Edge\n"
+        )
+    };
+    let text = [
+        service("", ""),
+        service("", "  externalTrafficPolicy: Local\n"),
+        service("", "").replace("  name: web\n", "  name: web\n  namespace: other\n"),
+        pool("np-a", ""),
+        // Cluster-scoped: a namespace does not make it another object.
+        pool("np-a", "  namespace: other\n"),
+        pool("np-b", ""),
+    ]
+    .join("---\n");
+    let c = compile(&text);
+    let (clusters, codes) = lowered(&c);
+    assert_eq!(codes, ["LBP6020", "LBP6020"]);
+    let k = &clusters[0];
+    assert_eq!(k.services.len(), 2, "web twice in default, once in other");
+    assert_eq!(
+        k.services[0].traffic_policy.value,
+        TrafficPolicy::Cluster,
+        "the first is kept"
+    );
+    let pools: Vec<&str> = k.node_pools.iter().map(|p| p.name()).collect();
+    assert_eq!(pools, ["np-a", "np-b"]);
+    let first = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP6020")
+        .expect("reported by validate too");
+    assert_eq!(
+        first.message,
+        "Service `default/web` is defined twice in this cluster"
+    );
+    let lines: Vec<usize> = first
+        .labels
+        .iter()
+        .map(|l| c.sources.location(l.span).1)
+        .collect();
+    assert_eq!(lines, [16, 4], "the copy, then the first definition");
+}

@@ -55,4 +55,15 @@ kubectl annotate nodepool np-hefei alibabacloud.com/ens-network-id=n-xxx\n    \
 kubectl annotate nodepool np-hefei alibabacloud.com/ens-region-id=cn-xxx-xxx\n    \
 kubectl annotate nodepool np-hefei alibabacloud.com/ens-vswitch-id=vsw-xxx",
     },
+    CodeInfo {
+        code: "LBP6020",
+        title: "the same object is defined twice in one cluster",
+        explanation: "Kubernetes keeps one object per kind, namespace and name (one per kind and name \
+for cluster-scoped kinds such as Node, NodePool, IngressClass and AlbConfig). When two manifests \
+define the same object, `kubectl apply` applies both in turn and the last one silently wins, so \
+which definition the cluster ends up with depends on file order. Two copies also make the plan \
+ambiguous: the controllers would build one set of cloud resources, not two.\n\nlbplan keeps the \
+first definition (in the order the files were read) and reports every later one.\n\nFix: delete \
+the copy, or give one of them another name (or namespace).",
+    },
 ];
