@@ -8,8 +8,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, Object};
 use crate::model::{Model, Value};
 use crate::plan::{
-    Action, Causes, Change, Differ, Plan, PlanDocument, PlanDocumentRef, PlanEnd, PlanSink,
-    PlanStart, PriorState, ServiceOutputs, State, StateError, Summary,
+    Action, Causes, Change, Differ, Plan, PlanDocument, PlanEnd, PlanSink, PlanStart, PriorState,
+    ServiceOutputs, State, StateError, Summary,
 };
 use crate::providers::planner;
 use crate::source::load::{Loaded, add_text};
@@ -136,16 +136,6 @@ impl PlanRun {
             .with_outputs(self.outputs.clone())
     }
 
-    /// The plan file, borrowed from this run for streaming it out.
-    pub fn document_ref(&self) -> PlanDocumentRef<'_> {
-        PlanDocumentRef::new(
-            &self.sources,
-            self.plan_or_empty(),
-            &self.diagnostics,
-            &self.outputs,
-        )
-    }
-
     /// The plan, or one with no changes when none could be made.
     fn plan_or_empty(&self) -> &Plan {
         static EMPTY: Plan = Plan {
@@ -183,9 +173,7 @@ pub fn plan_into(
     state: Option<&Path>,
     sink: &mut dyn PlanSink,
 ) -> std::io::Result<PlanOutcome> {
-    let (s, written) = stream_compilation(read_and_check(inputs, opts), state, KeepModel::No, sink);
-    written?;
-    Ok(s.outcome())
+    stream_out(read_and_check(inputs, opts), state, sink)
 }
 
 /// [`plan_into`] for in-memory text with an empty prior state (benchmarks, tests).
@@ -194,8 +182,16 @@ pub fn plan_text_into(
     text: &str,
     sink: &mut dyn PlanSink,
 ) -> std::io::Result<PlanOutcome> {
-    let (s, written) =
-        stream_compilation(read_and_check_text(name, text), None, KeepModel::No, sink);
+    stream_out(read_and_check_text(name, text), None, sink)
+}
+
+/// The later stages over checked inputs, written to `sink`.
+fn stream_out(
+    c: Compilation,
+    state: Option<&Path>,
+    sink: &mut dyn PlanSink,
+) -> std::io::Result<PlanOutcome> {
+    let (s, written) = stream_compilation(c, state, KeepModel::No, sink);
     written?;
     Ok(s.outcome())
 }
@@ -443,10 +439,7 @@ fn plan_manifests(
     };
     planner::check_against_state(&resolved, &prior, diags);
     let causes = planner::causes(&resolved, &prior);
-    let prior_state = state.as_ref().map(|s| PriorState {
-        serial: s.serial,
-        lineage: s.lineage.clone(),
-    });
+    let prior_state = state.as_ref().map(State::identity);
     let against = Prior {
         model: &prior,
         state: prior_state.as_ref(),

@@ -134,34 +134,6 @@ pub struct ServiceOutputs {
     pub external_ip: Vec<String>,
 }
 
-/// The plan file written straight from a [`Plan`], borrowing it: a large fleet's plan holds
-/// hundreds of thousands of resources, and copying each into a [`PlanDocument`] before
-/// serialising doubled the peak memory and the time of `--format json`. Serialises to
-/// exactly the bytes of [`PlanDocument::to_json`] (a test checks it); the field order is
-/// the order of [`PlanDocument`] and [`ResourceChange`].
-#[derive(Serialize)]
-pub struct PlanDocumentRef<'a> {
-    format_version: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    prior_state: Option<&'a PriorState>,
-    resource_changes: ChangesRef<'a>,
-    diagnostics: Vec<DiagnosticRecord>,
-    summary: Summary,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    outputs: &'a BTreeMap<String, ServiceOutputs>,
-}
-
-struct ChangesRef<'a> {
-    sources: &'a SourceMap,
-    changes: &'a [Change],
-}
-
-impl Serialize for ChangesRef<'_> {
-    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        ser.collect_seq(self.changes.iter().map(|c| ChangeRef::new(self.sources, c)))
-    }
-}
-
 /// One `resource_changes` entry, borrowed.
 #[derive(Serialize)]
 struct ChangeRef<'a> {
@@ -264,36 +236,6 @@ fn diagnostic_records(
         .into_iter()
         .map(|d| DiagnosticRecord::from_diagnostic(sources, d))
         .collect()
-}
-
-impl<'a> PlanDocumentRef<'a> {
-    pub fn new(
-        sources: &'a SourceMap,
-        plan: &'a Plan,
-        others: &Diagnostics,
-        outputs: &'a BTreeMap<String, ServiceOutputs>,
-    ) -> Self {
-        PlanDocumentRef {
-            format_version: FORMAT_VERSION,
-            prior_state: plan.prior_state.as_ref(),
-            resource_changes: ChangesRef {
-                sources,
-                changes: &plan.changes,
-            },
-            diagnostics: diagnostic_records(sources, &plan.warnings, others),
-            summary: plan.summary,
-            outputs,
-        }
-    }
-
-    /// Writes the pretty JSON of [`PlanDocument::to_json`], final newline included.
-    pub fn write_json(&self, w: impl std::io::Write) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-        serde_json::to_writer_pretty(&mut w, self)?;
-        w.write_all(b"\n")?;
-        w.flush()
-    }
 }
 
 /// Why a plan file cannot be used.

@@ -23,8 +23,8 @@ mod state;
 mod stream;
 
 pub use contract::{
-    JsonPlanWriter, PlanDocument, PlanDocumentRef, PlanFileError, PriorState, ResourceChange,
-    ServiceOutputs, SourceRef,
+    JsonPlanWriter, PlanDocument, PlanFileError, PriorState, ResourceChange, ServiceOutputs,
+    SourceRef,
 };
 pub use state::{Applying, State, StateError, StateResource};
 pub use stream::{Differ, Finished, PlanEnd, PlanSink, PlanStart};
@@ -207,10 +207,7 @@ impl Plan {
 
     /// Records the state file the prior model came from.
     pub fn against(mut self, state: &State) -> Self {
-        self.prior_state = Some(PriorState {
-            serial: state.serial,
-            lineage: state.lineage.clone(),
-        });
+        self.prior_state = Some(state.identity());
         self
     }
 }

@@ -229,6 +229,15 @@ impl State {
         s
     }
 
+    /// What a plan made against this state records of it, so that an executor can refuse
+    /// the plan once somebody applied in between.
+    pub fn identity(&self) -> super::PriorState {
+        super::PriorState {
+            serial: self.serial,
+            lineage: self.lineage.clone(),
+        }
+    }
+
     /// The prior model. Attributes are `Computed` (see the module docs); provenance is
     /// empty because a state knows no manifest. Fails on a duplicate address only; a
     /// dangling `depends_on` is tolerated (the prior side is ordered best effort).

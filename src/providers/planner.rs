@@ -110,7 +110,7 @@ pub fn check_against_state(resolved: &[Resolved], prior: &Model, diags: &mut Dia
 }
 
 /// Every provider's rules and resources, in registry order, as one collection (for the
-/// graph and for a base tree, which are needed whole).
+/// base tree of `lbplan diff`, which is the prior model and is needed whole).
 pub fn build_models(resolved: &[Resolved], diags: &mut Diagnostics) -> Built {
     let mut all = Built::default();
     build_units(resolved, diags, &mut |unit| all.absorb(unit));
