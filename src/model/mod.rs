@@ -11,14 +11,15 @@
 //! - [`Owner`]: who created it (the controller, or the user who handed its id over).
 
 mod graph;
+mod map;
 mod value;
 
 pub use graph::{Model, ModelError};
+pub use map::OrderedMap;
 pub use value::{Key, Value};
 
 use std::fmt;
 
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::source::Span;
@@ -167,7 +168,7 @@ pub struct Resource {
     pub name: Option<String>,
     pub owner: Owner,
     /// Insertion order is output order.
-    pub attrs: IndexMap<Key, Attr>,
+    pub attrs: OrderedMap<Attr>,
     /// Addresses this resource needs to exist first (an EIP binding needs the ELB and the
     /// EIP). Deletion runs the other way round.
     pub depends_on: Vec<String>,
@@ -188,7 +189,7 @@ impl Resource {
             provider,
             name: None,
             owner: Owner::Controller,
-            attrs: IndexMap::with_capacity(8),
+            attrs: OrderedMap::with_capacity(8),
             depends_on: Vec::new(),
             delete_policy: DeletePolicy::Delete,
             provenance: Vec::new(),

@@ -9,10 +9,11 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use indexmap::IndexMap;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
+
+use super::OrderedMap;
 
 /// A map key or attribute name. Providers name attributes with string literals, so the
 /// common case borrows a `'static` string instead of allocating one per resource: a large
@@ -34,7 +35,7 @@ pub enum Value {
     String(String),
     List(Vec<Value>),
     /// Keys in insertion order, which is the output order.
-    Map(IndexMap<Key, Value>),
+    Map(OrderedMap<Value>),
 }
 
 impl Value {
@@ -227,9 +228,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut m = IndexMap::new();
+        let mut m = OrderedMap::with_capacity(map.size_hint().unwrap_or(0));
         while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            m.insert(Key::Owned(k), v);
+            m.insert(k, v);
         }
         Ok(Value::Map(m))
     }

@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use crate::diag::record::DiagnosticRecord;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{DeletePolicy, Key, Kind, Owner, ProviderKind, Value};
+use crate::model::{DeletePolicy, Kind, OrderedMap, Owner, ProviderKind, Value};
 use crate::source::SourceMap;
 
 use super::{Action, Change, Plan, PlanEnd, PlanSink, PlanStart, Summary};
@@ -144,7 +144,7 @@ struct ChangeRef<'a> {
     actions: &'static [&'static str],
     destructive: bool,
     reasons: &'a [String],
-    before: Option<&'a IndexMap<Key, Value>>,
+    before: Option<&'a OrderedMap<Value>>,
     after: Option<KnownRef<'a>>,
     after_unknown: Vec<String>,
     depends_on: &'a [String],
@@ -179,7 +179,7 @@ impl<'a> ChangeRef<'a> {
 }
 
 /// `after` without its unknown top-level attributes (they are listed in `after_unknown`).
-struct KnownRef<'a>(&'a IndexMap<Key, Value>);
+struct KnownRef<'a>(&'a OrderedMap<Value>);
 
 impl Serialize for KnownRef<'_> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
@@ -193,7 +193,7 @@ impl Serialize for KnownRef<'_> {
     }
 }
 
-fn unknown_paths(after: Option<&IndexMap<Key, Value>>) -> Vec<String> {
+fn unknown_paths(after: Option<&OrderedMap<Value>>) -> Vec<String> {
     let mut out = Vec::new();
     for (k, v) in after
         .into_iter()

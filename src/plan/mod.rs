@@ -29,12 +29,12 @@ pub use contract::{
 pub use state::{Applying, State, StateError, StateResource};
 pub use stream::{Differ, Finished, PlanEnd, PlanSink, PlanStart};
 
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
 use crate::model::{
-    DeletePolicy, Key, Kind, Model, ModelError, Owner, ProviderKind, Resource, UpdatePolicy, Value,
+    DeletePolicy, Kind, Model, ModelError, OrderedMap, Owner, ProviderKind, Resource, UpdatePolicy,
+    Value,
 };
 use crate::source::Span;
 
@@ -161,10 +161,10 @@ pub struct Change {
     pub destructive: bool,
     pub reasons: Vec<String>,
     /// Prior attribute values; `None` when the address is new.
-    pub before: Option<IndexMap<Key, Value>>,
+    pub before: Option<OrderedMap<Value>>,
     /// Attribute values after apply (unknown ones as [`Value::Unknown`]); `None` when the
     /// object goes away (delete, retain).
-    pub after: Option<IndexMap<Key, Value>>,
+    pub after: Option<OrderedMap<Value>>,
     /// Attributes whose change forces the replacement (Terraform's `replace_paths`).
     pub replace_paths: Vec<String>,
     /// Attributes changed in the manifests but kept at their prior value.
@@ -299,7 +299,7 @@ fn model_diagnostics(m: &Model, e: &ModelError) -> Vec<Diagnostic> {
     }
 }
 
-fn values(r: &Resource) -> IndexMap<Key, Value> {
+fn values(r: &Resource) -> OrderedMap<Value> {
     r.attrs
         .iter()
         .map(|(k, a)| (k.clone(), a.value.clone()))
@@ -347,7 +347,7 @@ fn moved(r: Resource, action: Action, reason: String) -> Change {
         destructive: action.deletes() && r.kind.deletion_is_destructive(),
         reasons: vec![reason],
         before: None,
-        after: Some(r.attrs.into_iter().map(|(k, a)| (k, a.value)).collect()),
+        after: Some(r.attrs.map_values(|a| a.value)),
         replace_paths: Vec::new(),
         not_applied: Vec::new(),
         address: r.address,
@@ -492,7 +492,7 @@ fn compare(
     }
     c.reasons.extend(updated);
     let kept: Vec<&str> = not_applied.iter().map(|(k, _, _)| k.as_ref()).collect();
-    let mut after = IndexMap::new();
+    let mut after = OrderedMap::with_capacity(want.attrs.len());
     for (k, a) in &want.attrs {
         let prior = had.attrs.get(k).map(|p| &p.value);
         let keep_prior = kept.contains(&k.as_ref())

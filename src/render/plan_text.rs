@@ -27,8 +27,6 @@
 
 use std::collections::BTreeMap;
 
-use indexmap::IndexMap;
-
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::Value;
 use crate::plan::{Action, CauseSite, Change, Plan, PlanEnd, PlanSink, PlanStart, Summary};
@@ -530,7 +528,7 @@ impl Renderer {
 
     /// The attribute lines of a block and the number of unchanged ones hidden.
     fn attributes(&self, c: &Change) -> (Vec<Entry>, usize) {
-        let empty = IndexMap::new();
+        let empty = crate::model::OrderedMap::new();
         let before = c.before.as_ref().unwrap_or(&empty);
         let after = c.after.as_ref().unwrap_or(&empty);
         let entry = |sym: char, key: &str, body: Vec<String>| Entry {

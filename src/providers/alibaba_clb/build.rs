@@ -152,24 +152,21 @@ fn ann_or(s: &ClbService, suffix: &str, default: &str) -> Value {
 
 /// The default tags (reference §2.3) plus `additional-resource-tags`.
 fn tags(cluster: &Cluster, s: &ClbService, reused: bool) -> Value {
-    let mut tags = indexmap::IndexMap::new();
+    let mut tags = crate::model::OrderedMap::new();
     if reused {
-        tags.insert("kubernetes.reused.by.user".into(), Value::from("true"));
+        tags.insert("kubernetes.reused.by.user", Value::from("true"));
     } else {
         tags.insert(
-            "kubernetes.do.not.delete".into(),
+            "kubernetes.do.not.delete",
             s.default_name().map_or(Value::Unknown, Value::from),
         );
-        tags.insert("ack.aliyun.com".into(), Value::from(cluster.cluster_id));
+        tags.insert("ack.aliyun.com", Value::from(cluster.cluster_id));
     }
     if let Some(extra) = s.ann("additional-resource-tags")
         && let Ok(kvs) = crate::annotations::grammar::lists::parse_key_values(extra.value, true)
     {
         for kv in kvs {
-            tags.insert(
-                kv.key.value.clone().into(),
-                Value::from(kv.value.value.as_str()),
-            );
+            tags.insert(kv.key.value.clone(), Value::from(kv.value.value.as_str()));
         }
     }
     Value::Map(tags)
@@ -336,17 +333,14 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
             Value::List(
                 zs.into_iter()
                     .map(|z| {
-                        let mut m = indexmap::IndexMap::new();
-                        m.insert("zone_id".into(), Value::from(z.zone.value.as_str()));
-                        m.insert("vswitch_id".into(), Value::from(z.vswitch.value.as_str()));
+                        let mut m = crate::model::OrderedMap::new();
+                        m.insert("zone_id", Value::from(z.zone.value.as_str()));
+                        m.insert("vswitch_id", Value::from(z.vswitch.value.as_str()));
                         if let Some(ip) = z.ipv4 {
-                            m.insert(
-                                "private_ipv4_address".into(),
-                                Value::from(ip.value.to_string()),
-                            );
+                            m.insert("private_ipv4_address", Value::from(ip.value.to_string()));
                         }
                         if let Some(a) = z.allocation_id {
-                            m.insert("allocation_id".into(), Value::from(a.value.as_str()));
+                            m.insert("allocation_id", Value::from(a.value.as_str()));
                         }
                         Value::Map(m)
                     })
@@ -409,12 +403,12 @@ fn source_ranges_group(cluster: &Cluster, s: &ClbService, lb_address: &str) -> O
         cluster.cluster_id
     );
     let rule = |policy: &str, priority: i64, cidr: &str| {
-        let mut m = indexmap::IndexMap::new();
-        m.insert("type".into(), Value::from("ingress"));
-        m.insert("policy".into(), Value::from(policy));
-        m.insert("priority".into(), Value::Int(priority));
-        m.insert("cidr_ip".into(), Value::from(cidr));
-        m.insert("description".into(), Value::from(description.as_str()));
+        let mut m = crate::model::OrderedMap::new();
+        m.insert("type", Value::from("ingress"));
+        m.insert("policy", Value::from(policy));
+        m.insert("priority", Value::Int(priority));
+        m.insert("cidr_ip", Value::from(cidr));
+        m.insert("description", Value::from(description.as_str()));
         Value::Map(m)
     };
     let mut rules: Vec<Value> = ranges
@@ -570,12 +564,12 @@ fn server_group(cluster: &Cluster, s: &ClbService, port: &PortIr, lb_address: &s
             if let Some(v) = s.ann("connection-drain") {
                 r = r.with_attr("connection_drain_enabled", v.value == "on", IN_PLACE);
             }
-            let mut tags = indexmap::IndexMap::new();
+            let mut tags = crate::model::OrderedMap::new();
             tags.insert(
-                "kubernetes.do.not.delete".into(),
+                "kubernetes.do.not.delete",
                 s.default_name().map_or(Value::Unknown, Value::from),
             );
-            tags.insert("ack.aliyun.com".into(), Value::from(cluster.cluster_id));
+            tags.insert("ack.aliyun.com", Value::from(cluster.cluster_id));
             with_passthrough(r, s, NLB_SERVER_GROUP, &proto)
                 .with_attr("tags", Value::Map(tags), IN_PLACE)
                 .with_attr("id", Value::Unknown, COMPUTED)
@@ -631,22 +625,22 @@ fn user_server_group(s: &ClbService, port: &PortIr, lb_address: &str, id: &str) 
 }
 
 fn server_value(s: &Server, server_type: &str, description: &Value) -> Value {
-    let mut m = indexmap::IndexMap::new();
+    let mut m = crate::model::OrderedMap::new();
     if let Some(n) = &s.node {
-        m.insert("node".into(), Value::from(n.as_str()));
+        m.insert("node", Value::from(n.as_str()));
     }
     m.insert(
-        "server_id".into(),
+        "server_id",
         s.server_id.as_deref().map_or(Value::Unknown, Value::from),
     );
     m.insert(
-        "server_ip".into(),
+        "server_ip",
         s.ip.as_deref().map_or(Value::Unknown, Value::from),
     );
-    m.insert("port".into(), s.port.map_or(Value::Unknown, Value::from));
-    m.insert("weight".into(), Value::from(s.weight));
-    m.insert("type".into(), Value::from(server_type));
-    m.insert("description".into(), description.clone());
+    m.insert("port", s.port.map_or(Value::Unknown, Value::from));
+    m.insert("weight", Value::from(s.weight));
+    m.insert("type", Value::from(server_type));
+    m.insert("description", description.clone());
     Value::Map(m)
 }
 

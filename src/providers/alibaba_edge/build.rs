@@ -464,11 +464,11 @@ fn build_pool<'m>(
                                 .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
                         })
                         .map_or(Value::Unknown, Value::from);
-                    let mut server = indexmap::IndexMap::with_capacity(4);
-                    server.insert("node".into(), Value::from(node.name()));
-                    server.insert("server_id".into(), instance);
-                    server.insert("ip".into(), b.address.map_or(Value::Unknown, Value::from));
-                    server.insert("weight".into(), Value::from(weight_of(node.name())));
+                    let mut server = crate::model::OrderedMap::with_capacity(4);
+                    server.insert("node", Value::from(node.name()));
+                    server.insert("server_id", instance);
+                    server.insert("ip", b.address.map_or(Value::Unknown, Value::from));
+                    server.insert("weight", Value::from(weight_of(node.name())));
                     Value::Map(server)
                 })
                 .collect();

@@ -204,7 +204,7 @@ impl TfValue {
     /// blocks become blocks; unknown leaves inside a value are left out.
     fn from_value(value: &Value, schema: &schema::TypeSchema, arg: &str) -> TfValue {
         if schema.is_block(arg) {
-            let maps: Vec<&IndexMap<crate::model::Key, Value>> = match value {
+            let maps: Vec<&crate::model::OrderedMap<Value>> = match value {
                 Value::Map(m) => vec![m],
                 Value::List(items) => items
                     .iter()
