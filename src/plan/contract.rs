@@ -293,11 +293,9 @@ impl PlanDocument {
 /// The plan file written as the plan is made: each change is serialised when it arrives
 /// and dropped. The bytes are those of [`PlanDocument::to_json`] for the same plan (the
 /// plan tests read every example's file back and write it again), which is why every
-/// piece is pretty-printed by serde_json and indented to its depth.
+/// piece is pretty-printed the way serde_json prints it, indented to its depth.
 pub struct JsonPlanWriter<W: std::io::Write> {
     out: std::io::BufWriter<W>,
-    /// One change's JSON before indenting, reused.
-    scratch: Vec<u8>,
     began: bool,
     changes: usize,
 }
@@ -306,29 +304,15 @@ impl<W: std::io::Write> JsonPlanWriter<W> {
     pub fn new(out: W) -> Self {
         JsonPlanWriter {
             out: std::io::BufWriter::with_capacity(1 << 16, out),
-            scratch: Vec::with_capacity(1 << 12),
             began: false,
             changes: 0,
         }
     }
 
-    /// Writes `value` pretty-printed, every line after the first indented by `depth`
-    /// levels (two spaces each), as serde_json would nest it. Its strings are escaped, so
-    /// every newline in the text is one the pretty printer put there.
+    /// Writes `value` pretty-printed as if nested `depth` levels deep in the document.
     fn nested(&mut self, value: &impl Serialize, depth: usize) -> std::io::Result<()> {
-        use std::io::Write;
-        self.scratch.clear();
-        serde_json::to_writer_pretty(&mut self.scratch, value)?;
-        let indent = &b"        "[..2 * depth];
-        let mut lines = self.scratch.split(|b| *b == b'\n');
-        if let Some(first) = lines.next() {
-            self.out.write_all(first)?;
-        }
-        for line in lines {
-            self.out.write_all(b"\n")?;
-            self.out.write_all(indent)?;
-            self.out.write_all(line)?;
-        }
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.out, Nested::at(depth));
+        value.serialize(&mut ser)?;
         Ok(())
     }
 
@@ -354,6 +338,106 @@ impl<W: std::io::Write> JsonPlanWriter<W> {
             self.nested(prior, 1)?;
         }
         self.out.write_all(b",\n  \"resource_changes\": [")
+    }
+}
+
+/// serde_json's pretty layout (two spaces a level) starting `depth` levels in, so that a
+/// piece of the document can be written straight to the output where it belongs instead
+/// of being printed alone and indented again line by line.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Self {
+        Nested {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn next_line<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8] = b"                                ";
+        let mut left = 2 * self.depth;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            left -= n;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next_line(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next_line(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 

@@ -12,7 +12,7 @@
 //! (for duplicates and dependencies on earlier units), the prior addresses already
 //! planned, the summary and the plan's warnings.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::{
@@ -102,9 +102,65 @@ impl<'a> Differ<'a> {
     /// no order of actions would be right. A failed unit leaves no trace, so later units
     /// can still be checked and every problem reported in one run.
     pub fn unit(&mut self, resources: Vec<Resource>) -> Result<Vec<Change>, Vec<Diagnostic>> {
-        let model =
-            Model::from_resources(resources).map_err(|e| model_diagnostics(&Model::new(), &e))?;
-        self.unit_model(model)
+        let prints: Vec<u64> = resources.iter().map(|r| fingerprint(&r.address)).collect();
+        match self.creation_order(&resources, &prints) {
+            Some(order) => {
+                self.seen.extend(prints);
+                Ok(self.diff_in_order(take_in_order(resources, &order)))
+            }
+            // Something is wrong with the unit: the model says exactly what.
+            None => {
+                let model = Model::from_resources(resources)
+                    .map_err(|e| model_diagnostics(&Model::new(), &e))?;
+                self.unit_model(model)
+            }
+        }
+    }
+
+    /// The unit's creation order as indices (waves of what is ready, each sorted by
+    /// address, as [`Model::into_creation_order`] gives), or `None` when the unit repeats
+    /// an address, misses a dependency or has a cycle. Most units are a handful of
+    /// resources: building a [`Model`] (a graph, a map and a copy of every address) for
+    /// each of them cost more than diffing them.
+    fn creation_order(&self, resources: &[Resource], prints: &[u64]) -> Option<Vec<usize>> {
+        let index = AddressIndex::new(resources);
+        if index.has_duplicates() || prints.iter().any(|p| self.seen.contains(p)) {
+            return None;
+        }
+        let mut indegree = vec![0usize; resources.len()];
+        let mut edges: Vec<(usize, usize)> = Vec::new();
+        for (to, r) in resources.iter().enumerate() {
+            for dep in &r.depends_on {
+                match index.find(dep) {
+                    Some(from) => {
+                        edges.push((from, to));
+                        indegree[to] += 1;
+                    }
+                    None if self.seen.contains(&fingerprint(dep)) => {}
+                    None => return None,
+                }
+            }
+        }
+        edges.sort_unstable();
+        let by_address = |a: &usize, b: &usize| resources[*a].address.cmp(&resources[*b].address);
+        let mut ready: Vec<usize> = (0..resources.len()).filter(|i| indegree[*i] == 0).collect();
+        let mut order = Vec::with_capacity(resources.len());
+        while !ready.is_empty() {
+            ready.sort_unstable_by(by_address);
+            let mut next = Vec::new();
+            for &n in &ready {
+                let start = edges.partition_point(|(from, _)| *from < n);
+                for &(_, to) in edges[start..].iter().take_while(|(from, _)| *from == n) {
+                    indegree[to] -= 1;
+                    if indegree[to] == 0 {
+                        next.push(to);
+                    }
+                }
+            }
+            order.append(&mut ready);
+            ready = next;
+        }
+        (order.len() == resources.len()).then_some(order)
     }
 
     /// [`Differ::unit`] for resources already in a model.
@@ -124,8 +180,13 @@ impl<'a> Differ<'a> {
             .validate_beyond(|dep| self.seen.contains(&fingerprint(dep)))
             .map_err(|e| model_diagnostics(&model, &e))?;
         self.seen.extend(prints);
-        let mut changes = Vec::with_capacity(model.len());
-        for want in model.into_creation_order() {
+        Ok(self.diff_in_order(model.into_creation_order()))
+    }
+
+    /// Diffs resources already in creation order against the prior model.
+    fn diff_in_order(&mut self, ordered: Vec<Resource>) -> Vec<Change> {
+        let mut changes = Vec::with_capacity(ordered.len());
+        for want in ordered {
             let change = match self.prior.get_key_value(&want.address) {
                 None => appear(want, self.causes),
                 Some((address, had)) => {
@@ -136,7 +197,7 @@ impl<'a> Differ<'a> {
             self.summary.count(change.action);
             changes.push(change);
         }
-        Ok(changes)
+        changes
     }
 
     /// Ends the plan: every prior resource no unit produced is deleted or retained.
@@ -174,6 +235,52 @@ impl Summary {
             Action::Delete => self.destroy += 1,
             Action::Retain => self.retain += 1,
             Action::NoOp => {}
+        }
+    }
+}
+
+/// The resources at `order`'s indices, in that order (each index once).
+fn take_in_order(resources: Vec<Resource>, order: &[usize]) -> Vec<Resource> {
+    let mut slots: Vec<Option<Resource>> = resources.into_iter().map(Some).collect();
+    order.iter().filter_map(|i| slots[*i].take()).collect()
+}
+
+/// Finds a unit's resources by address: a scan for the few resources of a typical unit,
+/// a hash map for a provider that hands over its whole model as one unit.
+enum AddressIndex<'r> {
+    Scan(&'r [Resource]),
+    Map(HashMap<&'r str, usize>, bool),
+}
+
+impl<'r> AddressIndex<'r> {
+    const SCAN_UP_TO: usize = 32;
+
+    fn new(resources: &'r [Resource]) -> Self {
+        if resources.len() <= Self::SCAN_UP_TO {
+            return AddressIndex::Scan(resources);
+        }
+        let mut map = HashMap::with_capacity(resources.len());
+        let mut repeated = false;
+        for (i, r) in resources.iter().enumerate() {
+            repeated |= map.insert(r.address.as_str(), i).is_some();
+        }
+        AddressIndex::Map(map, repeated)
+    }
+
+    fn find(&self, address: &str) -> Option<usize> {
+        match self {
+            AddressIndex::Scan(rs) => rs.iter().position(|r| r.address == address),
+            AddressIndex::Map(map, _) => map.get(address).copied(),
+        }
+    }
+
+    fn has_duplicates(&self) -> bool {
+        match self {
+            AddressIndex::Scan(rs) => rs
+                .iter()
+                .enumerate()
+                .any(|(i, r)| rs[..i].iter().any(|o| o.address == r.address)),
+            AddressIndex::Map(_, repeated) => *repeated,
         }
     }
 }
@@ -244,5 +351,67 @@ mod tests {
         // Dependents go first.
         assert_eq!(addresses(&end.changes), ["b", "a"]);
         assert_eq!(end.summary.destroy, 2);
+    }
+
+    #[test]
+    fn a_large_unit_is_checked_like_a_small_one() {
+        // More resources than the scan handles: the hash map finds duplicates and cycles.
+        let many = |extra: Resource| {
+            let mut rs: Vec<Resource> = (0..40).map(|i| r(&format!("r{i:02}"), &[])).collect();
+            rs.push(extra);
+            rs
+        };
+        let prior = Model::new();
+        let mut d = Differ::new(&prior, &NoCauses);
+        let dup = d.unit(many(r("r07", &[]))).unwrap_err();
+        assert!(dup[0].message.contains("`r07`"), "{dup:?}");
+        let cycle = d.unit(many(r("z", &["z"]))).unwrap_err();
+        assert!(cycle[0].message.contains("`z`"), "{cycle:?}");
+        let ok = d.unit(many(r("a", &["r39"]))).unwrap();
+        assert_eq!(ok.last().map(|c| c.address.as_str()), Some("a"));
+    }
+
+    /// Random DAGs, addresses disagreeing with dependency order, in units of both sizes.
+    fn dag() -> impl proptest::strategy::Strategy<Value = Vec<(String, Vec<usize>)>> {
+        use proptest::prelude::*;
+        (1usize..48).prop_flat_map(|n| {
+            proptest::collection::vec(proptest::collection::vec(0..n, 0..3), n).prop_map(
+                move |deps| {
+                    deps.into_iter()
+                        .enumerate()
+                        .map(|(i, ds)| {
+                            let name = format!("r{:02}", (i * 7 + 3) % 97);
+                            (name, ds.into_iter().filter(|d| *d < i).collect())
+                        })
+                        .collect()
+                },
+            )
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_unit_is_ordered_as_its_model_orders_it(nodes in dag()) {
+            let build = || -> Vec<Resource> {
+                nodes
+                    .iter()
+                    .rev()
+                    .map(|(name, deps)| {
+                        let deps: Vec<&str> = deps.iter().map(|d| nodes[*d].0.as_str()).collect();
+                        r(name, &deps)
+                    })
+                    .collect()
+            };
+            let prior = Model::new();
+            let mut d = Differ::new(&prior, &NoCauses);
+            let changes = d.unit(build()).expect("acyclic, unique");
+            let model_order: Vec<String> = Model::from_resources(build())
+                .expect("unique")
+                .into_creation_order()
+                .into_iter()
+                .map(|r| r.address)
+                .collect();
+            proptest::prop_assert_eq!(addresses(&changes), model_order);
+        }
     }
 }
