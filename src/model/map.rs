@@ -28,8 +28,10 @@ impl<V> Default for OrderedMap<V> {
 }
 
 impl<V> OrderedMap<V> {
-    pub fn new() -> Self {
-        Self::default()
+    pub const fn new() -> Self {
+        OrderedMap {
+            entries: Vec::new(),
+        }
     }
 
     pub fn with_capacity(n: usize) -> Self {

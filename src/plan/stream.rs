@@ -68,7 +68,7 @@ pub struct Differ<'a> {
     /// Fingerprints of every desired address so far. A collision of two 64-bit SipHash
     /// values among a fleet's ~10⁶ addresses has a probability near 10⁻⁸; a fingerprint
     /// instead of the address keeps this set an eighth of the addresses' size.
-    seen: HashSet<u64>,
+    seen: HashSet<u64, Prehashed>,
     /// Prior addresses that a desired resource matched; the rest disappear at the end.
     matched: HashSet<&'a str>,
     summary: Summary,
@@ -89,7 +89,7 @@ impl<'a> Differ<'a> {
         Differ {
             prior,
             causes,
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             matched: HashSet::new(),
             summary: Summary::default(),
             warnings: Vec::new(),
@@ -282,6 +282,28 @@ impl<'r> AddressIndex<'r> {
                 .any(|(i, r)| rs[..i].iter().any(|o| o.address == r.address)),
             AddressIndex::Map(_, repeated) => *repeated,
         }
+    }
+}
+
+/// The hasher of [`Differ::seen`]: its keys are SipHash fingerprints already, so hashing
+/// them again would only cost time.
+type Prehashed = std::hash::BuildHasherDefault<PassThrough>;
+
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (the keys are u64); fold anything else in.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 

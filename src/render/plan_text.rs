@@ -297,9 +297,9 @@ impl Renderer {
         sources: &SourceMap,
         c: &Change,
     ) -> std::io::Result<()> {
-        let mut block = self.block(sources, c);
-        block.push(String::new());
-        emit(w, block)
+        let block = self.block(sources, c);
+        w.write_all(block.as_bytes())?;
+        w.write_all(b"\n\n")
     }
 
     /// The `Warning:` blocks, the diagnostics and the summary line.
@@ -389,12 +389,13 @@ impl Paint {
     }
 }
 
-/// One attribute (or map element) line before alignment: its symbol, key, value lines
-/// (the first continues the key line) and an optional trailing comment.
-struct Entry {
+/// One attribute (or map element) line before alignment: its symbol, key, value text
+/// (lines joined by `\n`, the first continuing the key line) and an optional trailing
+/// comment.
+struct Entry<'a> {
     sym: char,
-    key: String,
-    body: Vec<String>,
+    key: std::borrow::Cow<'a, str>,
+    body: String,
     comment: Option<(Style, &'static str)>,
 }
 
@@ -467,7 +468,10 @@ impl Renderer {
         self.paint.apply(Style::Cyan, &format!("  # {text}"))
     }
 
-    fn block(&self, sources: &SourceMap, c: &Change) -> Vec<String> {
+    /// A change's block, its lines joined by `\n` (no newline after the last): a fleet's
+    /// plan has hundreds of thousands of blocks, and a string per line cost more than
+    /// planning them.
+    fn block(&self, sources: &SourceMap, c: &Change) -> String {
         let what = match c.action {
             Action::Create => "will be created",
             Action::Update => "will be updated in-place",
@@ -478,39 +482,46 @@ impl Renderer {
             }
             Action::NoOp => "has manifest changes the controller will not apply",
         };
-        let mut lines = vec![self.comment(&format!("{} {what}", c.address))];
+        let mut out = self.comment(&format!("{} {what}", c.address));
         // Terraform's "(because …)": every removal says what caused it, not only the
         // destructive ones, so that a reader can check the plan against their edit.
         if c.destructive || matches!(c.action, Action::Delete | Action::Replace | Action::Retain) {
             let mut reasons = c.reasons.iter();
             if let Some(first) = reasons.next() {
-                lines.push(self.comment(&format!("(because {first})")));
+                push_line(&mut out, &self.comment(&format!("(because {first})")));
             }
             // A retain's further reasons say why it is left behind and what to do.
             if c.action == Action::Retain {
-                lines.extend(reasons.map(|r| self.comment(r)));
+                for r in reasons {
+                    push_line(&mut out, &self.comment(r));
+                }
             }
         }
         if let Some(span) = c.provenance.first() {
             let (file, line, col) = sources.location(*span);
-            lines.push(self.comment(&format!("from {file}:{line}:{col}")));
+            push_line(
+                &mut out,
+                &self.comment(&format!("from {file}:{line}:{col}")),
+            );
         }
-        lines.extend(self.traffic_share(c));
-        let title = format!(
-            "{} resource {} {}",
-            self.action_symbol(c.action),
-            quote(c.kind.as_str()),
-            quote(c.name.as_deref().unwrap_or(&c.address))
-        );
+        for l in self.traffic_share(c) {
+            push_line(&mut out, &l);
+        }
+        out.push('\n');
+        out.push_str(&self.action_symbol(c.action));
+        out.push_str(" resource ");
+        quote_into(&mut out, c.kind.as_str());
+        out.push(' ');
+        quote_into(&mut out, c.name.as_deref().unwrap_or(&c.address));
         let (entries, hidden) = self.attributes(c);
         if entries.is_empty() && hidden == 0 {
-            lines.push(format!("{title} {{}}"));
-            return lines;
+            out.push_str(" {}");
+            return out;
         }
-        lines.push(format!("{title} {{"));
-        self.emit_keyed(entries, 6, hidden, "attribute", &mut lines);
-        lines.push("    }".to_string());
-        lines
+        out.push_str(" {");
+        self.emit_keyed(entries, 6, hidden, "attribute", &mut out);
+        out.push_str("\n    }");
+        out
     }
 
     /// A forwarding rule's traffic share per cluster (ACK One, SPEC §6): the weights of its
@@ -527,11 +538,11 @@ impl Renderer {
     }
 
     /// The attribute lines of a block and the number of unchanged ones hidden.
-    fn attributes(&self, c: &Change) -> (Vec<Entry>, usize) {
-        let empty = crate::model::OrderedMap::new();
-        let before = c.before.as_ref().unwrap_or(&empty);
-        let after = c.after.as_ref().unwrap_or(&empty);
-        let entry = |sym: char, key: &str, body: Vec<String>| Entry {
+    fn attributes<'c>(&self, c: &'c Change) -> (Vec<Entry<'c>>, usize) {
+        static EMPTY: crate::model::OrderedMap<Value> = crate::model::OrderedMap::new();
+        let before = c.before.as_ref().unwrap_or(&EMPTY);
+        let after = c.after.as_ref().unwrap_or(&EMPTY);
+        let entry = |sym: char, key: &'c str, body: String| Entry {
             sym,
             key: key_text(key),
             body,
@@ -597,14 +608,14 @@ impl Renderer {
     }
 
     /// Keyed lines with `=` aligned over the lines shown, as `terraform fmt` aligns, then
-    /// the hidden count. `indent` is the column of the symbols.
+    /// the hidden count, each line after a `\n`. `indent` is the column of the symbols.
     fn emit_keyed(
         &self,
         entries: Vec<Entry>,
         indent: usize,
         hidden: usize,
         noun: &str,
-        out: &mut Vec<String>,
+        out: &mut String,
     ) {
         let width = entries
             .iter()
@@ -612,91 +623,102 @@ impl Renderer {
             .max()
             .unwrap_or(0);
         for e in entries {
-            let mut body = e.body.into_iter();
-            let first = body.next().unwrap_or_default();
-            let sym = self.sym(e.sym);
-            let gap = width.saturating_sub(e.key.chars().count());
-            let mut line = String::with_capacity(indent + sym.len() + width + first.len() + 4);
-            line.push_str(&pad(indent));
-            line.push_str(&sym);
-            line.push(' ');
-            line.push_str(&e.key);
-            line.push_str(&pad(gap));
-            line.push_str(" = ");
-            line.push_str(&first);
+            let (first, rest) = match e.body.split_once('\n') {
+                Some((first, rest)) => (first, Some(rest)),
+                None => (e.body.as_str(), None),
+            };
+            self.key_line(out, e.sym, &e.key, width, indent);
+            out.push_str(first);
             if let Some((style, text)) = e.comment {
-                line.push(' ');
-                line.push_str(&self.paint.apply(style, text));
+                out.push(' ');
+                out.push_str(&self.paint.apply(style, text));
             }
-            out.push(line);
-            out.extend(body);
+            if let Some(rest) = rest {
+                out.push('\n');
+                out.push_str(rest);
+            }
         }
         if hidden > 0 {
-            out.push(format!(
-                "{}# ({hidden} unchanged {noun}{} hidden)",
-                pad(indent + 2),
-                if hidden == 1 { "" } else { "s" }
-            ));
+            push_line(
+                out,
+                &format!(
+                    "{}# ({hidden} unchanged {noun}{} hidden)",
+                    pad(indent + 2),
+                    if hidden == 1 { "" } else { "s" }
+                ),
+            );
         }
+    }
+
+    /// A new line up to its value: `<indent><sym> <key><padding to width> = `.
+    fn key_line(&self, out: &mut String, sym: char, key: &str, width: usize, indent: usize) {
+        out.push('\n');
+        out.push_str(&pad(indent));
+        out.push_str(&self.sym(sym));
+        out.push(' ');
+        out.push_str(key);
+        out.push_str(&pad(width.saturating_sub(key.chars().count())));
+        out.push_str(" = ");
     }
 
     /// A whole value whose every part has the symbol `sym` (created, destroyed or kept).
     /// The first line continues the line of its key; nested lines are complete, children at
     /// `indent + 4`, the closing bracket at `indent + 2` (under the key).
-    fn value(&self, v: &Value, sym: char, indent: usize) -> Vec<String> {
+    fn value(&self, v: &Value, sym: char, indent: usize) -> String {
+        let mut out = String::new();
+        self.write_value(&mut out, v, sym, indent);
+        out
+    }
+
+    /// [`Renderer::value`] appended to `out`.
+    fn write_value(&self, out: &mut String, v: &Value, sym: char, indent: usize) {
         match v {
             Value::List(items) if !items.is_empty() => {
-                let mut lines = vec!["[".to_string()];
+                out.push('[');
                 for item in items {
-                    let body = self.value(item, sym, indent + 4);
-                    self.emit_item(sym, body, indent + 4, &mut lines);
+                    self.item_start(out, sym, indent + 4);
+                    self.write_value(out, item, sym, indent + 4);
+                    out.push(',');
                 }
-                lines.push(format!("{}]", pad(indent + 2)));
-                lines
+                out.push('\n');
+                out.push_str(&pad(indent + 2));
+                out.push(']');
             }
             Value::Map(m) if !m.is_empty() => {
-                let entries = m
-                    .iter()
-                    .map(|(k, v)| Entry {
-                        sym,
-                        key: key_text(k),
-                        body: self.value(v, sym, indent + 4),
-                        comment: None,
-                    })
-                    .collect();
-                let mut lines = vec!["{".to_string()];
-                self.emit_keyed(entries, indent + 4, 0, "element", &mut lines);
-                lines.push(format!("{}}}", pad(indent + 2)));
-                lines
+                out.push('{');
+                let keys: Vec<_> = m.keys().map(|k| key_text(k)).collect();
+                let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+                for (key, v) in keys.iter().zip(m.values()) {
+                    self.key_line(out, sym, key, width, indent + 4);
+                    self.write_value(out, v, sym, indent + 4);
+                }
+                out.push('\n');
+                out.push_str(&pad(indent + 2));
+                out.push('}');
             }
-            other => vec![scalar(other)],
+            other => write_scalar(out, other),
         }
     }
 
-    /// One list item line (`+ "a",`); the comma follows a nested item's closing bracket.
-    fn emit_item(&self, sym: char, body: Vec<String>, indent: usize, out: &mut Vec<String>) {
-        let n = body.len();
-        for (i, mut l) in body.into_iter().enumerate() {
-            if i + 1 == n {
-                l.push(',');
-            }
-            if i == 0 {
-                let mut line = String::with_capacity(indent + l.len() + 2);
-                line.push_str(&pad(indent));
-                line.push_str(&self.sym(sym));
-                line.push(' ');
-                line.push_str(&l);
-                out.push(line);
-            } else {
-                out.push(l);
-            }
-        }
+    /// A new list item line up to its value (`+ `).
+    fn item_start(&self, out: &mut String, sym: char, indent: usize) {
+        out.push('\n');
+        out.push_str(&pad(indent));
+        out.push_str(&self.sym(sym));
+        out.push(' ');
+    }
+
+    /// One list item (`+ "a",`); the comma follows a nested item's closing bracket.
+    fn emit_item(&self, sym: char, body: &str, indent: usize, out: &mut String) {
+        self.item_start(out, sym, indent);
+        out.push_str(body);
+        out.push(',');
     }
 
     /// The change from `b` to `a` (which differ): maps element by element, lists by a
     /// longest common subsequence (unchanged parts hidden and counted, as Terraform does),
     /// anything else as `old -> new`.
-    fn diff(&self, b: &Value, a: &Value, indent: usize) -> Vec<String> {
+    fn diff(&self, b: &Value, a: &Value, indent: usize) -> String {
         match (b, a) {
             (Value::Map(bm), Value::Map(am)) if !bm.is_empty() && !am.is_empty() => {
                 let mut entries = Vec::new();
@@ -720,57 +742,56 @@ impl Renderer {
                         comment: None,
                     });
                 }
-                let mut lines = vec!["{".to_string()];
-                self.emit_keyed(entries, indent + 4, hidden, "element", &mut lines);
-                lines.push(format!("{}}}", pad(indent + 2)));
-                lines
+                let mut out = String::from("{");
+                self.emit_keyed(entries, indent + 4, hidden, "element", &mut out);
+                push_line(&mut out, &format!("{}}}", pad(indent + 2)));
+                out
             }
             (Value::List(bl), Value::List(al)) if !bl.is_empty() && !al.is_empty() => {
-                let mut lines = vec!["[".to_string()];
+                let mut out = String::from("[");
                 let mut hidden = 0;
                 for op in lcs(bl, al) {
                     match op {
                         ListOp::Keep => hidden += 1,
                         ListOp::Remove(v) => {
                             let body = self.value(v, '-', indent + 4);
-                            self.emit_item('-', body, indent + 4, &mut lines);
+                            self.emit_item('-', &body, indent + 4, &mut out);
                         }
                         ListOp::Add(v) => {
                             let body = self.value(v, '+', indent + 4);
-                            self.emit_item('+', body, indent + 4, &mut lines);
+                            self.emit_item('+', &body, indent + 4, &mut out);
                         }
                     }
                 }
                 if hidden > 0 {
-                    lines.push(format!(
-                        "{}# ({hidden} unchanged element{} hidden)",
-                        pad(indent + 6),
-                        if hidden == 1 { "" } else { "s" }
-                    ));
+                    push_line(
+                        &mut out,
+                        &format!(
+                            "{}# ({hidden} unchanged element{} hidden)",
+                            pad(indent + 6),
+                            if hidden == 1 { "" } else { "s" }
+                        ),
+                    );
                 }
-                lines.push(format!("{}]", pad(indent + 2)));
-                lines
+                push_line(&mut out, &format!("{}]", pad(indent + 2)));
+                out
             }
             (Value::String(x), Value::String(y)) if x.contains('\n') || y.contains('\n') => {
                 self.text_diff(x, y, indent)
             }
             _ => {
-                let mut lines = self.value(b, '-', indent);
-                let mut new = self.value(a, '+', indent).into_iter();
-                if let (Some(last), Some(first)) = (lines.last_mut(), new.next()) {
-                    last.push_str(" -> ");
-                    last.push_str(&first);
-                }
-                lines.extend(new);
-                lines
+                let mut out = self.value(b, '-', indent);
+                out.push_str(" -> ");
+                self.write_value(&mut out, a, '+', indent);
+                out
             }
         }
     }
 
     /// A multi-line string changed: Terraform's heredoc with a line diff (by `similar`),
     /// so that one edited line of a long value does not show as two whole blobs.
-    fn text_diff(&self, old: &str, new: &str, indent: usize) -> Vec<String> {
-        let mut lines = vec!["<<-EOT".to_string()];
+    fn text_diff(&self, old: &str, new: &str, indent: usize) -> String {
+        let mut out = String::from("<<-EOT");
         let diff = similar::TextDiff::from_lines(old, new);
         for change in diff.iter_all_changes() {
             let sym = match change.tag() {
@@ -779,10 +800,13 @@ impl Renderer {
                 similar::ChangeTag::Equal => ' ',
             };
             let text = change.value().trim_end_matches('\n');
-            lines.push(format!("{}{} {text}", pad(indent + 2), self.sym(sym)));
+            push_line(
+                &mut out,
+                &format!("{}{} {text}", pad(indent + 2), self.sym(sym)),
+            );
         }
-        lines.push(format!("{}EOT", pad(indent + 4)));
-        lines
+        push_line(&mut out, &format!("{}EOT", pad(indent + 4)));
+        out
     }
 
     /// `Warning: <address> (<name>) will be destroyed`, then the cause (every reason of the
@@ -874,29 +898,35 @@ pub fn source_line(sources: &SourceMap, span: crate::source::Span) -> String {
 /// (the Markdown PR comment's collapsible details).
 pub fn change_block(sources: &SourceMap, c: &Change) -> String {
     let r = Renderer::new(PlanTextOptions::default());
-    r.block(sources, c)
-        .into_iter()
-        .map(|l| format!("{l}\n"))
-        .collect()
+    let mut block = r.block(sources, c);
+    block.push('\n');
+    block
 }
 
 /// Appends Terraform's `-> null` to the last line of a removed value.
-fn to_null(mut lines: Vec<String>) -> Vec<String> {
-    if let Some(last) = lines.last_mut() {
-        last.push_str(" -> null");
-    }
-    lines
+fn to_null(mut body: String) -> String {
+    body.push_str(" -> null");
+    body
+}
+
+/// Appends `line` as a new line (after a `\n`) of a block or value text.
+fn push_line(out: &mut String, line: &str) {
+    out.push('\n');
+    out.push_str(line);
 }
 
 /// A scalar as Terraform prints it; collections reaching here are empty.
-fn scalar(v: &Value) -> String {
+fn write_scalar(out: &mut String, v: &Value) {
+    use std::fmt::Write;
     match v {
-        Value::Unknown => "(known after apply)".to_string(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(n) => n.to_string(),
-        Value::String(s) => quote(s),
-        Value::List(_) => "[]".to_string(),
-        Value::Map(_) => "{}".to_string(),
+        Value::Unknown => out.push_str("(known after apply)"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => quote_into(out, s),
+        Value::List(_) => out.push_str("[]"),
+        Value::Map(_) => out.push_str("{}"),
     }
 }
 
@@ -904,6 +934,12 @@ fn scalar(v: &Value) -> String {
 /// cannot break the layout of the plan.
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    quote_into(&mut out, s);
+    out
+}
+
+/// [`quote`] appended to `out`.
+fn quote_into(out: &mut String, s: &str) {
     out.push('"');
     for ch in s.chars() {
         match ch {
@@ -917,17 +953,16 @@ fn quote(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// A key bare when it is an identifier, quoted otherwise (`"service.beta/x"`).
-fn key_text(k: &str) -> String {
+fn key_text(k: &str) -> std::borrow::Cow<'_, str> {
     let mut chars = k.chars();
     let ident = chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if ident { k.to_string() } else { quote(k) }
+    if ident { k.into() } else { quote(k).into() }
 }
 
 enum ListOp<'a> {

@@ -595,7 +595,7 @@ fn values_are_quoted_and_nested_maps_diffed_element_by_element() {
     let before = Value::map([("a", Value::from(1i64)), ("b", Value::from(2i64))]);
     let after = Value::map([("a", Value::from(1i64)), ("c", Value::from("x"))]);
     assert_eq!(
-        r.diff(&before, &after, 6),
+        r.diff(&before, &after, 6).lines().collect::<Vec<_>>(),
         vec![
             "{",
             "          + c = \"x\"",
@@ -625,7 +625,7 @@ fn multi_line_strings_diff_line_by_line() {
     let before = Value::from("{\n  \"a\": 1,\n  \"b\": 2\n}\n");
     let after = Value::from("{\n  \"a\": 1,\n  \"b\": 3\n}\n");
     assert_eq!(
-        r.diff(&before, &after, 6),
+        r.diff(&before, &after, 6).lines().collect::<Vec<_>>(),
         vec![
             "<<-EOT",
             "          {",
