@@ -149,7 +149,7 @@ impl ElbCauses {
             }
             for st in &r.topology.services {
                 let s = &r.cluster.services[st.service];
-                for m in &st.matches {
+                for m in st.matches(&r.cluster) {
                     let pool = r.cluster.node_pools[m.pool.0 as usize].name();
                     c.matched
                         .insert((s.namespace().into(), s.name().into(), pool.into()));
