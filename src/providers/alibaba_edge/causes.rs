@@ -476,3 +476,67 @@ fn selects(ns: &str, svc: &str, pool: &str, selector: &str) -> String {
     out.push_str(WORDS[3]);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::validate_text;
+    use crate::diag::Diagnostics;
+    use crate::topology::lower_and_resolve;
+
+    fn pool(name: &str) -> String {
+        format!(
+            "---\napiVersion: apps.openyurt.io/v1beta2\nkind: NodePool\nmetadata:\n  name: {name}\n  labels: {{k8s-svc: cube}}\nspec: {{type: Edge}}\n"
+        )
+    }
+
+    fn service(name: &str) -> String {
+        format!(
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  annotations:\n    service.openyurt.io/nodepool-labelselector: \"k8s-svc=cube\"\nspec:\n  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/elb\n  selector: {{app: web}}\n  ports:\n  - {{port: 80, protocol: TCP}}\n"
+        )
+    }
+
+    /// Why `address` is present, for Services `services` (in input order) over pools `a`
+    /// and `np-a`.
+    fn why_present(services: &[&str], address: &str) -> Option<String> {
+        let mut text = pool("a") + &pool("np-a");
+        for s in services {
+            text += &service(s);
+        }
+        let c = validate_text("t.yaml", &text);
+        let mut d = Diagnostics::new();
+        let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let prior = Model::new();
+        ElbCauses::new(&r, &prior).why_present(address)
+    }
+
+    /// `web-np-a` is both `web` × `np-a` and `web-np` × `a`: the later Service wins, as it
+    /// did when PoolService addresses were kept in a map filled in input order.
+    #[test]
+    fn ambiguous_pool_service_address_goes_to_the_later_service() {
+        let address = "pool_service.default/web-np-a";
+        assert_eq!(
+            why_present(&["web", "web-np"], address).as_deref(),
+            Some("Service default/web-np selects NodePool a (selector `k8s-svc=cube`)")
+        );
+        assert_eq!(
+            why_present(&["web-np", "web"], address).as_deref(),
+            Some("Service default/web selects NodePool np-a (selector `k8s-svc=cube`)")
+        );
+        assert_eq!(
+            why_present(&["web"], "pool_service.default/web-np-b"),
+            None,
+            "no pool np-b"
+        );
+    }
+
+    #[test]
+    fn stem_addresses_of_matched_pairs_only() {
+        assert_eq!(
+            why_present(&["web"], "listener.default/web/np-a/tcp-80").as_deref(),
+            Some("Service default/web selects NodePool np-a (selector `k8s-svc=cube`)")
+        );
+        assert_eq!(why_present(&["web"], "listener.default/web/tcp-80"), None);
+        assert_eq!(why_present(&["web"], "elb.default/other/np-a"), None);
+    }
+}
