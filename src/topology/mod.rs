@@ -172,11 +172,6 @@ impl ServiceTopology {
             .iter()
             .map(move |&pool| PoolMatch::new(cluster, service, pool))
     }
-
-    /// Whether the selector matched `pool`.
-    pub fn matches_pool(&self, pool: PoolId) -> bool {
-        self.pools.binary_search(&pool).is_ok()
-    }
 }
 
 /// The resolved topology of one cluster.

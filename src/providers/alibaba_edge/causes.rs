@@ -64,11 +64,21 @@ impl<'a> ClusterIndex<'a> {
         Some(self.resolved.cluster.node_pools[id.0 as usize])
     }
 
+    /// Whether the selector of Service `service` (an index) matches the pool named `pool`:
+    /// a search among the Service's own pools, which are sorted by name.
+    fn pool_matched(&self, service: usize, pool: &str) -> bool {
+        let pools = &self.resolved.cluster.node_pools;
+        self.resolved.topology.service(service).is_some_and(|st| {
+            st.pools
+                .binary_search_by(|p| pools[p.0 as usize].name().cmp(pool))
+                .is_ok()
+        })
+    }
+
     /// The Service index when its selector matches `pool` in this cluster.
     fn matched(&self, namespace: &str, service: &str, pool: &str) -> Option<usize> {
         let (i, _) = self.service(namespace, service)?;
-        let st = self.resolved.topology.service(i)?;
-        st.matches_pool(self.pool_id(pool)?).then_some(i)
+        self.pool_matched(i, pool).then_some(i)
     }
 }
 
@@ -133,6 +143,20 @@ impl<'a> ElbCauses<'a> {
         self.clusters.iter().rev().find_map(|c| c.pool(name))
     }
 
+    /// The current Service (the last cluster that has it) and whether a current selector
+    /// matches the pair in any cluster, with one Service lookup per cluster.
+    fn lookup(&self, ns: &str, svc: &str, pool: &str) -> (Option<&'a ServiceIr<'a>>, bool) {
+        let mut service = None;
+        let mut matched = false;
+        for c in self.clusters.iter().rev() {
+            if let Some((i, s)) = c.service(ns, svc) {
+                service.get_or_insert(s);
+                matched = matched || c.pool_matched(i, pool);
+            }
+        }
+        (service, matched)
+    }
+
     /// Whether a current selector matches the pair, in any cluster.
     fn matched(&self, ns: &str, svc: &str, pool: &str) -> bool {
         self.clusters
@@ -148,19 +172,7 @@ impl<'a> ElbCauses<'a> {
 
     /// `<kind>.<ns>/<svc>/<pool>[/<tail>]` of a known pair.
     fn parse_stem<'s>(&self, address: &'s str) -> Option<Parsed<'s>> {
-        let (kind, rest) = address.split_once('.')?;
-        let mut parts = rest.splitn(4, '/');
-        let ns = parts.next()?;
-        let svc = parts.next()?;
-        let pool = parts.next()?;
-        let tail = parts.next().unwrap_or("");
-        self.known_pair(ns, svc, pool).then_some(Parsed {
-            kind,
-            ns,
-            svc,
-            pool,
-            tail,
-        })
+        split_stem(address).filter(|p| self.known_pair(p.ns, p.svc, p.pool))
     }
 
     /// A current PoolService address `pool_service.<ns>/<svc>-<pool>`: every `-` is tried
@@ -199,6 +211,23 @@ impl<'a> ElbCauses<'a> {
         }
         self.parse_stem(address)
     }
+}
+
+/// `<kind>.<ns>/<svc>/<pool>[/<tail>]` cut at the first `.` and the first three `/`.
+fn split_stem(address: &str) -> Option<Parsed<'_>> {
+    let (kind, rest) = address.split_once('.')?;
+    let mut parts = rest.splitn(4, '/');
+    let ns = parts.next()?;
+    let svc = parts.next()?;
+    let pool = parts.next()?;
+    let tail = parts.next().unwrap_or("");
+    Some(Parsed {
+        kind,
+        ns,
+        svc,
+        pool,
+        tail,
+    })
 }
 
 /// [`ElbCauses::new`] for the planning registry.
@@ -448,8 +477,15 @@ impl Causes for ElbCauses<'_> {
     /// address is cut as `<kind>.<ns>/<svc>/<pool>/…` first, and only PoolService
     /// addresses take the longer way through [`ElbCauses::parse`].
     fn why_present(&self, address: &str) -> Option<String> {
-        let Parsed { ns, svc, pool, .. } =
-            self.parse_stem(address).or_else(|| self.parse(address))?;
+        if let Some(Parsed { ns, svc, pool, .. }) = split_stem(address) {
+            let (service, matched) = self.lookup(ns, svc, pool);
+            if let Some(s) = service
+                && (matched || self.prior_selectors.contains_key(&(ns, svc, pool)))
+            {
+                return Some(selects(ns, svc, pool, selector(s).unwrap_or("")));
+            }
+        }
+        let Parsed { ns, svc, pool, .. } = self.parse(address)?;
         let s = self.service(ns, svc)?;
         Some(selects(ns, svc, pool, selector(s).unwrap_or("")))
     }
