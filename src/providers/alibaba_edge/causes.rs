@@ -105,6 +105,8 @@ struct Parsed<'s> {
 }
 
 impl<'a> ElbCauses<'a> {
+    /// Indexes the current Services by name and records what the prior model planned;
+    /// everything else is read from `resolved` when a cause is asked for.
     pub fn new(resolved: &'a [Resolved<'a>], prior: &'a Model) -> Self {
         let mut c = ElbCauses {
             clusters: resolved.iter().map(ClusterIndex::new).collect(),
@@ -235,7 +237,7 @@ pub fn boxed<'a>(resolved: &'a [Resolved<'a>], prior: &'a Model) -> Box<dyn Caus
     Box::new(ElbCauses::new(resolved, prior))
 }
 
-/// What the current manifests say about one Service, read when a cause is asked for.
+/// The Service's node pool selector annotation as written, if any.
 fn selector<'m>(s: &ServiceIr<'m>) -> Option<&'m str> {
     s.obj.manifest.meta.annotation(NODEPOOL_SELECTOR)
 }
