@@ -19,7 +19,7 @@ use lbplan::manifest::Manifest;
 use lbplan::plan::{Change, JsonPlanWriter, PlanEnd, PlanSink, PlanStart};
 use lbplan::source::SourceMap;
 use lbplan::source::load::{Loaded, add_text};
-use lbplan::topology::{Backends, lower_and_resolve};
+use lbplan::topology::{Backends, ClusterPods, lower_and_resolve};
 
 /// A deterministic fleet in the shape of seed 000. Pools carry `tier` and `zone` labels and
 /// the ENS annotations; nodes are spread evenly over the pools; every Service selects its
@@ -103,10 +103,15 @@ fn full(text: &str) -> (usize, usize) {
     let mut matches = 0;
     let mut backends = 0;
     for r in &resolved {
+        // Backends are derived per pair (as the ELB builder does), not kept by `resolve`.
+        let pods = ClusterPods::new(&r.cluster);
         for s in &r.topology.services {
-            matches += s.matches.len();
-            for m in &s.matches {
-                if let Backends::Known(b) = &m.backends {
+            matches += s.pools.len();
+            let service = &r.cluster.services[s.service];
+            let placement = pods.of(&r.cluster, service);
+            for &pool in &s.pools {
+                let b = r.topology.backends(&r.cluster, service, &placement, pool);
+                if let Backends::Known(b) = b {
                     backends += b.len();
                 }
             }

@@ -54,7 +54,9 @@ pub struct Planner {
     pub build: fn(&[Resolved], &mut Diagnostics, &mut dyn FnMut(Built)),
     /// Explains, in manifest terms, why an address of this provider appears or
     /// disappears. Asked in registry order; the first answer wins.
-    pub causes: fn(&[Resolved], &Model) -> Box<dyn Causes>,
+    /// Borrows the clusters and the prior model, which outlive the plan, rather than
+    /// copying what it needs from them.
+    pub causes: for<'a> fn(&'a [Resolved<'a>], &'a Model) -> Box<dyn Causes + 'a>,
     /// Rules that only the prior state can decide (what the controller created before),
     /// run by `plan --state`. `None` when the provider has none.
     pub against_state: Option<fn(&[Resolved], &Model, &mut Diagnostics)>,
@@ -126,9 +128,9 @@ pub fn build_units(resolved: &[Resolved], diags: &mut Diagnostics, emit: &mut dy
 }
 
 /// Asks each provider in turn.
-struct Chain(Vec<Box<dyn Causes>>);
+struct Chain<'a>(Vec<Box<dyn Causes + 'a>>);
 
-impl Causes for Chain {
+impl Causes for Chain<'_> {
     fn why_absent(&self, address: &str) -> Option<String> {
         self.0.iter().find_map(|c| c.why_absent(address))
     }
@@ -144,7 +146,7 @@ impl Causes for Chain {
 }
 
 /// The [`Causes`] of every provider, for diffing against `prior`.
-pub fn causes(resolved: &[Resolved], prior: &Model) -> Box<dyn Causes> {
+pub fn causes<'a>(resolved: &'a [Resolved<'a>], prior: &'a Model) -> Box<dyn Causes + 'a> {
     Box::new(Chain(
         PLANNERS
             .iter()

@@ -3,7 +3,9 @@
 //!
 //! Everything here is linear in the input plus the output: NodePool labels and pod labels
 //! go into inverted indexes ([`LabelIndex`]), nodes are grouped by pool once, and each
-//! Service's backend placement is computed once and then read per matched pool.
+//! Service's backend placement ([`ClusterPods`]) is computed once and then read per matched
+//! pool. [`resolve`] keeps only the matched pool ids; a pair's PoolService and backends are
+//! derived when its unit is built, so a fleet's plan holds one pair's backends at a time.
 //!
 //! A NodePool with `metadata.deletionTimestamp` (being deleted) matches no selector: the
 //! loadbalancerset controller skips such pools (reference §5.3, case 41).
@@ -119,7 +121,9 @@ pub enum Backends<'m> {
 }
 
 /// One pool a Service's selector matched: one PoolService, hence (for class
-/// `alibabacloud.com/elb`) one ELB.
+/// `alibabacloud.com/elb`) one ELB. Built on demand ([`ServiceTopology::matches`]) rather
+/// than kept in the topology: a fleet has tens of thousands of pairs, and the plan needs
+/// only the one it is building.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoolMatch<'m> {
     pub pool: PoolId,
@@ -127,16 +131,47 @@ pub struct PoolMatch<'m> {
     pub poolservice_name: String,
     /// Service annotations overlaid by the PoolService's, when the input has it.
     pub annotations: EffectiveAnnotations<'m>,
-    pub backends: Backends<'m>,
+}
+
+impl<'m> PoolMatch<'m> {
+    /// The PoolService `service` gets for `pool`.
+    pub fn new(cluster: &Cluster<'m>, service: &ServiceIr<'m>, pool: PoolId) -> Self {
+        let poolservice_name = format!(
+            "{}-{}",
+            service.name(),
+            cluster.node_pools[pool.0 as usize].name()
+        );
+        let annotations = cluster.effective_annotations(service, &poolservice_name);
+        PoolMatch {
+            pool,
+            poolservice_name,
+            annotations,
+        }
+    }
 }
 
 /// The pools one Service fans out to.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServiceTopology<'m> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceTopology {
     /// Index into [`Cluster::services`].
     pub service: usize,
-    /// Matched pools by name; empty when nothing matches (LBP6010).
-    pub matches: Vec<PoolMatch<'m>>,
+    /// Matched pools, ascending (= by name); empty when nothing matches (LBP6010). Only the
+    /// ids are kept: [`ServiceTopology::matches`] and [`Topology::backends`] derive the
+    /// rest of a pair when it is needed.
+    pub pools: Vec<PoolId>,
+}
+
+impl ServiceTopology {
+    /// The PoolService of every matched pool, in pool order.
+    pub fn matches<'a, 'm>(
+        &'a self,
+        cluster: &'a Cluster<'m>,
+    ) -> impl Iterator<Item = PoolMatch<'m>> + 'a {
+        let service = &cluster.services[self.service];
+        self.pools
+            .iter()
+            .map(move |&pool| PoolMatch::new(cluster, service, pool))
+    }
 }
 
 /// The resolved topology of one cluster.
@@ -147,7 +182,36 @@ pub struct Topology<'m> {
     /// `apps.openyurt.io/nodepool`.
     pub nodes_by_pool: Vec<Vec<NodeId>>,
     /// One entry per Service routed to PoolServices, in Service order.
-    pub services: Vec<ServiceTopology<'m>>,
+    pub services: Vec<ServiceTopology>,
+}
+
+impl<'m> Topology<'m> {
+    /// The backends of `service` in `pool` (SPEC §3), from the Service's placement `pods`.
+    /// Computed per pair when its unit is built, so a fleet's backend lists are never all
+    /// in memory at once.
+    pub fn backends(
+        &self,
+        cluster: &Cluster<'m>,
+        service: &ServiceIr<'m>,
+        pods: &ServicePods<'m>,
+        pool: PoolId,
+    ) -> Backends<'m> {
+        backends(
+            cluster,
+            service,
+            &self.nodes_by_pool[pool.0 as usize],
+            &pods.placement,
+        )
+    }
+
+    /// The entry of Service `service` (an index into [`Cluster::services`]), if it is
+    /// routed to PoolServices.
+    pub fn service(&self, service: usize) -> Option<&ServiceTopology> {
+        self.services
+            .binary_search_by_key(&service, |st| st.service)
+            .ok()
+            .map(|i| &self.services[i])
+    }
 }
 
 /// A cluster and its topology: what the `plan` driver hands to the model builder.
@@ -175,7 +239,7 @@ pub fn lower_and_resolve<'m>(
 }
 
 /// Resolves every PoolService-routed Service of `cluster`: matched pools (LBP6010 when
-/// none), ENS prerequisites of pools an ELB is built for (LBP6011), and backends.
+/// none) and ENS prerequisites of pools an ELB is built for (LBP6011).
 pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'m> {
     let index = LabelIndex::new(&cluster.node_pools);
     let nodes_by_pool = nodes_by_pool(cluster);
@@ -184,7 +248,6 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
         .iter()
         .map(|p| missing_ens(p.manifest))
         .collect();
-    let placements = PlacementIndex::new(cluster);
     let mut services = Vec::new();
     for (si, service) in cluster.services.iter().enumerate() {
         let Route::PoolServices {
@@ -208,32 +271,7 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
                 }
             }
         }
-        let placement = (!pools.is_empty()).then(|| placements.placement(cluster, service));
-        let matches = pools
-            .iter()
-            .map(|&pool| {
-                let poolservice_name = format!(
-                    "{}-{}",
-                    service.name(),
-                    cluster.node_pools[pool.0 as usize].name()
-                );
-                let annotations = cluster.effective_annotations(service, &poolservice_name);
-                let backends = match &placement {
-                    Some(pl) => backends(cluster, service, &nodes_by_pool[pool.0 as usize], pl),
-                    None => Backends::Known(Vec::new()),
-                };
-                PoolMatch {
-                    pool,
-                    poolservice_name,
-                    annotations,
-                    backends,
-                }
-            })
-            .collect();
-        services.push(ServiceTopology {
-            service: si,
-            matches,
-        });
+        services.push(ServiceTopology { service: si, pools });
     }
     Topology {
         index,

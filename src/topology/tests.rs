@@ -19,17 +19,26 @@ fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
     d.iter().map(|d| d.code).collect()
 }
 
-fn names<'a>(r: &'a Resolved<'_>, service: usize) -> Vec<&'a str> {
+fn names(r: &Resolved<'_>, service: usize) -> Vec<String> {
     r.topology.services[service]
-        .matches
-        .iter()
-        .map(|m| m.poolservice_name.as_str())
+        .matches(&r.cluster)
+        .map(|m| m.poolservice_name)
         .collect()
+}
+
+/// The backends of one match, derived as the ELB builder does.
+fn backends_of<'m>(r: &Resolved<'m>, service: usize, pool: usize) -> Backends<'m> {
+    let st = &r.topology.services[service];
+    let svc = &r.cluster.services[st.service];
+    let pods = ClusterPods::new(&r.cluster);
+    let placement = pods.of(&r.cluster, svc);
+    r.topology
+        .backends(&r.cluster, svc, &placement, st.pools[pool])
 }
 
 /// Backend node names of one match, or `None` when unknown.
 fn backend_nodes<'a>(r: &'a Resolved<'_>, service: usize, pool: usize) -> Option<Vec<&'a str>> {
-    match &r.topology.services[service].matches[pool].backends {
+    match backends_of(r, service, pool) {
         Backends::Known(b) => Some(
             b.iter()
                 .map(|b| r.cluster.nodes[b.node.0 as usize].name())
@@ -113,12 +122,12 @@ fn seed_000_both_pools_matched_with_known_daemonset_backends() {
         let nodes = backend_nodes(&r[0], 0, i).expect("DaemonSet backends are known");
         assert_eq!(nodes.len(), 2, "two nodes per pool");
     }
-    let first = &r[0].topology.services[0].matches[1];
+    let first = r[0].topology.services[0].pools[1];
     assert_eq!(
-        r[0].cluster.node_pools[first.pool.0 as usize].name(),
+        r[0].cluster.node_pools[first.0 as usize].name(),
         "np-heifei"
     );
-    let Backends::Known(b) = &first.backends else {
+    let Backends::Known(b) = backends_of(&r[0], 0, 1) else {
         panic!("known")
     };
     assert_eq!(b[0].address, Some("10.10.1.11"));
@@ -186,7 +195,7 @@ fn case_42_no_match_warns_and_lists_pools() {
     let c = compile(&text);
     let (r, d) = run(&c);
     assert_eq!(codes(&d), ["LBP6010"]);
-    assert!(r[0].topology.services[0].matches.is_empty());
+    assert!(r[0].topology.services[0].pools.is_empty());
     let help = d[0].help.as_deref().unwrap_or("");
     assert!(help.contains("`np-a` {tier=edge}"), "{help}");
     let span = d[0].labels[0].span;
@@ -250,7 +259,7 @@ fn local_versus_cluster_with_pods() {
     let r = &r[0];
     // Local: a1 only in np-a (two pods); nothing in np-b (its pod is not ready).
     assert_eq!(backend_nodes(r, 0, 0), Some(vec!["a1"]));
-    let Backends::Known(b) = &r.topology.services[0].matches[0].backends else {
+    let Backends::Known(b) = backends_of(r, 0, 0) else {
         panic!("known")
     };
     assert_eq!(b[0].pods, 2);
@@ -290,9 +299,9 @@ fn deployment_backends_are_known_after_apply() {
     .concat();
     let c = compile(&text);
     let (r, _) = run(&c);
-    match &r[0].topology.services[0].matches[0].backends {
+    match backends_of(&r[0], 0, 0) {
         Backends::Unknown { reason, workload } => {
-            assert_eq!(*reason, SCHEDULER_DECIDES);
+            assert_eq!(reason, SCHEDULER_DECIDES);
             assert_eq!(workload.map(|w| w.name()), Some("web"));
         }
         b => panic!("expected unknown, got {b:?}"),
@@ -394,7 +403,7 @@ fn no_nodes_means_backends_unknown() {
     let c = compile(&text);
     let (r, _) = run(&c);
     assert!(matches!(
-        r[0].topology.services[0].matches[0].backends,
+        backends_of(&r[0], 0, 0),
         Backends::Unknown {
             reason: NO_NODES,
             ..
@@ -414,7 +423,7 @@ fn matches_carry_effective_annotations_of_their_poolservice() {
     .concat();
     let c = compile(&text);
     let (r, _) = run(&c);
-    let m = &r[0].topology.services[0].matches;
+    let m: Vec<_> = r[0].topology.services[0].matches(&r[0].cluster).collect();
     let id = "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id";
     assert!(m[0].annotations.get(id).is_none());
     assert_eq!(m[1].annotations.get(id).map(|v| v.value), Some("lb-b"));

@@ -22,7 +22,7 @@ use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePoli
 pub use crate::providers::planner::KNOWN_AFTER_APPLY;
 use crate::providers::planner::{Built, IngressSource};
 use crate::source::Span;
-use crate::topology::{Backends, PoolMatch, Resolved};
+use crate::topology::{Backends, ClusterPods, PoolMatch, Resolved};
 
 /// Cloud-side names are cut to this many characters (reference §6.3).
 pub const NAME_LIMIT: usize = 80;
@@ -122,6 +122,7 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
             let s = &r.cluster.services[st.service];
             (s.namespace(), s.name())
         });
+        let pods = ClusterPods::new(&r.cluster);
         for st in services {
             let service = &r.cluster.services[st.service];
             let Route::PoolServices {
@@ -132,10 +133,24 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
             else {
                 continue;
             };
-            for m in &st.matches {
-                let s = PoolSettings::new(&r.cluster, service, m);
+            if st.pools.is_empty() {
+                continue;
+            }
+            // The Service's placement once; each pool's backends only while its unit is built.
+            let placement = pods.of(&r.cluster, service);
+            for m in st.matches(&r.cluster) {
+                let s = PoolSettings::new(&r.cluster, service, &m);
+                let backends = r.topology.backends(&r.cluster, service, &placement, m.pool);
                 let mut unit = Built::default();
-                build_pool(&r.cluster, service, *annotation_span, m, &s, &mut unit);
+                build_pool(
+                    &r.cluster,
+                    service,
+                    *annotation_span,
+                    &m,
+                    &backends,
+                    &s,
+                    &mut unit,
+                );
                 emit(unit);
             }
         }
@@ -152,6 +167,7 @@ fn build_pool<'m>(
     service: &ServiceIr<'m>,
     selector_span: Span,
     m: &PoolMatch<'m>,
+    backends: &Backends<'m>,
     s: &PoolSettings<'m>,
     out: &mut Built,
 ) {
@@ -447,7 +463,7 @@ fn build_pool<'m>(
     // table: "backend servers are dynamically added or removed"). The address is the same
     // whether the list is known or not, so it never churns between runs.
     let address = format!("backend.{stem}");
-    let r = match &m.backends {
+    let r = match backends {
         Backends::Known(nodes) => {
             let servers: Vec<Value> = nodes
                 .iter()

@@ -3,166 +3,119 @@
 //! Seed 000 warns that deleting the Service, deleting a pool, changing the selector or
 //! relabelling a pool deletes that pool's ELB and EIP. A plan that only said "no longer
 //! produced" would hide which of these edits did it, so [`ElbCauses`] answers with the edit:
-//! it knows the current manifests (owned summaries taken from the resolved clusters) and
-//! the prior model (the selector each PoolService was planned with), and reads the
-//! Service, pool and port out of the address (`<kind>.<ns>/<svc>/<pool>/…`).
+//! it reads the current manifests (the resolved clusters, borrowed, and their topology for
+//! which pools each selector matches) and the prior model (the selector each PoolService
+//! was planned with), and takes the Service, pool and port out of the address
+//! (`<kind>.<ns>/<svc>/<pool>/…`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 
-use crate::ir::{NODEPOOL_SELECTOR, Route, ServiceType};
+use crate::ir::{NODEPOOL_SELECTOR, Obj, Route, ServiceIr, ServiceType};
+use crate::manifest::nodepool::NodePool;
 use crate::model::{Model, Value};
 use crate::plan::{CauseSite, Causes};
 use crate::source::Span;
-use crate::topology::Resolved;
+use crate::topology::{PoolId, Resolved};
 
 /// The Service annotation that makes ELBs self-managed (retained on deletion).
 const MANAGED_BY_USER: &str =
     "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user";
 
-/// What the current manifests say about one Service.
-#[derive(Debug, Clone)]
-struct ServiceFacts {
-    type_: ServiceType,
-    /// The selector annotation as written, if any.
-    selector: Option<String>,
-    /// Routed to PoolServices (selector set, class set).
-    fans_out: bool,
-    /// Ports as `<proto>-<port>` (the listener address suffix).
-    ports: BTreeSet<String>,
-    /// The selector annotation's value, `spec.type` and `metadata.name`, to point at.
-    selector_span: Option<Span>,
-    type_span: Option<Span>,
-    name_span: Option<Span>,
-    /// `spec.ports`, or the Service when it has none.
-    ports_span: Option<Span>,
-    /// `managed-by-user: "true"`: the user brings the ELBs, the controller makes no EIP.
-    self_managed: bool,
-    managed_span: Option<Span>,
+/// The address prefix of a PoolService (`pool_service.<ns>/<svc>-<pool>`).
+const POOL_SERVICE: &str = "pool_service.";
+
+/// (namespace, service, pool) of one PoolService.
+type Pair<'s> = (&'s str, &'s str, &'s str);
+
+/// One resolved cluster and its Services by (namespace, name): the only index the causes
+/// add to what the topology already knows (pools are sorted by name, matched pools are
+/// kept per Service).
+#[derive(Debug)]
+struct ClusterIndex<'a> {
+    resolved: &'a Resolved<'a>,
+    services: HashMap<(&'a str, &'a str), usize>,
 }
 
-/// What the current manifests say about one NodePool.
-#[derive(Debug, Clone)]
-struct PoolFacts {
-    labels: String,
-    deleting: bool,
-    /// Each label's value span, by key.
-    label_spans: BTreeMap<String, Span>,
-    /// `metadata.deletionTimestamp`, else `metadata.name`.
-    site: Option<Span>,
+impl<'a> ClusterIndex<'a> {
+    fn new(resolved: &'a Resolved<'a>) -> Self {
+        let services = resolved
+            .cluster
+            .services
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.namespace(), s.name()), i))
+            .collect();
+        ClusterIndex { resolved, services }
+    }
+
+    fn service(&self, namespace: &str, name: &str) -> Option<(usize, &'a ServiceIr<'a>)> {
+        let i = *self.services.get(&(namespace, name))?;
+        Some((i, &self.resolved.cluster.services[i]))
+    }
+
+    fn pool_id(&self, name: &str) -> Option<PoolId> {
+        let pools = &self.resolved.cluster.node_pools;
+        let i = pools.binary_search_by(|p| p.name().cmp(name)).ok()?;
+        Some(PoolId(i as u32))
+    }
+
+    fn pool(&self, name: &str) -> Option<Obj<'a, NodePool>> {
+        let id = self.pool_id(name)?;
+        Some(self.resolved.cluster.node_pools[id.0 as usize])
+    }
+
+    /// Whether the selector of Service `service` (an index) matches the pool named `pool`:
+    /// a search among the Service's own pools, which are sorted by name.
+    fn pool_matched(&self, service: usize, pool: &str) -> bool {
+        let pools = &self.resolved.cluster.node_pools;
+        self.resolved.topology.service(service).is_some_and(|st| {
+            st.pools
+                .binary_search_by(|p| pools[p.0 as usize].name().cmp(pool))
+                .is_ok()
+        })
+    }
+
+    /// The Service index when its selector matches `pool` in this cluster.
+    fn matched(&self, namespace: &str, service: &str, pool: &str) -> Option<usize> {
+        let (i, _) = self.service(namespace, service)?;
+        self.pool_matched(i, pool).then_some(i)
+    }
 }
 
-/// The provider's [`Causes`] for ECM ELB resources.
-#[derive(Debug, Clone, Default)]
-pub struct ElbCauses {
-    services: BTreeMap<(String, String), ServiceFacts>,
-    pools: BTreeMap<String, PoolFacts>,
-    /// (namespace, service, pool) pairs the current selectors match.
-    matched: BTreeSet<(String, String, String)>,
+/// The provider's [`Causes`] for ECM ELB resources. It borrows the resolved clusters and
+/// the prior model instead of copying what they say: a fleet's plan keeps both alive
+/// anyway, and copies of every Service, pool and matched pair cost tens of megabytes.
+#[derive(Debug)]
+pub struct ElbCauses<'a> {
+    clusters: Vec<ClusterIndex<'a>>,
     /// Selector recorded on each prior PoolService, by (namespace, service, pool).
-    prior_selectors: BTreeMap<(String, String, String), String>,
-    /// Pool-service addresses of the prior and the current model → (namespace, service,
-    /// pool): a PoolService address (`<ns>/<svc>-<pool>`) cannot be split by itself.
-    pool_services: BTreeMap<String, (String, String, String)>,
-    /// `<ns>/<svc>/<pool>` of every pair in `matched` or `prior_selectors`, and
-    /// `<ns>/<svc>` → selector: [`Causes::why_present`] is asked once per created resource
-    /// (hundreds of thousands on a large fleet), and these answer it by slicing the address,
-    /// without building keys.
-    stems: HashSet<String>,
-    selectors: HashMap<String, String>,
+    prior_selectors: HashMap<Pair<'a>, &'a str>,
+    /// Prior PoolService addresses → (namespace, service, pool): the address alone cannot
+    /// be split when names contain `-`.
+    prior_pool_services: HashMap<&'a str, Pair<'a>>,
 }
 
-impl ElbCauses {
-    pub fn new(resolved: &[Resolved], prior: &Model) -> Self {
-        let mut c = ElbCauses::default();
-        for r in resolved {
-            for s in &r.cluster.services {
-                let ports = s
-                    .ports
-                    .iter()
-                    .map(crate::ir::PortIr::address_suffix)
-                    .collect();
-                c.services.insert(
-                    (s.namespace().to_string(), s.name().to_string()),
-                    ServiceFacts {
-                        type_: s.type_.value,
-                        selector: s
-                            .obj
-                            .manifest
-                            .meta
-                            .annotation(NODEPOOL_SELECTOR)
-                            .map(str::to_string),
-                        fans_out: matches!(s.route, Route::PoolServices { .. }),
-                        ports,
-                        selector_span: s
-                            .obj
-                            .manifest
-                            .meta
-                            .annotations
-                            .get(NODEPOOL_SELECTOR)
-                            .map(|e| e.value.span),
-                        type_span: s.type_.span,
-                        name_span: s.obj.manifest.meta.name.as_ref().map(|n| n.span),
-                        ports_span: s.ports.iter().map(|p| p.port.span).reduce(Span::join).or(s
-                            .obj
-                            .manifest
-                            .meta
-                            .name
-                            .as_ref()
-                            .map(|n| n.span)),
-                        self_managed: s.obj.manifest.meta.annotation(MANAGED_BY_USER)
-                            == Some("true"),
-                        managed_span: s
-                            .obj
-                            .manifest
-                            .meta
-                            .annotations
-                            .get(MANAGED_BY_USER)
-                            .map(|e| e.value.span),
-                    },
-                );
-            }
-            for p in &r.cluster.node_pools {
-                let labels: Vec<String> = p
-                    .labels()
-                    .values()
-                    .map(|e| format!("{}={}", e.key.value, e.value.value))
-                    .collect();
-                c.pools.insert(
-                    p.name().to_string(),
-                    PoolFacts {
-                        labels: format!("{{{}}}", labels.join(", ")),
-                        deleting: p.manifest.meta.deletion_timestamp.is_some(),
-                        label_spans: p
-                            .labels()
-                            .values()
-                            .map(|e| (e.key.value.clone(), e.value.span))
-                            .collect(),
-                        site: p
-                            .manifest
-                            .meta
-                            .deletion_timestamp
-                            .as_ref()
-                            .or(p.manifest.meta.name.as_ref())
-                            .map(|n| n.span),
-                    },
-                );
-            }
-            for st in &r.topology.services {
-                let s = &r.cluster.services[st.service];
-                for m in &st.matches {
-                    let pool = r.cluster.node_pools[m.pool.0 as usize].name();
-                    c.matched
-                        .insert((s.namespace().into(), s.name().into(), pool.into()));
-                    c.pool_services.insert(
-                        format!("pool_service.{}/{}", s.namespace(), m.poolservice_name),
-                        (s.namespace().into(), s.name().into(), pool.into()),
-                    );
-                }
-            }
-        }
+/// An ELB address taken apart: `<kind>.<ns>/<svc>/<pool>[/<tail>]`, or a PoolService.
+struct Parsed<'s> {
+    kind: &'s str,
+    ns: &'s str,
+    svc: &'s str,
+    pool: &'s str,
+    tail: &'s str,
+}
+
+impl<'a> ElbCauses<'a> {
+    /// Indexes the current Services by name and records what the prior model planned;
+    /// everything else is read from `resolved` when a cause is asked for.
+    pub fn new(resolved: &'a [Resolved<'a>], prior: &'a Model) -> Self {
+        let mut c = ElbCauses {
+            clusters: resolved.iter().map(ClusterIndex::new).collect(),
+            prior_selectors: HashMap::new(),
+            prior_pool_services: HashMap::new(),
+        };
         for res in prior.iter() {
             let text = |k: &str| match res.attrs.get(k).map(|a| &a.value) {
-                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::String(s)) => Some(s.as_str()),
                 _ => None,
             };
             if let (Some(ns), Some(svc), Some(pool)) =
@@ -170,124 +123,245 @@ impl ElbCauses {
             {
                 let k = (ns, svc, pool);
                 if let Some(sel) = text("selector") {
-                    c.prior_selectors.insert(k.clone(), sel);
+                    c.prior_selectors.insert(k, sel);
                 }
-                c.pool_services.insert(res.address.clone(), k);
+                c.prior_pool_services.insert(res.address.as_str(), k);
             }
         }
-        c.stems = c
-            .matched
-            .iter()
-            .chain(c.prior_selectors.keys())
-            .map(|(ns, svc, pool)| format!("{ns}/{svc}/{pool}"))
-            .collect();
-        c.selectors = c
-            .services
-            .iter()
-            .map(|((ns, svc), f)| {
-                (
-                    format!("{ns}/{svc}"),
-                    f.selector.clone().unwrap_or_default(),
-                )
-            })
-            .collect();
         c
     }
 
-    /// [`Causes::why_present`] for `<kind>.<ns>/<svc>/<pool>[/…]` addresses, by slices of
-    /// the address; `None` sends the caller to the general path (PoolService addresses,
-    /// foreign ones).
-    fn why_present_fast(&self, address: &str) -> Option<String> {
-        let (_, rest) = address.split_once('.')?;
-        let mut cuts = rest.match_indices('/').map(|(i, _)| i);
-        let svc_end = cuts.nth(1)?;
-        let pool_end = cuts.next().unwrap_or(rest.len());
-        let stem = &rest[..pool_end];
-        if !self.stems.contains(stem) {
-            return None;
-        }
-        let selector = self.selectors.get(&rest[..svc_end])?;
-        Some(selects(
-            &rest[..svc_end],
-            &rest[svc_end + 1..pool_end],
-            selector,
-        ))
+    /// The current Service `<namespace>/<name>` (the last cluster that has it).
+    fn service(&self, namespace: &str, name: &str) -> Option<&'a ServiceIr<'a>> {
+        self.clusters
+            .iter()
+            .rev()
+            .find_map(|c| c.service(namespace, name))
+            .map(|(_, s)| s)
     }
 
-    /// (kind, namespace, service, pool, rest) of an ELB address.
-    fn parse(&self, address: &str) -> Option<(String, String, String, String, String)> {
-        let (kind, rest) = address.split_once('.')?;
-        if let Some((ns, svc, pool)) = self.pool_services.get(address) {
-            return Some((
-                kind.into(),
-                ns.clone(),
-                svc.clone(),
-                pool.clone(),
-                String::new(),
-            ));
-        }
-        let mut parts = rest.splitn(4, '/');
-        let ns = parts.next()?;
-        let svc = parts.next()?;
-        let pool = parts.next()?;
-        let tail = parts.next().unwrap_or("");
-        // Only addresses of a (Service, pool) pair planned now or before are ELB ones:
-        // other providers' addresses have the same shape (`listener.<ns>/<svc>/tcp-80`).
-        let key = (ns.to_string(), svc.to_string(), pool.to_string());
-        if !self.matched.contains(&key) && !self.prior_selectors.contains_key(&key) {
-            return None;
-        }
-        Some((kind.into(), ns.into(), svc.into(), pool.into(), tail.into()))
+    /// The current NodePool `name` (the last cluster that has it).
+    fn pool(&self, name: &str) -> Option<Obj<'a, NodePool>> {
+        self.clusters.iter().rev().find_map(|c| c.pool(name))
     }
+
+    /// The current Service (the last cluster that has it) and whether a current selector
+    /// matches the pair in any cluster, with one Service lookup per cluster.
+    fn lookup(&self, ns: &str, svc: &str, pool: &str) -> (Option<&'a ServiceIr<'a>>, bool) {
+        let mut service = None;
+        let mut matched = false;
+        for c in self.clusters.iter().rev() {
+            if let Some((i, s)) = c.service(ns, svc) {
+                service.get_or_insert(s);
+                matched = matched || c.pool_matched(i, pool);
+            }
+        }
+        (service, matched)
+    }
+
+    /// Whether a current selector matches the pair, in any cluster.
+    fn matched(&self, ns: &str, svc: &str, pool: &str) -> bool {
+        self.clusters
+            .iter()
+            .any(|c| c.matched(ns, svc, pool).is_some())
+    }
+
+    /// Whether the pair is planned now or was planned before: only such addresses are ELB
+    /// ones, as other providers' addresses have the same shape (`listener.<ns>/<svc>/tcp-80`).
+    fn known_pair(&self, ns: &str, svc: &str, pool: &str) -> bool {
+        self.matched(ns, svc, pool) || self.prior_selectors.contains_key(&(ns, svc, pool))
+    }
+
+    /// `<kind>.<ns>/<svc>/<pool>[/<tail>]` of a known pair.
+    fn parse_stem<'s>(&self, address: &'s str) -> Option<Parsed<'s>> {
+        split_stem(address).filter(|p| self.known_pair(p.ns, p.svc, p.pool))
+    }
+
+    /// A current PoolService address `pool_service.<ns>/<svc>-<pool>`: every `-` is tried
+    /// as the cut. Should two cuts name matched pairs, the last cluster and the last
+    /// Service in input order win, as when these addresses were kept in a map.
+    fn current_pool_service<'s>(&self, address: &'s str) -> Option<Pair<'s>> {
+        let (ns, name) = address.strip_prefix(POOL_SERVICE)?.split_once('/')?;
+        self.clusters.iter().rev().find_map(|c| {
+            name.match_indices('-')
+                .filter_map(|(i, _)| {
+                    let (svc, pool) = (&name[..i], &name[i + 1..]);
+                    c.matched(ns, svc, pool).map(|si| (si, (ns, svc, pool)))
+                })
+                .max_by_key(|(si, _)| *si)
+                .map(|(_, pair)| pair)
+        })
+    }
+
+    /// (kind, namespace, service, pool, rest) of an ELB address; a prior PoolService's
+    /// record wins over the current one.
+    fn parse<'s>(&'s self, address: &'s str) -> Option<Parsed<'s>> {
+        let (kind, _) = address.split_once('.')?;
+        let pool_service = self
+            .prior_pool_services
+            .get(address)
+            .copied()
+            .or_else(|| self.current_pool_service(address));
+        if let Some((ns, svc, pool)) = pool_service {
+            return Some(Parsed {
+                kind,
+                ns,
+                svc,
+                pool,
+                tail: "",
+            });
+        }
+        self.parse_stem(address)
+    }
+}
+
+/// `<kind>.<ns>/<svc>/<pool>[/<tail>]` cut at the first `.` and the first three `/`.
+fn split_stem(address: &str) -> Option<Parsed<'_>> {
+    let (kind, rest) = address.split_once('.')?;
+    let mut parts = rest.splitn(4, '/');
+    let ns = parts.next()?;
+    let svc = parts.next()?;
+    let pool = parts.next()?;
+    let tail = parts.next().unwrap_or("");
+    Some(Parsed {
+        kind,
+        ns,
+        svc,
+        pool,
+        tail,
+    })
 }
 
 /// [`ElbCauses::new`] for the planning registry.
-pub fn boxed(resolved: &[Resolved], prior: &Model) -> Box<dyn Causes> {
+pub fn boxed<'a>(resolved: &'a [Resolved<'a>], prior: &'a Model) -> Box<dyn Causes + 'a> {
     Box::new(ElbCauses::new(resolved, prior))
 }
 
-impl Causes for ElbCauses {
+/// The Service's node pool selector annotation as written, if any.
+fn selector<'m>(s: &ServiceIr<'m>) -> Option<&'m str> {
+    s.obj.manifest.meta.annotation(NODEPOOL_SELECTOR)
+}
+
+fn fans_out(s: &ServiceIr) -> bool {
+    matches!(s.route, Route::PoolServices { .. })
+}
+
+/// `managed-by-user: "true"`: the user brings the ELBs, the controller makes no EIP.
+fn self_managed(s: &ServiceIr) -> bool {
+    s.obj.manifest.meta.annotation(MANAGED_BY_USER) == Some("true")
+}
+
+/// Whether `tail` is a listener suffix (`<proto>-<port>`) of one of the Service's ports.
+fn has_port(s: &ServiceIr, tail: &str) -> bool {
+    s.ports.iter().any(|p| p.address_suffix() == tail)
+}
+
+fn annotation_span(s: &ServiceIr, key: &str) -> Option<Span> {
+    s.obj
+        .manifest
+        .meta
+        .annotations
+        .get(key)
+        .map(|e| e.value.span)
+}
+
+fn name_span(s: &ServiceIr) -> Option<Span> {
+    s.obj.manifest.meta.name.as_ref().map(|n| n.span)
+}
+
+/// `spec.ports`, or the Service's name when it has none.
+fn ports_span(s: &ServiceIr) -> Option<Span> {
+    s.ports
+        .iter()
+        .map(|p| p.port.span)
+        .reduce(Span::join)
+        .or(name_span(s))
+}
+
+/// A pool's labels as `{k=v, …}`.
+fn pool_labels(p: Obj<NodePool>) -> String {
+    let labels: Vec<String> = p
+        .labels()
+        .values()
+        .map(|e| format!("{}={}", e.key.value, e.value.value))
+        .collect();
+    format!("{{{}}}", labels.join(", "))
+}
+
+fn deleting(p: Obj<NodePool>) -> bool {
+    p.manifest.meta.deletion_timestamp.is_some()
+}
+
+/// `metadata.deletionTimestamp`, else `metadata.name`.
+fn pool_site(p: Obj<NodePool>) -> Option<Span> {
+    let meta = &p.manifest.meta;
+    meta.deletion_timestamp
+        .as_ref()
+        .or(meta.name.as_ref())
+        .map(|n| n.span)
+}
+
+/// The value span of the first label (by key) whose key `selector` mentions.
+fn label_span(p: Obj<NodePool>, selector: &str) -> Option<Span> {
+    let mut labels: Vec<(&str, Span)> = p
+        .labels()
+        .values()
+        .map(|e| (e.key.value.as_str(), e.value.span))
+        .collect();
+    labels.sort_by_key(|(k, _)| *k);
+    labels
+        .into_iter()
+        .find(|(k, _)| selector.contains(k))
+        .map(|(_, span)| span)
+}
+
+impl Causes for ElbCauses<'_> {
     fn why_absent(&self, address: &str) -> Option<String> {
-        let (kind, ns, svc, pool, tail) = self.parse(address)?;
-        let Some(facts) = self.services.get(&(ns.clone(), svc.clone())) else {
+        let Parsed {
+            kind,
+            ns,
+            svc,
+            pool,
+            tail,
+        } = self.parse(address)?;
+        let Some(s) = self.service(ns, svc) else {
             return Some(format!("Service {ns}/{svc} was deleted"));
         };
-        if facts.type_ != ServiceType::LoadBalancer {
+        if s.type_.value != ServiceType::LoadBalancer {
             return Some(format!(
                 "Service {ns}/{svc} is no longer type LoadBalancer (now {})",
-                facts.type_.as_str()
+                s.type_.value.as_str()
             ));
         }
-        if !facts.fans_out {
+        if !fans_out(s) {
             return Some(format!(
                 "Service {ns}/{svc} no longer selects node pools (`{NODEPOOL_SELECTOR}` or `loadBalancerClass` removed)"
             ));
         }
-        let Some(p) = self.pools.get(&pool) else {
+        let Some(p) = self.pool(pool) else {
             return Some(format!("NodePool {pool} is gone"));
         };
-        if p.deleting {
+        if deleting(p) {
             return Some(format!("NodePool {pool} is being deleted"));
         }
-        let key = (ns.clone(), svc.clone(), pool.clone());
-        let current = facts.selector.clone().unwrap_or_default();
-        if !self.matched.contains(&key) {
-            return Some(match self.prior_selectors.get(&key) {
+        let current = selector(s).unwrap_or_default();
+        if !self.matched(ns, svc, pool) {
+            return Some(match self.prior_selectors.get(&(ns, svc, pool)) {
                 Some(before) if *before != current => format!(
                     "the selector of Service {ns}/{svc} changed from `{before}` to `{current}`, which NodePool {pool} (labels {}) does not match",
-                    p.labels
+                    pool_labels(p)
                 ),
                 _ => format!(
                     "NodePool {pool} no longer matches selector `{current}` (labels now {})",
-                    p.labels
+                    pool_labels(p)
                 ),
             });
         }
-        match kind.as_str() {
-            "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => Some(
-                format!("port {tail} was removed from spec.ports of Service {ns}/{svc}"),
-            ),
-            "elb" | "eip" | "eip_binding" if facts.self_managed => Some(format!(
+        match kind {
+            "listener" if !tail.starts_with("extra-") && !has_port(s, tail) => Some(format!(
+                "port {tail} was removed from spec.ports of Service {ns}/{svc}"
+            )),
+            "elb" | "eip" | "eip_binding" if self_managed(s) => Some(format!(
                 "Service {ns}/{svc} is now self-managed (`{MANAGED_BY_USER}: \"true\"`): the controller no longer manages the ELB and EIP it created for NodePool {pool}"
             )),
             _ => None,
@@ -295,26 +369,39 @@ impl Causes for ElbCauses {
     }
 
     fn left_behind(&self, address: &str) -> Option<String> {
-        let (kind, ns, svc, pool, _) = self.parse(address)?;
-        let facts = self.services.get(&(ns.clone(), svc.clone()))?;
-        let still_matched = self.matched.contains(&(ns, svc, pool.clone()));
+        let Parsed {
+            kind,
+            ns,
+            svc,
+            pool,
+            ..
+        } = self.parse(address)?;
+        let s = self.service(ns, svc)?;
         // Reference §6.7: ECM releases its ELB and EIP only when the PoolService is deleted;
         // a PoolService switched to a user's ELB stops managing them and never releases them.
-        (matches!(kind.as_str(), "elb" | "eip" | "eip_binding") && facts.self_managed && still_matched)
-            .then(|| {
-                format!(
-                    "left in the cloud: the controller created it before NodePool {pool} switched to a self-managed ELB and never releases it (reference §6.7); delete it in the console when it is no longer needed"
-                )
-            })
+        (matches!(kind, "elb" | "eip" | "eip_binding")
+            && self_managed(s)
+            && self.matched(ns, svc, pool))
+        .then(|| {
+            format!(
+                "left in the cloud: the controller created it before NodePool {pool} switched to a self-managed ELB and never releases it (reference §6.7); delete it in the console when it is no longer needed"
+            )
+        })
     }
 
     /// Follows [`Causes::why_absent`] branch by branch, pointing at the value whose edit
     /// is the cause (seed 000, "Important": deleting the Service or its pools, or updating
     /// the selector or the pool labels, deletes the ELBs and EIPs).
     fn cause_site(&self, address: &str) -> Option<CauseSite> {
-        let (kind, ns, svc, pool, tail) = self.parse(address)?;
-        let facts = self.services.get(&(ns.clone(), svc.clone()))?;
-        let self_managed = format!(
+        let Parsed {
+            kind,
+            ns,
+            svc,
+            pool,
+            tail,
+        } = self.parse(address)?;
+        let s = self.service(ns, svc)?;
+        let self_managed_advice = format!(
             "or make the Service self-managed (`{MANAGED_BY_USER}: \"true\"` with existing ELB ids), whose ELBs the controller retains"
         );
         let site = |span: Option<Span>, label: String, keep: String| {
@@ -324,65 +411,61 @@ impl Causes for ElbCauses {
                 keep: Some(keep),
             })
         };
-        if facts.type_ != ServiceType::LoadBalancer {
+        if s.type_.value != ServiceType::LoadBalancer {
             return site(
-                facts.type_span.or(facts.name_span),
+                s.type_.span.or(name_span(s)),
                 format!("no longer type LoadBalancer: every ELB of {ns}/{svc} goes"),
                 "to keep them, keep `type: LoadBalancer`".to_string(),
             );
         }
-        if !facts.fans_out {
+        if !fans_out(s) {
             return site(
-                facts.name_span,
+                name_span(s),
                 format!("{ns}/{svc} no longer selects node pools"),
                 format!(
                     "to keep them, keep `{NODEPOOL_SELECTOR}` and `loadBalancerClass: alibabacloud.com/elb`"
                 ),
             );
         }
-        let p = self.pools.get(&pool)?;
-        if p.deleting {
+        let p = self.pool(pool)?;
+        if deleting(p) {
             return site(
-                p.site,
+                pool_site(p),
                 format!("NodePool {pool} is being deleted"),
-                format!("to keep it, keep NodePool {pool}, {self_managed}"),
+                format!("to keep it, keep NodePool {pool}, {self_managed_advice}"),
             );
         }
-        let key = (ns.clone(), svc.clone(), pool.clone());
-        if !self.matched.contains(&key) {
-            let current = facts.selector.clone().unwrap_or_default();
+        if !self.matched(ns, svc, pool) {
+            let current = selector(s).unwrap_or_default();
             let selector_changed = self
                 .prior_selectors
-                .get(&key)
+                .get(&(ns, svc, pool))
                 .is_some_and(|before| *before != current);
             if selector_changed {
                 return site(
-                    facts.selector_span,
+                    annotation_span(s, NODEPOOL_SELECTOR),
                     format!("NodePool {pool} no longer matches this selector"),
-                    format!("to keep it, keep NodePool {pool} in the selector, {self_managed}"),
+                    format!(
+                        "to keep it, keep NodePool {pool} in the selector, {self_managed_advice}"
+                    ),
                 );
             }
-            let label = p
-                .label_spans
-                .iter()
-                .find(|(k, _)| current.contains(k.as_str()))
-                .map(|(_, span)| *span);
             return site(
-                label.or(p.site),
+                label_span(p, current).or(pool_site(p)),
                 format!("NodePool {pool} no longer matches selector `{current}`"),
                 format!(
-                    "to keep it, restore the label the selector `{current}` matches on NodePool {pool}, {self_managed}"
+                    "to keep it, restore the label the selector `{current}` matches on NodePool {pool}, {self_managed_advice}"
                 ),
             );
         }
-        match kind.as_str() {
-            "listener" if !tail.starts_with("extra-") && !facts.ports.contains(&tail) => site(
-                facts.ports_span,
+        match kind {
+            "listener" if !tail.starts_with("extra-") && !has_port(s, tail) => site(
+                ports_span(s),
                 format!("port {tail} is no longer listed"),
                 format!("to keep the listener, keep port {tail} in spec.ports"),
             ),
-            "eip" | "eip_binding" if facts.self_managed => site(
-                facts.managed_span,
+            "eip" | "eip_binding" if self_managed(s) => site(
+                annotation_span(s, MANAGED_BY_USER),
                 "self-managed: the controller no longer keeps an EIP".to_string(),
                 format!(
                     "to keep the EIP and its address, bind it to the self-managed ELB of NodePool {pool} in the console before merging, or stay auto-managed"
@@ -392,18 +475,106 @@ impl Causes for ElbCauses {
         }
     }
 
+    /// Asked once per created resource (hundreds of thousands on a large fleet): the
+    /// address is cut as `<kind>.<ns>/<svc>/<pool>/…` first, and only PoolService
+    /// addresses take the longer way through [`ElbCauses::parse`].
     fn why_present(&self, address: &str) -> Option<String> {
-        if let Some(reason) = self.why_present_fast(address) {
-            return Some(reason);
+        if let Some(Parsed { ns, svc, pool, .. }) = split_stem(address) {
+            let (service, matched) = self.lookup(ns, svc, pool);
+            if let Some(s) = service
+                && (matched || self.prior_selectors.contains_key(&(ns, svc, pool)))
+            {
+                return Some(selects(ns, svc, pool, selector(s).unwrap_or("")));
+            }
         }
-        let (_, ns, svc, pool, _) = self.parse(address)?;
-        let facts = self.services.get(&(ns.clone(), svc.clone()))?;
-        let selector = facts.selector.as_deref().unwrap_or("");
-        Some(selects(&format!("{ns}/{svc}"), &pool, selector))
+        let Parsed { ns, svc, pool, .. } = self.parse(address)?;
+        let s = self.service(ns, svc)?;
+        Some(selects(ns, svc, pool, selector(s).unwrap_or("")))
     }
 }
 
 /// Why a (Service, pool) pair's resources exist.
-fn selects(service: &str, pool: &str, selector: &str) -> String {
-    format!("Service {service} selects NodePool {pool} (selector `{selector}`)")
+fn selects(ns: &str, svc: &str, pool: &str, selector: &str) -> String {
+    const WORDS: [&str; 4] = ["Service ", " selects NodePool ", " (selector `", "`)"];
+    let len = WORDS.iter().map(|w| w.len()).sum::<usize>()
+        + ns.len()
+        + 1
+        + svc.len()
+        + pool.len()
+        + selector.len();
+    let mut out = String::with_capacity(len);
+    out.push_str(WORDS[0]);
+    out.push_str(ns);
+    out.push('/');
+    out.push_str(svc);
+    out.push_str(WORDS[1]);
+    out.push_str(pool);
+    out.push_str(WORDS[2]);
+    out.push_str(selector);
+    out.push_str(WORDS[3]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::validate_text;
+    use crate::diag::Diagnostics;
+    use crate::topology::lower_and_resolve;
+
+    fn pool(name: &str) -> String {
+        format!(
+            "---\napiVersion: apps.openyurt.io/v1beta2\nkind: NodePool\nmetadata:\n  name: {name}\n  labels: {{k8s-svc: cube}}\nspec: {{type: Edge}}\n"
+        )
+    }
+
+    fn service(name: &str) -> String {
+        format!(
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  annotations:\n    service.openyurt.io/nodepool-labelselector: \"k8s-svc=cube\"\nspec:\n  type: LoadBalancer\n  loadBalancerClass: alibabacloud.com/elb\n  selector: {{app: web}}\n  ports:\n  - {{port: 80, protocol: TCP}}\n"
+        )
+    }
+
+    /// Why `address` is present, for Services `services` (in input order) over pools `a`
+    /// and `np-a`.
+    fn why_present(services: &[&str], address: &str) -> Option<String> {
+        let mut text = pool("a") + &pool("np-a");
+        for s in services {
+            text += &service(s);
+        }
+        let c = validate_text("t.yaml", &text);
+        let mut d = Diagnostics::new();
+        let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let prior = Model::new();
+        ElbCauses::new(&r, &prior).why_present(address)
+    }
+
+    /// `web-np-a` is both `web` × `np-a` and `web-np` × `a`: the later Service wins, as it
+    /// did when PoolService addresses were kept in a map filled in input order.
+    #[test]
+    fn ambiguous_pool_service_address_goes_to_the_later_service() {
+        let address = "pool_service.default/web-np-a";
+        assert_eq!(
+            why_present(&["web", "web-np"], address).as_deref(),
+            Some("Service default/web-np selects NodePool a (selector `k8s-svc=cube`)")
+        );
+        assert_eq!(
+            why_present(&["web-np", "web"], address).as_deref(),
+            Some("Service default/web selects NodePool np-a (selector `k8s-svc=cube`)")
+        );
+        assert_eq!(
+            why_present(&["web"], "pool_service.default/web-np-b"),
+            None,
+            "no pool np-b"
+        );
+    }
+
+    #[test]
+    fn stem_addresses_of_matched_pairs_only() {
+        assert_eq!(
+            why_present(&["web"], "listener.default/web/np-a/tcp-80").as_deref(),
+            Some("Service default/web selects NodePool np-a (selector `k8s-svc=cube`)")
+        );
+        assert_eq!(why_present(&["web"], "listener.default/web/tcp-80"), None);
+        assert_eq!(why_present(&["web"], "elb.default/other/np-a"), None);
+    }
 }

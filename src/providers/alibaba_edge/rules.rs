@@ -65,10 +65,10 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
         for d in unsupported_protocols(service) {
             diags.push(d);
         }
-        for m in &st.matches {
+        for m in st.matches(&r.cluster) {
             pairs.push(Pair {
                 service,
-                settings: PoolSettings::new(&r.cluster, service, m),
+                settings: PoolSettings::new(&r.cluster, service, &m),
             });
         }
     }

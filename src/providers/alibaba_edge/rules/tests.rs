@@ -416,7 +416,8 @@ fn causes_fall_back_for_foreign_addresses() {
     let c = compile(&cluster(""));
     let mut d = Diagnostics::new();
     let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
-    let causes = ElbCauses::new(&r, &Model::new());
+    let prior = Model::new();
+    let causes = ElbCauses::new(&r, &prior);
     assert_eq!(causes.why_absent("nonsense"), None);
     assert_eq!(NoCauses.why_absent("elb.a/b/c"), None);
     // Never planned by this provider: another provider's address of the same shape.
