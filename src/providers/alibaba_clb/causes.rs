@@ -100,10 +100,13 @@ struct ServiceFacts {
     listeners_unmanaged: bool,
 }
 
-/// The provider's [`Causes`] for CCM resources.
+/// The provider's [`Causes`] for CCM resources. Every Service of the input is known by
+/// name (a prior CLB may belong to a Service that is now an ELB Service, or not a
+/// LoadBalancer at all), but only the CCM's own Services carry their texts: a fleet of
+/// ELB Services would otherwise cost a copy of each.
 #[derive(Debug, Clone, Default)]
-pub struct ClbCauses {
-    services: BTreeMap<(String, String), ServiceFacts>,
+pub struct ClbCauses<'a> {
+    services: BTreeMap<(&'a str, &'a str), ServiceFacts>,
 }
 
 const KINDS: &[&str] = &[
@@ -115,41 +118,41 @@ const KINDS: &[&str] = &[
     "security_group",
 ];
 
-impl ClbCauses {
-    pub fn new(resolved: &[Resolved]) -> Self {
+impl<'a> ClbCauses<'a> {
+    pub fn new(resolved: &'a [Resolved]) -> Self {
         let mut c = ClbCauses::default();
         for r in resolved {
-            let pods = ClusterPods::new(&r.cluster);
+            let mut pods = None;
             for s in &r.cluster.services {
-                let (naming, policy, listeners_unmanaged) = match ClbService::of(s) {
-                    Some(clb) => (
-                        naming(&clb),
-                        policy(&clb, &ServiceBackends::new(&r.cluster, &pods, &clb))
-                            + &dropped_nodes(&r.cluster, &clb),
-                        clb.reused_id().is_some() && clb.force_override().is_none(),
-                    ),
-                    None => (String::new(), String::new(), false),
-                };
                 let product = match s.route {
                     Route::Clb { .. } => Some("clb"),
                     Route::Nlb { .. } => Some("nlb"),
                     _ => None,
                 };
-                c.services.insert(
-                    (s.namespace().to_string(), s.name().to_string()),
-                    ServiceFacts {
-                        type_: s.type_.value,
-                        product,
-                        ports: s
-                            .ports
-                            .iter()
-                            .map(crate::ir::PortIr::address_suffix)
-                            .collect(),
-                        naming,
-                        policy,
-                        listeners_unmanaged,
-                    },
-                );
+                let mut facts = ServiceFacts {
+                    type_: s.type_.value,
+                    product,
+                    ports: BTreeSet::new(),
+                    naming: String::new(),
+                    policy: String::new(),
+                    listeners_unmanaged: false,
+                };
+                if product.is_some() {
+                    facts.ports = s
+                        .ports
+                        .iter()
+                        .map(crate::ir::PortIr::address_suffix)
+                        .collect();
+                    if let Some(clb) = ClbService::of(s) {
+                        let pods = pods.get_or_insert_with(|| ClusterPods::new(&r.cluster));
+                        facts.naming = naming(&clb);
+                        facts.policy = policy(&clb, &ServiceBackends::new(&r.cluster, pods, &clb))
+                            + &dropped_nodes(&r.cluster, &clb);
+                        facts.listeners_unmanaged =
+                            clb.reused_id().is_some() && clb.force_override().is_none();
+                    }
+                }
+                c.services.insert((s.namespace(), s.name()), facts);
             }
         }
         c
@@ -181,14 +184,14 @@ impl ClbCauses {
 }
 
 /// [`ClbCauses::new`] for the planning registry.
-pub fn boxed(resolved: &[Resolved], _prior: &Model) -> Box<dyn Causes> {
+pub fn boxed<'a>(resolved: &'a [Resolved], _prior: &'a Model) -> Box<dyn Causes + 'a> {
     Box::new(ClbCauses::new(resolved))
 }
 
-impl Causes for ClbCauses {
+impl Causes for ClbCauses<'_> {
     fn why_absent(&self, address: &str) -> Option<String> {
         let (kind, ns, svc, port) = Self::parse(address)?;
-        let Some(facts) = self.services.get(&(ns.to_string(), svc.to_string())) else {
+        let Some(facts) = self.services.get(&(ns, svc)) else {
             return Some(format!("Service {ns}/{svc} was deleted"));
         };
         if facts.type_ != ServiceType::LoadBalancer {
@@ -229,7 +232,7 @@ impl Causes for ClbCauses {
 
     fn why_present(&self, address: &str) -> Option<String> {
         let (kind, ns, svc, port) = Self::parse(address)?;
-        let facts = self.services.get(&(ns.to_string(), svc.to_string()))?;
+        let facts = self.services.get(&(ns, svc))?;
         let product = facts.product?.to_uppercase();
         Some(match (kind, port) {
             ("security_group", _) => format!(

@@ -27,29 +27,35 @@ struct ServiceFacts {
 
 /// The provider's [`Causes`] for CCE resources.
 #[derive(Debug, Clone, Default)]
-pub struct CceCauses {
-    services: BTreeMap<(String, String), ServiceFacts>,
+pub struct CceCauses<'a> {
+    /// Every Service by name; only CCE's own carry their ports.
+    services: BTreeMap<(&'a str, &'a str), ServiceFacts>,
 }
 
-impl CceCauses {
-    pub fn new(resolved: &[Resolved]) -> Self {
+impl<'a> CceCauses<'a> {
+    pub fn new(resolved: &'a [Resolved]) -> Self {
         let mut c = CceCauses::default();
         for r in resolved {
             for s in &r.cluster.services {
-                let settings = CceSettings::of(s);
-                c.services.insert(
-                    (s.namespace().to_string(), s.name().to_string()),
-                    ServiceFacts {
-                        type_: s.type_.value,
-                        cce: matches!(s.route, Route::Cce { .. }),
-                        ports: listener_ports(s)
-                            .map(crate::ir::PortIr::address_suffix)
-                            .collect(),
-                        existing_elb: settings.elb_id.is_some(),
-                        public: settings.public(),
-                        health_check: settings.health_check,
-                    },
-                );
+                let cce = matches!(s.route, Route::Cce { .. });
+                let mut facts = ServiceFacts {
+                    type_: s.type_.value,
+                    cce,
+                    ports: BTreeSet::new(),
+                    existing_elb: false,
+                    public: false,
+                    health_check: false,
+                };
+                if cce {
+                    let settings = CceSettings::of(s);
+                    facts.ports = listener_ports(s)
+                        .map(crate::ir::PortIr::address_suffix)
+                        .collect();
+                    facts.existing_elb = settings.elb_id.is_some();
+                    facts.public = settings.public();
+                    facts.health_check = settings.health_check;
+                }
+                c.services.insert((s.namespace(), s.name()), facts);
             }
         }
         c
@@ -75,14 +81,14 @@ fn show_port(suffix: &str) -> String {
 }
 
 /// [`CceCauses::new`] for the planning registry.
-pub fn boxed(resolved: &[Resolved], _prior: &Model) -> Box<dyn Causes> {
+pub fn boxed<'a>(resolved: &'a [Resolved], _prior: &'a Model) -> Box<dyn Causes + 'a> {
     Box::new(CceCauses::new(resolved))
 }
 
-impl Causes for CceCauses {
+impl Causes for CceCauses<'_> {
     fn why_absent(&self, address: &str) -> Option<String> {
         let (kind, ns, svc, port) = parse(address)?;
-        let Some(f) = self.services.get(&(ns.to_string(), svc.to_string())) else {
+        let Some(f) = self.services.get(&(ns, svc)) else {
             return Some(format!("Service {ns}/{svc} was deleted"));
         };
         if f.type_ != ServiceType::LoadBalancer {
@@ -118,7 +124,7 @@ impl Causes for CceCauses {
 
     fn why_present(&self, address: &str) -> Option<String> {
         let (kind, ns, svc, port) = parse(address)?;
-        let f = self.services.get(&(ns.to_string(), svc.to_string()));
+        let f = self.services.get(&(ns, svc));
         Some(match (kind, f) {
             ("elb", Some(f)) if f.existing_elb => {
                 format!("Service {ns}/{svc} names this ELB with `kubernetes.io/elb.id`")
