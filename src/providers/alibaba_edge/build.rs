@@ -29,10 +29,18 @@ pub const NAME_LIMIT: usize = 80;
 
 const P: ProviderKind = ProviderKind::AlibabaElb;
 
-/// `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-<suffix>`.
-pub(crate) fn key(suffix: &str) -> String {
-    format!("service.beta.kubernetes.io/alibaba-cloud-loadbalancer-{suffix}")
+/// `service.beta.kubernetes.io/alibaba-cloud-loadbalancer-<suffix>`, spelled out at compile
+/// time: the builder looks up a score of these keys for each of a fleet's tens of
+/// thousands of PoolServices.
+macro_rules! key {
+    ($suffix:literal) => {
+        concat!(
+            "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-",
+            $suffix
+        )
+    };
 }
+pub(crate) use key;
 
 /// Go's `strconv.ParseBool` true spellings: ECM parses `managed-by-user` and
 /// `force-override-listeners` with it (reference §6.2).
@@ -78,28 +86,28 @@ impl<'m> PoolSettings<'m> {
             pool,
             poolservice_name: m.poolservice_name.clone(),
             managed_by_user: ann
-                .get(&key("managed-by-user"))
+                .get(key!("managed-by-user"))
                 .is_some_and(|v| go_true(v.value)),
             lb_id: ann
                 .get(LOADBALANCER_ID_ANNOTATION)
                 .filter(|v| !v.value.trim().is_empty()),
             force_override: ann
-                .get(&key("force-override-listeners"))
+                .get(key!("force-override-listeners"))
                 .filter(|v| go_true(v.value)),
             named_key,
             name,
             // ECM compares the lower-case value exactly (reference §6.2).
             internet: ann
-                .get(&key("address-type"))
+                .get(key!("address-type"))
                 .is_none_or(|v| v.value != "intranet"),
             region: nodepool::ens_region_id(&pool.manifest.meta).map(|e| e.value.value.as_str()),
             annotations: m.annotations,
         }
     }
 
-    /// The effective `…-loadbalancer-<suffix>` value.
-    pub fn ann(&self, suffix: &str) -> Option<EffectiveValue<'m>> {
-        self.annotations.get(&key(suffix))
+    /// The effective value of `key` (a [`key!`]).
+    pub fn ann(&self, key: &str) -> Option<EffectiveValue<'m>> {
+        self.annotations.get(key)
     }
 }
 
@@ -275,10 +283,10 @@ fn build_pool<'m>(
             // An id without managed-by-user: ECM refuses the PoolService (rules, case 51).
             return;
         }
-        let ann_str = |suffix: &str, default: &str| -> Value {
-            Value::from(ann.get(&key(suffix)).map_or(default, |v| v.value))
+        let ann_str = |key: &str, default: &str| -> Value {
+            Value::from(ann.get(key).map_or(default, |v| v.value))
         };
-        let vswitch = match ann.get(&key("vswitch-id")) {
+        let vswitch = match ann.get(key!("vswitch-id")) {
             Some(v) => Value::from(v.value),
             None => nodepool::ens_vswitch_id(meta)
                 .and_then(nodepool::first_vswitch)
@@ -292,8 +300,8 @@ fn build_pool<'m>(
                 .with_attr("region_id", text(nodepool::ens_region_id(meta)), na)
                 .with_attr("network_id", text(nodepool::ens_network_id(meta)), na)
                 .with_attr("vswitch_id", vswitch, na)
-                .with_attr("spec", ann_str("spec", "elb.s2.medium"), na)
-                .with_attr("pay_type", ann_str("pay-type", "PostPaid"), na)
+                .with_attr("spec", ann_str(key!("spec"), "elb.s2.medium"), na)
+                .with_attr("pay_type", ann_str(key!("pay-type"), "PostPaid"), na)
                 .with_attr("id", Value::Unknown, UpdatePolicy::Computed)
                 .with_attr("address", Value::Unknown, UpdatePolicy::Computed)
                 .depends_on(&ps_address),
@@ -303,7 +311,7 @@ fn build_pool<'m>(
         if s.internet {
             let eip_address = format!("eip.{stem}");
             let bandwidth = ann
-                .get(&key("eip-bandwidth"))
+                .get(key!("eip-bandwidth"))
                 .and_then(|v| parse_int(v.value, 1, 10_000).ok())
                 .unwrap_or(5);
             let mut eip = Resource::new(&eip_address, Kind::Eip, P)
@@ -314,15 +322,15 @@ fn build_pool<'m>(
                 .with_attr("bandwidth", bandwidth, UpdatePolicy::InPlace)
                 .with_attr(
                     "internet_charge_type",
-                    ann_str("eip-internet-charge-type", "95BandwidthByMonth"),
+                    ann_str(key!("eip-internet-charge-type"), "95BandwidthByMonth"),
                     na,
                 )
                 .with_attr(
                     "instance_charge_type",
-                    ann_str("eip-instance-charge-type", "PostPaid"),
+                    ann_str(key!("eip-instance-charge-type"), "PostPaid"),
                     na,
                 );
-            if let Some(isp) = ann.get(&key("eip-isp")) {
+            if let Some(isp) = ann.get(key!("eip-isp")) {
                 eip = eip.with_attr("isp", isp.value, na);
             }
             eip = eip
@@ -403,7 +411,7 @@ fn build_pool<'m>(
         .with_provenance(port.port.span);
         out.resources.push(with_retain(origin(on_elb(listener))));
     }
-    if let Some(pp) = ann.get(&key("protocol-port"))
+    if let Some(pp) = ann.get(key!("protocol-port"))
         && let Ok(extra) = parse_proto_ports(pp.value, &["http", "https", "tcp", "udp"], true)
     {
         for e in extra {
@@ -446,7 +454,7 @@ fn build_pool<'m>(
             .depends_on(&parent),
     )));
     let weights = ann
-        .get(&key("backend-weight"))
+        .get(key!("backend-weight"))
         .and_then(|v| parse_backend_weights(v.value).ok())
         .unwrap_or_default();
     let weight_of = |node: &str| -> i64 {
@@ -529,8 +537,8 @@ fn listener(
     // Ranges are the catalogue's business (the check stage already reported a bad value);
     // here a value that does not parse falls back to the ECM default, as the plan must
     // still say what the other attributes will be.
-    let int = |suffix: &str, default: i64| -> i64 {
-        ann.get(&key(suffix))
+    let int = |key: &str, default: i64| -> i64 {
+        ann.get(key)
             .and_then(|v| parse_int(v.value, i64::MIN, i64::MAX).ok())
             .unwrap_or(default)
     };
@@ -562,30 +570,42 @@ fn listener(
         .with_attr("description", description, UpdatePolicy::Computed)
         .with_attr(
             "scheduler",
-            ann.get(&key("scheduler")).map_or("wrr", |v| v.value),
+            ann.get(key!("scheduler")).map_or("wrr", |v| v.value),
             tuning,
         )
-        .with_attr("healthy_threshold", int("healthy-threshold", 3), tuning)
-        .with_attr("unhealthy_threshold", int("unhealthy-threshold", 3), tuning)
+        .with_attr(
+            "healthy_threshold",
+            int(key!("healthy-threshold"), 3),
+            tuning,
+        )
+        .with_attr(
+            "unhealthy_threshold",
+            int(key!("unhealthy-threshold"), 3),
+            tuning,
+        )
         .with_attr(
             "health_check_connect_timeout",
-            int("health-check-connect-timeout", timeout),
+            int(key!("health-check-connect-timeout"), timeout),
             tuning,
         )
         .with_attr(
             "health_check_interval",
-            int("health-check-interval", interval),
+            int(key!("health-check-interval"), interval),
             tuning,
         );
-    if let Some(v) = ann.get(&key("health-check-connect-port")) {
+    if let Some(v) = ann.get(key!("health-check-connect-port")) {
         r = r.with_attr("health_check_connect_port", Value::from(v.value), tuning);
     }
     if proto == Protocol::Tcp {
         r = r
-            .with_attr("persistence_timeout", int("persistence-timeout", 0), tuning)
+            .with_attr(
+                "persistence_timeout",
+                int(key!("persistence-timeout"), 0),
+                tuning,
+            )
             .with_attr(
                 "established_timeout",
-                int("established-timeout", 900),
+                int(key!("established-timeout"), 900),
                 tuning,
             );
     }

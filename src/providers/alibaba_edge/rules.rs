@@ -134,7 +134,7 @@ fn id_without_managed_by_user(service: &ServiceIr, s: &PoolSettings) -> Option<D
         .with_primary(id.entry.value.span, "an existing ELB id")
         .with_help(format!(
             "to use your own ELB, also set `{}: \"true\"` on the Service (seed 000, Option B); to let the ECM create one, remove the id",
-            key("managed-by-user")
+            key!("managed-by-user")
         )),
     )
 }
@@ -222,7 +222,7 @@ fn unsupported_protocols(service: &ServiceIr) -> Vec<Diagnostic> {
 /// Reference §8 case 53: "session persistence not support external traffic policy using
 /// cluster mode".
 fn persistence_with_cluster(service: &ServiceIr, s: &PoolSettings) -> Option<Diagnostic> {
-    let v = s.ann("persistence-timeout")?;
+    let v = s.ann(key!("persistence-timeout"))?;
     if service.traffic_policy.value != TrafficPolicy::Cluster {
         return None;
     }
