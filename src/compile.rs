@@ -579,7 +579,7 @@ fn add_outputs(
     let after: HashMap<&str, &Change> = changes.iter().map(|c| (c.address.as_str(), c)).collect();
     let address_of = |address: &str, attr: &str| -> Option<String> {
         match after.get(address)?.after.as_ref()?.get(attr)? {
-            Value::String(s) => Some(s.clone()),
+            Value::String(s) => Some(s.to_string()),
             _ => None,
         }
     };

@@ -553,7 +553,7 @@ fn values_of(c: &Change, ty: &str) -> Vec<String> {
                         Some(Value::List(vs)) => Some(
                             vs.iter()
                                 .map(|v| match v {
-                                    Value::String(s) => s.clone(),
+                                    Value::String(s) => s.to_string(),
                                     _ => String::new(),
                                 })
                                 .collect::<Vec<_>>(),
@@ -881,7 +881,7 @@ fn custom_actions_replace_the_forward() {
         .iter()
         .map(|a| match a {
             Value::Map(m) => match m.get("type") {
-                Some(Value::String(t)) => t.clone(),
+                Some(Value::String(t)) => t.to_string(),
                 _ => String::new(),
             },
             _ => String::new(),

@@ -84,11 +84,11 @@ fn servers(c: &Change) -> Vec<(String, Value, i64)> {
                 panic!("server is a map")
             };
             let id = match m.get("server_id") {
-                Some(Value::String(s)) => s.clone(),
+                Some(Value::String(s)) => s.to_string(),
                 _ => "?".into(),
             };
             let ip = match m.get("server_ip") {
-                Some(Value::String(s)) => s.clone(),
+                Some(Value::String(s)) => s.to_string(),
                 _ => "?".into(),
             };
             let w = match m.get("weight") {

@@ -427,7 +427,7 @@ impl Backend for Sandbox {
             return Ok(o.attributes.clone());
         }
         let id = match op.attributes.get("id") {
-            Some(Value::String(s)) => s.clone(),
+            Some(Value::String(s)) => s.to_string(),
             _ => self.new_id(&mut cloud, op),
         };
         let lb = Self::load_balancer_of(&cloud, op);

@@ -7,6 +7,8 @@
 //! model is fractional, and float equality would make the diff unreliable.
 
 use std::borrow::Cow;
+
+use compact_str::CompactString;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -32,7 +34,9 @@ pub enum Value {
     Unknown,
     Bool(bool),
     Int(i64),
-    String(String),
+    /// Inline up to 24 bytes: most attribute strings (ids, regions, IPs, node names) are
+    /// short, and a fleet's plan holds millions of them.
+    String(CompactString),
     List(Vec<Value>),
     /// Keys in insertion order, which is the output order.
     Map(OrderedMap<Value>),
@@ -94,12 +98,12 @@ impl Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Self {
-        Value::String(s.to_string())
+        Value::String(s.into())
     }
 }
 impl From<String> for Value {
     fn from(s: String) -> Self {
-        Value::String(s)
+        Value::String(s.into())
     }
 }
 impl From<i64> for Value {
@@ -215,10 +219,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
         )))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
+        Ok(Value::String(v.into()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+        Ok(Value::String(v.into()))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();

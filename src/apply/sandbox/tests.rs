@@ -41,7 +41,7 @@ fn load_balancer(s: &Sandbox, address: &str) -> String {
     let mut o = op(address, Kind::LoadBalancer, address);
     o.unknown = vec!["id".to_string(), "address".to_string()];
     match s.create(&o).expect("created").get("id") {
-        Some(Value::String(id)) => id.clone(),
+        Some(Value::String(id)) => id.to_string(),
         other => panic!("no id: {other:?}"),
     }
 }

@@ -169,7 +169,7 @@ fn literal(v: &Value) -> Expression {
         Value::Unknown => Expression::Null,
         Value::Bool(b) => Expression::Bool(*b),
         Value::Int(n) => Expression::from(hcl::Number::from(*n)),
-        Value::String(s) => Expression::String(s.clone()),
+        Value::String(s) => Expression::String(s.to_string()),
         Value::List(items) => Expression::Array(items.iter().map(literal).collect()),
         Value::Map(m) => Expression::Object(
             m.iter()

@@ -63,7 +63,7 @@ fn statuses(model: &Model, gaps: &HashMap<String, String>) -> HashMap<String, St
         } else if r.owner == Owner::User {
             Status::External {
                 id: match r.attrs.get("id").map(|a| &a.value) {
-                    Some(Value::String(s)) => Some(s.clone()),
+                    Some(Value::String(s)) => Some(s.to_string()),
                     _ => None,
                 },
             }
@@ -474,7 +474,7 @@ impl Lowering<'_> {
                 Some(target.address.clone()),
             )),
             Some(Status::External { id: Some(id) }) if attr == "id" => {
-                Ok((TfValue::Literal(Value::String(id.clone())), None))
+                Ok((TfValue::Literal(Value::String(id.as_str().into())), None))
             }
             Some(Status::External { .. }) => {
                 // Managed outside: the user supplies the value (e.g. the existing ELB's subnet).
