@@ -8,6 +8,7 @@
 //! was planned with), and takes the Service, pool and port out of the address
 //! (`<kind>.<ns>/<svc>/<pool>/…`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::ir::{NODEPOOL_SELECTOR, Obj, Route, ServiceIr, ServiceType};
@@ -93,6 +94,9 @@ pub struct ElbCauses<'a> {
     /// Prior PoolService addresses → (namespace, service, pool): the address alone cannot
     /// be split when names contain `-`.
     prior_pool_services: HashMap<&'a str, Pair<'a>>,
+    /// The last stem [`Causes::why_present`] answered (`<ns>/<svc>/<pool>`) and its
+    /// answer: a unit's resources come one after another and share it.
+    last_present: RefCell<(String, String)>,
 }
 
 /// An ELB address taken apart: `<kind>.<ns>/<svc>/<pool>[/<tail>]`, or a PoolService.
@@ -112,6 +116,7 @@ impl<'a> ElbCauses<'a> {
             clusters: resolved.iter().map(ClusterIndex::new).collect(),
             prior_selectors: HashMap::new(),
             prior_pool_services: HashMap::new(),
+            last_present: RefCell::default(),
         };
         for res in prior.iter() {
             let text = |k: &str| match res.attrs.get(k).map(|a| &a.value) {
@@ -480,16 +485,44 @@ impl Causes for ElbCauses<'_> {
     /// addresses take the longer way through [`ElbCauses::parse`].
     fn why_present(&self, address: &str) -> Option<String> {
         if let Some(Parsed { ns, svc, pool, .. }) = split_stem(address) {
+            if let Some(reason) = self.last_answer(ns, svc, pool) {
+                return Some(reason);
+            }
             let (service, matched) = self.lookup(ns, svc, pool);
             if let Some(s) = service
                 && (matched || self.prior_selectors.contains_key(&(ns, svc, pool)))
             {
-                return Some(selects(ns, svc, pool, selector(s).unwrap_or("")));
+                let reason = selects(ns, svc, pool, selector(s).unwrap_or(""));
+                self.remember(ns, svc, pool, &reason);
+                return Some(reason);
             }
         }
         let Parsed { ns, svc, pool, .. } = self.parse(address)?;
         let s = self.service(ns, svc)?;
         Some(selects(ns, svc, pool, selector(s).unwrap_or("")))
+    }
+}
+
+impl ElbCauses<'_> {
+    /// The answer for stem `<ns>/<svc>/<pool>` if it was the last one given.
+    fn last_answer(&self, ns: &str, svc: &str, pool: &str) -> Option<String> {
+        let last = self.last_present.borrow();
+        let rest = last.0.strip_prefix(ns)?.strip_prefix('/')?;
+        let rest = rest.strip_prefix(svc)?.strip_prefix('/')?;
+        (rest == pool).then(|| last.1.clone())
+    }
+
+    fn remember(&self, ns: &str, svc: &str, pool: &str, reason: &str) {
+        let mut last = self.last_present.borrow_mut();
+        last.0.clear();
+        for (i, part) in [ns, svc, pool].into_iter().enumerate() {
+            if i > 0 {
+                last.0.push('/');
+            }
+            last.0.push_str(part);
+        }
+        last.1.clear();
+        last.1.push_str(reason);
     }
 }
 
@@ -566,6 +599,27 @@ mod tests {
             None,
             "no pool np-b"
         );
+    }
+
+    /// The remembered answer is only given for the same stem.
+    #[test]
+    fn consecutive_stems_get_their_own_answers() {
+        let text = pool("a") + &pool("np-a") + &service("web") + &service("web-np");
+        let c = validate_text("t.yaml", &text);
+        let mut d = Diagnostics::new();
+        let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let prior = Model::new();
+        let causes = ElbCauses::new(&r, &prior);
+        let says = |address: &str| causes.why_present(address).unwrap_or_default();
+        let web_np_a = "Service default/web selects NodePool np-a (selector `k8s-svc=cube`)";
+        let web_a = "Service default/web selects NodePool a (selector `k8s-svc=cube`)";
+        let web_np_on_a = "Service default/web-np selects NodePool a (selector `k8s-svc=cube`)";
+        assert_eq!(says("elb.default/web/np-a"), web_np_a);
+        assert_eq!(says("listener.default/web/np-a/tcp-80"), web_np_a);
+        assert_eq!(says("elb.default/web/a"), web_a);
+        assert_eq!(says("elb.default/web-np/a"), web_np_on_a);
+        assert_eq!(says("backend.default/web/np-a"), web_np_a);
+        assert_eq!(causes.why_present("elb.default/web/np-b"), None);
     }
 
     #[test]
