@@ -1,18 +1,18 @@
 //! `metadata` of every object.
 
-use super::decode::{Ctx, Fields, Spanned, StringMap};
+use super::decode::{Ctx, Fields, Spanned, StringMap, Text};
 
 /// The parts of `metadata` that rules read. Other valid metadata fields (ownerReferences,
 /// managedFields, …) are accepted and ignored, as the API server would keep them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectMeta {
-    pub name: Option<Spanned<String>>,
-    pub generate_name: Option<Spanned<String>>,
-    pub namespace: Option<Spanned<String>>,
-    pub uid: Option<Spanned<String>>,
+    pub name: Option<Spanned<Text>>,
+    pub generate_name: Option<Spanned<Text>>,
+    pub namespace: Option<Spanned<Text>>,
+    pub uid: Option<Spanned<Text>>,
     /// Set on objects being deleted (a snapshot of a live cluster): controllers treat them
     /// as gone, e.g. the loadbalancerset controller skips NodePools being deleted.
-    pub deletion_timestamp: Option<Spanned<String>>,
+    pub deletion_timestamp: Option<Spanned<Text>>,
     pub labels: StringMap,
     pub annotations: StringMap,
 }

@@ -135,7 +135,7 @@ impl ElbCauses {
                         label_spans: p
                             .labels()
                             .values()
-                            .map(|e| (e.key.value.clone(), e.value.span))
+                            .map(|e| (e.key.value.to_string(), e.value.span))
                             .collect(),
                         site: p
                             .manifest
