@@ -21,13 +21,16 @@ pub const NODEPOOL_LABEL: &str = "apps.openyurt.io/nodepool";
 pub const DESIRED_NODEPOOL_LABEL: &str = "apps.openyurt.io/desired-nodepool";
 
 #[derive(Debug, Clone, Default, PartialEq)]
+///
+/// `providerID` and `podCIDR` are boxed (8 bytes absent, not 40): a fleet is mostly Nodes,
+/// and snapshots of edge nodes often have neither.
 pub struct NodeObject {
     /// `spec.providerID`, e.g. `cn-hangzhou.i-bp1…` (CCM parses `<region>.<instance>`).
-    pub provider_id: Option<Spanned<Text>>,
+    pub provider_id: Option<Box<Spanned<Text>>>,
     /// `spec.unschedulable` (cordoned).
     pub unschedulable: Option<Spanned<bool>>,
     pub taints: Vec<Taint>,
-    pub pod_cidr: Option<Spanned<Text>>,
+    pub pod_cidr: Option<Box<Spanned<Text>>>,
     pub pod_cidrs: Vec<Spanned<Text>>,
     /// `status.addresses`, in the order written.
     pub addresses: Vec<NodeAddress>,
@@ -126,10 +129,10 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> NodeObject {
     let mut out = NodeObject::default();
     if let Some(mut spec) = f.map(ctx, "spec") {
         out.spec_span = Some(spec.node().span);
-        out.provider_id = spec.string(ctx, "providerID");
+        out.provider_id = spec.string(ctx, "providerID").map(Box::new);
         out.unschedulable = spec.bool(ctx, "unschedulable");
         out.taints = decode_taints(ctx, &mut spec);
-        out.pod_cidr = spec.string(ctx, "podCIDR");
+        out.pod_cidr = spec.string(ctx, "podCIDR").map(Box::new);
         out.pod_cidrs = spec.strings(ctx, "podCIDRs");
         spec.accept(&["configSource", "externalID"]);
         spec.finish(ctx);
