@@ -15,7 +15,8 @@ pub struct ObjectMeta {
     pub uid: Option<Box<Spanned<Text>>>,
     /// Set on objects being deleted (a snapshot of a live cluster): controllers treat them
     /// as gone, e.g. the loadbalancerset controller skips NodePools being deleted.
-    pub deletion_timestamp: Option<Box<Spanned<Text>>>,
+    /// Not boxed: callers chain it with `name` (`deletion_timestamp.as_ref().or(…)`).
+    pub deletion_timestamp: Option<Spanned<Text>>,
     pub labels: StringMap,
     pub annotations: StringMap,
 }
@@ -48,7 +49,7 @@ pub fn decode_meta(ctx: &mut Ctx, f: &mut Fields) -> ObjectMeta {
         generate_name: m.string(ctx, "generateName").map(Box::new),
         namespace: m.string(ctx, "namespace"),
         uid: m.string(ctx, "uid").map(Box::new),
-        deletion_timestamp: m.string(ctx, "deletionTimestamp").map(Box::new),
+        deletion_timestamp: m.string(ctx, "deletionTimestamp"),
         labels: m.string_map(ctx, "labels"),
         annotations: m.string_map(ctx, "annotations"),
     };

@@ -141,7 +141,7 @@ impl ElbCauses {
                             .manifest
                             .meta
                             .deletion_timestamp
-                            .as_deref()
+                            .as_ref()
                             .or(p.manifest.meta.name.as_ref())
                             .map(|n| n.span),
                     },
