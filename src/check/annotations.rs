@@ -14,7 +14,6 @@ use crate::manifest::service::Service;
 use crate::manifest::{Manifest, Object};
 use crate::providers::{self, ALIBABA_LEGACY_PREFIX, ALIBABA_PREFIX};
 use crate::source::SourceMap;
-use crate::source::offsets::ValueLocator;
 
 const NLB_CLASS: &str = "alibabacloud.com/nlb";
 const ELB_CLASS: &str = "alibabacloud.com/elb";
@@ -175,7 +174,7 @@ fn check_value(
     if errors.is_empty() {
         return;
     }
-    let locator = ValueLocator::new(sources.get(m.file), &entry.node);
+    let locator = entry.locator(sources.get(m.file));
     let variant = (g != spec.grammar).then_some(reader).flatten();
     for err in errors {
         // A short parser message reads best under the token itself ("expected `,` or `}`

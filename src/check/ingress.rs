@@ -5,7 +5,7 @@
 use super::metadata::{invalid_label, invalid_span, joined, require_one_of, require_valid};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kube::validation;
-use crate::manifest::decode::Spanned;
+use crate::manifest::decode::{Spanned, Text};
 use crate::manifest::ingress::{HttpPath, Ingress, IngressBackend, IngressClass, ObjectRef};
 use crate::manifest::{Manifest, Object};
 use crate::source::SourceMap;
@@ -159,7 +159,7 @@ fn alb_grpc_needs_tls(m: &Manifest, ing: &Ingress, diags: &mut Diagnostics) {
     }
 }
 
-fn check_host(sources: &SourceMap, field: &str, host: &Spanned<String>, diags: &mut Diagnostics) {
+fn check_host(sources: &SourceMap, field: &str, host: &Spanned<Text>, diags: &mut Diagnostics) {
     let errs = validation::ingress_host(&host.value);
     if errs.is_empty() {
         return;
@@ -223,7 +223,7 @@ fn check_path(sources: &SourceMap, p: &HttpPath, diags: &mut Diagnostics) {
 fn check_path_text(
     sources: &SourceMap,
     p: &HttpPath,
-    path: &Spanned<String>,
+    path: &Spanned<Text>,
     diags: &mut Diagnostics,
 ) {
     let text = path.value.as_str();
@@ -395,7 +395,7 @@ fn check_class(sources: &SourceMap, m: &Manifest, class: &IngressClass, diags: &
     }
 }
 
-fn check_controller(sources: &SourceMap, c: &Spanned<String>, diags: &mut Diagnostics) {
+fn check_controller(sources: &SourceMap, c: &Spanned<Text>, diags: &mut Diagnostics) {
     let mut errs = validation::domain_prefixed_path(&c.value);
     if c.value.len() > CONTROLLER_MAX {
         errs.push(validation::Invalid {

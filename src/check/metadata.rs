@@ -6,9 +6,8 @@
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kube::validation::{self, Invalid};
-use crate::manifest::decode::{Spanned, StringEntry};
+use crate::manifest::decode::{Spanned, StringEntry, Text};
 use crate::manifest::{Manifest, Object};
-use crate::source::offsets::ValueLocator;
 use crate::source::{SourceMap, Span};
 
 /// The API server's limit on the summed size of an object's annotation keys and values.
@@ -61,7 +60,7 @@ pub(crate) fn point_into(
 
 /// The primary span for a validation failure of `value`: the first offending character
 /// when known, else the whole value.
-pub(crate) fn invalid_span(sources: &SourceMap, value: &Spanned<String>, errs: &[Invalid]) -> Span {
+pub(crate) fn invalid_span(sources: &SourceMap, value: &Spanned<Text>, errs: &[Invalid]) -> Span {
     match errs.iter().find_map(|e| e.at.clone()) {
         Some(at) => point_into(sources, value.span, &value.value, at),
         None => value.span,
@@ -98,7 +97,7 @@ pub(crate) fn require_valid(
     diags: &mut Diagnostics,
     code: &'static str,
     what: &str,
-    value: &Spanned<String>,
+    value: &Spanned<Text>,
     validator: fn(&str) -> Vec<Invalid>,
     help: &str,
 ) -> bool {
@@ -121,7 +120,7 @@ pub(crate) fn require_valid(
 pub(crate) fn require_one_of(
     diags: &mut Diagnostics,
     field: &str,
-    value: &Spanned<String>,
+    value: &Spanned<Text>,
     allowed: &[&'static str],
 ) -> bool {
     match crate::manifest::decode::not_one_of(value, field, allowed) {
@@ -174,7 +173,7 @@ fn check_name(sources: &SourceMap, m: &Manifest, diags: &mut Diagnostics) {
 fn check_generate_name(
     sources: &SourceMap,
     diags: &mut Diagnostics,
-    prefix: &Spanned<String>,
+    prefix: &Spanned<Text>,
     validator: fn(&str) -> Vec<Invalid>,
     rule: &str,
 ) {
@@ -242,7 +241,7 @@ fn check_label_value(sources: &SourceMap, entry: &StringEntry, diags: &mut Diagn
     if errs.is_empty() {
         return;
     }
-    let locator = ValueLocator::new(sources.get(entry.value.span.file), &entry.node);
+    let locator = entry.locator(sources.get(entry.value.span.file));
     let span = match errs.iter().find_map(|e| e.at.clone()) {
         Some(at) => locator.span(at.start, at.end),
         None => entry.value.span,

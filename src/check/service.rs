@@ -4,7 +4,7 @@
 use super::metadata::{require_one_of, require_valid};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kube::validation;
-use crate::manifest::decode::{IntOrString, Spanned};
+use crate::manifest::decode::{IntOrString, Spanned, Text};
 use crate::manifest::service::{Service, ServicePort};
 use crate::manifest::{Manifest, Object};
 use crate::source::{SourceMap, Span};
@@ -167,7 +167,7 @@ fn check_target_port(sources: &SourceMap, port: &ServicePort, diags: &mut Diagno
         IntOrString::Int(n) => check_port_number(diags, &field, &Spanned::new(*n, tp.span)),
         IntOrString::Str(s) if s.is_empty() => {}
         IntOrString::Str(s) => {
-            let name = Spanned::new(s.clone(), tp.span);
+            let name = Spanned::new(Text::from(s.as_str()), tp.span);
             let help = if s.bytes().all(|b| b.is_ascii_digit()) {
                 format!(
                     "`{s}` is a number written as a string: remove the quotes (`targetPort: {s}`)"
@@ -235,7 +235,7 @@ fn check_node_port(svc: &Service, port: &ServicePort, diags: &mut Diagnostics) {
 }
 
 fn check_unique_names(svc: &Service, diags: &mut Diagnostics) {
-    let mut seen: Vec<&Spanned<String>> = Vec::new();
+    let mut seen: Vec<&Spanned<Text>> = Vec::new();
     for name in svc.ports.iter().filter_map(|p| p.name.as_ref()) {
         if name.value.is_empty() {
             continue;
@@ -437,7 +437,7 @@ fn check_external_name(sources: &SourceMap, svc: &Service, m: &Manifest, diags: 
         );
         return;
     };
-    let clean = Spanned::new(name.value.trim_end_matches('.').to_string(), name.span);
+    let clean = Spanned::new(Text::from(name.value.trim_end_matches('.')), name.span);
     require_valid(
         sources,
         diags,

@@ -30,7 +30,7 @@ pub struct EffectiveValue<'m> {
     pub key: &'m str,
     pub value: &'m str,
     pub origin: Origin,
-    /// The entry as written (key and value spans, value node for positions inside it).
+    /// The entry as written (key and value spans, value style for positions inside it).
     pub entry: &'m StringEntry,
     /// The object carrying the entry.
     pub object: &'m Manifest,

@@ -234,7 +234,8 @@ impl<'m> Sources<'m> {
         start: usize,
         end: usize,
     ) -> Span {
-        crate::source::offsets::ValueLocator::new(self.0.get(entry.value.span.file), &entry.node)
+        entry
+            .locator(self.0.get(entry.value.span.file))
             .span(start, end)
     }
 }

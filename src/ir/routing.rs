@@ -10,7 +10,6 @@ use crate::manifest::Manifest;
 use crate::manifest::decode::StringEntry;
 use crate::manifest::profile::Cloud;
 use crate::manifest::service::Service;
-use crate::source::offsets::ValueLocator;
 use crate::source::{SourceMap, Span};
 
 use super::{ServiceType, Setting};
@@ -113,7 +112,7 @@ pub(super) fn route(
             },
             Some(c) => Route::None {
                 reason: NoRoute::ForeignClass {
-                    class: c.value.clone(),
+                    class: c.value.to_string(),
                     class_span: c.span,
                 },
             },
@@ -129,7 +128,7 @@ pub(super) fn route(
         {
             return Route::None {
                 reason: NoRoute::DivertedByAnnotation {
-                    key: key.key.value.clone(),
+                    key: key.key.value.to_string(),
                     span: key.key.span,
                 },
             };
@@ -150,7 +149,7 @@ pub(super) fn route(
         };
     }
     if let Some(entry) = selector {
-        let locator = ValueLocator::new(sources.get(m.file), &entry.node);
+        let locator = entry.locator(sources.get(m.file));
         return match parse_selector_spanned(&entry.value.value, &locator) {
             Ok(selector) => Route::PoolServices {
                 selector,
@@ -180,7 +179,7 @@ pub(super) fn route(
             }
             Route::None {
                 reason: NoRoute::ForeignClass {
-                    class: class.value.clone(),
+                    class: class.value.to_string(),
                     class_span: class.span,
                 },
             }

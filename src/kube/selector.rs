@@ -2,7 +2,7 @@
 //! (`service.openyurt.io/nodepool-labelselector`, `kubectl -l`), the structured form
 //! (`matchLabels` / `matchExpressions`) and the matcher.
 
-use crate::manifest::decode::Spanned;
+use crate::manifest::decode::{Spanned, Text};
 use crate::source::Span;
 
 /// A requirement's operator, covering both the string syntax and `matchExpressions`.
@@ -29,9 +29,9 @@ pub enum Operator {
 /// One requirement; all requirements of a selector must hold (AND).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Requirement {
-    pub key: Spanned<String>,
+    pub key: Spanned<Text>,
     pub op: Operator,
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<Text>>,
     /// The whole requirement's text.
     pub span: Span,
 }
@@ -56,7 +56,7 @@ pub fn decode_label_selector(
 
     let mut f = Fields::new(ctx, node, path)?;
     let mut requirements = Vec::new();
-    for (_, e) in f.string_map(ctx, "matchLabels") {
+    for e in f.string_map(ctx, "matchLabels").into_entries() {
         requirements.push(Requirement {
             span: e.key.span.join(e.value.span),
             key: e.key,
@@ -213,8 +213,12 @@ pub fn parse_selector_spanned(
     text: &str,
     locator: &ValueLocator,
 ) -> Result<LabelSelector, Vec<ValueError>> {
-    let located =
-        |l: &Located| Spanned::new(l.text.clone(), locator.span(l.range.start, l.range.end));
+    let located = |l: &Located| {
+        Spanned::new(
+            Text::from(l.text.as_str()),
+            locator.span(l.range.start, l.range.end),
+        )
+    };
     let requirements = parse_selector(text)?
         .iter()
         .map(|r| Requirement {
@@ -1020,12 +1024,12 @@ mod tests {
         let requirements = ok(text)
             .into_iter()
             .map(|r| Requirement {
-                key: Spanned::new(r.key.text, Span::default()),
+                key: Spanned::new(r.key.text.into(), Span::default()),
                 op: r.op,
                 values: r
                     .values
                     .into_iter()
-                    .map(|v| Spanned::new(v.text, Span::default()))
+                    .map(|v| Spanned::new(v.text.into(), Span::default()))
                     .collect(),
                 span: Span::default(),
             })

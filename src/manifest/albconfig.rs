@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::Boxed;
-use super::decode::{Ctx, Fields, IntOrString, Spanned, int_or_string_of};
+use super::decode::{Ctx, Fields, IntOrString, Spanned, Text, int_or_string_of};
 use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;
 use crate::source::{Node, Span};
@@ -27,10 +27,10 @@ pub struct AlbConfigBody {
     /// Span of the `listeners` key, if written.
     pub listeners_span: Option<Span>,
     /// `status.loadBalancer.id`: the ALB already created for this AlbConfig.
-    pub status_id: Option<Spanned<String>>,
-    pub status_dns_name: Option<Spanned<String>>,
+    pub status_id: Option<Spanned<Text>>,
+    pub status_dns_name: Option<Spanned<Text>>,
     /// `status.loadBalancer.subClusters` (ACK One: member clusters connected, seed 004).
-    pub status_sub_clusters: Vec<Spanned<String>>,
+    pub status_sub_clusters: Vec<Spanned<Text>>,
 }
 
 /// `spec.config`.
@@ -38,24 +38,24 @@ pub struct AlbConfigBody {
 pub struct AlbLoadBalancer {
     pub span: Span,
     /// Reuse an existing ALB instead of creating one.
-    pub id: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
+    pub id: Option<Spanned<Text>>,
+    pub name: Option<Spanned<Text>>,
     /// As written (the API compares it case-insensitively); see [`Self::address_type`].
-    pub address_type: Option<Spanned<String>>,
-    pub address_allocated_mode: Option<Spanned<String>>,
-    pub address_ip_version: Option<Spanned<String>>,
-    pub ipv6_address_type: Option<Spanned<String>>,
-    pub edition: Option<Spanned<String>>,
+    pub address_type: Option<Spanned<Text>>,
+    pub address_allocated_mode: Option<Spanned<Text>>,
+    pub address_ip_version: Option<Spanned<Text>>,
+    pub ipv6_address_type: Option<Spanned<Text>>,
+    pub edition: Option<Spanned<Text>>,
     pub zone_mappings: Vec<ZoneMapping>,
     /// Span of the `zoneMappings` key, if written.
     pub zone_mappings_span: Option<Span>,
-    pub pay_type: Option<Spanned<String>>,
-    pub bandwidth_package_id: Option<Spanned<String>>,
+    pub pay_type: Option<Spanned<Text>>,
+    pub bandwidth_package_id: Option<Spanned<Text>>,
     pub deletion_protection_enabled: Option<Spanned<bool>>,
-    pub resource_group_id: Option<Spanned<String>>,
+    pub resource_group_id: Option<Spanned<Text>>,
     pub tags: Vec<AlbTag>,
-    pub access_log_project: Option<Spanned<String>>,
-    pub access_log_store: Option<Spanned<String>>,
+    pub access_log_project: Option<Spanned<Text>>,
+    pub access_log_store: Option<Spanned<Text>>,
     pub force_override: Option<Spanned<bool>>,
     pub listener_force_override: Option<Spanned<bool>>,
 }
@@ -66,19 +66,19 @@ pub struct ZoneMapping {
     /// `spec.config.zoneMappings[i]`, for messages.
     pub path: String,
     /// Required.
-    pub v_switch_id: Option<Spanned<String>>,
+    pub v_switch_id: Option<Spanned<Text>>,
     /// Resolved from the vSwitch when absent.
-    pub zone_id: Option<Spanned<String>>,
+    pub zone_id: Option<Spanned<Text>>,
     /// An existing EIP to bind in this zone.
-    pub allocation_id: Option<Spanned<String>>,
-    pub eip_type: Option<Spanned<String>>,
+    pub allocation_id: Option<Spanned<Text>>,
+    pub eip_type: Option<Spanned<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlbTag {
     pub span: Span,
-    pub key: Option<Spanned<String>>,
-    pub value: Option<Spanned<String>>,
+    pub key: Option<Spanned<Text>>,
+    pub value: Option<Spanned<Text>>,
 }
 
 /// One `spec.listeners[]` entry. Its identity is (port, protocol).
@@ -88,13 +88,13 @@ pub struct AlbListener {
     /// `spec.listeners[i]`, for messages.
     pub path: String,
     pub port: Option<Spanned<IntOrString>>,
-    pub protocol: Option<Spanned<String>>,
+    pub protocol: Option<Spanned<Text>>,
     pub idle_timeout: Option<Spanned<i64>>,
     pub request_timeout: Option<Spanned<i64>>,
-    pub description: Option<Spanned<String>>,
+    pub description: Option<Spanned<Text>>,
     pub gzip_enabled: Option<Spanned<bool>>,
     pub http2_enabled: Option<Spanned<bool>>,
-    pub security_policy_id: Option<Spanned<String>>,
+    pub security_policy_id: Option<Spanned<Text>>,
     pub certificates: Vec<AlbCertificate>,
     pub ca_certificates: Vec<AlbCertificate>,
     pub ca_enabled: Option<Spanned<bool>>,
@@ -104,7 +104,7 @@ pub struct AlbListener {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlbCertificate {
     pub span: Span,
-    pub certificate_id: Option<Spanned<String>>,
+    pub certificate_id: Option<Spanned<Text>>,
     pub is_default: Option<Spanned<bool>>,
 }
 
@@ -197,7 +197,7 @@ impl AlbListener {
     /// `ingress-auto-listener-<port>` (reference §4.3; the old CCM used `ls-<port>`).
     pub fn description(&self) -> String {
         match &self.description {
-            Some(d) if !d.value.is_empty() => d.value.clone(),
+            Some(d) if !d.value.is_empty() => d.value.to_string(),
             _ => format!("ingress-auto-listener-{}", self.port_number().unwrap_or(80)),
         }
     }
@@ -515,7 +515,7 @@ fn check_duplicate_listeners(ctx: &mut Ctx, listeners: &[AlbListener]) {
 
 /// (value, path for messages, allowed values) of an enumerated config field.
 type EnumField<'a> = (
-    &'a Option<Spanned<String>>,
+    &'a Option<Spanned<Text>>,
     &'static str,
     &'static [&'static str],
 );

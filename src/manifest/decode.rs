@@ -5,10 +5,15 @@
 //! field and declares it known; `finish` then warns about every key nobody asked for, with
 //! a "did you mean" from the known names (kubectl's strict field validation).
 
-use indexmap::IndexMap;
+use compact_str::CompactString;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::source::{Node, NodeKind, Resolved, SourceMap, Span};
+use crate::source::offsets::ValueLocator;
+use crate::source::{Node, NodeKind, Resolved, ScalarStyle, SourceFile, SourceMap, Span};
+
+/// Decoded text: most values are short (names, label values, IPs, `v1`), and a
+/// [`CompactString`] keeps up to 24 bytes inline, without an allocation of its own.
+pub type Text = CompactString;
 
 /// A value with the span of the YAML that produced it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,7 +28,7 @@ impl<T> Spanned<T> {
     }
 }
 
-impl Spanned<String> {
+impl Spanned<Text> {
     pub fn as_str(&self) -> &str {
         &self.value
     }
@@ -45,14 +50,127 @@ impl Ctx<'_> {
 /// One entry of a `map[string]string` (labels, annotations, selectors).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StringEntry {
-    pub key: Spanned<String>,
-    pub value: Spanned<String>,
-    /// The value's YAML node, for positions inside the value (`source::offsets`).
-    pub node: Node,
+    pub key: Spanned<Text>,
+    pub value: Spanned<Text>,
+    /// How the value was written, for positions inside it ([`StringEntry::locator`]).
+    pub style: ScalarStyle,
+    /// The scalar as the YAML parser decoded it, when that is not `value`: a `null` value
+    /// decodes to `""` but the locator must still see what was written (`~`, `null`).
+    /// A thin box: 8 bytes, where a `Box<str>` would make every entry 8 bytes larger.
+    written: Option<Box<Text>>,
 }
 
-/// An ordered `map[string]string` that remembers spans.
-pub type StringMap = IndexMap<String, StringEntry>;
+impl StringEntry {
+    /// An entry whose value is the decoded scalar itself.
+    pub fn new(key: Spanned<Text>, value: Spanned<Text>, style: ScalarStyle) -> Self {
+        StringEntry {
+            key,
+            value,
+            style,
+            written: None,
+        }
+    }
+
+    /// Maps byte ranges of the value to the file, exactly as a locator over the value's
+    /// YAML node would.
+    pub fn locator(&self, file: &SourceFile) -> ValueLocator {
+        let written = self.written.as_deref().unwrap_or(&self.value.value);
+        ValueLocator::of_scalar(file, self.value.span, self.style, written)
+    }
+}
+
+/// An ordered `map[string]string` that remembers spans. Labels and annotations hold a
+/// few entries each, so a list searched in order is both smaller and as fast as a hash
+/// table; the methods are those of the map it replaces.
+#[derive(Clone, Default)]
+pub struct StringMap {
+    entries: Vec<StringEntry>,
+}
+
+impl StringMap {
+    pub fn new() -> Self {
+        StringMap::default()
+    }
+
+    /// Generic over the key's type, as the map's own lookup was (`&String`, `&str`).
+    pub fn get<K: AsRef<str> + ?Sized>(&self, key: &K) -> Option<&StringEntry> {
+        let key = key.as_ref();
+        self.entries.iter().find(|e| e.key.value == key)
+    }
+
+    pub fn contains_key<K: AsRef<str> + ?Sized>(&self, key: &K) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Entries in the order written, as (key, entry).
+    pub fn iter(&self) -> <&Self as IntoIterator>::IntoIter {
+        self.into_iter()
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Text> + ExactSizeIterator {
+        self.entries.iter().map(|e| &e.key.value)
+    }
+
+    pub fn values(&self) -> std::slice::Iter<'_, StringEntry> {
+        self.entries.iter()
+    }
+
+    /// The entries in the order written, owned.
+    pub fn into_entries(self) -> Vec<StringEntry> {
+        self.entries
+    }
+
+    /// Adds an entry; a key already present keeps its place and takes the new entry, as
+    /// in Go's map decoding (the last value wins).
+    fn insert(&mut self, entry: StringEntry) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|e| e.key.value == entry.key.value)
+        {
+            Some(old) => *old = entry,
+            None => self.entries.push(entry),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a StringMap {
+    type Item = (&'a Text, &'a StringEntry);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, StringEntry>,
+        fn(&'a StringEntry) -> (&'a Text, &'a StringEntry),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|e| (&e.key.value, e))
+    }
+}
+
+/// Equal when both hold the same keys with equal entries, in any order, as the map this
+/// type replaces compared.
+impl PartialEq for StringMap {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .entries
+                .iter()
+                .all(|e| other.get(&e.key.value) == Some(e))
+    }
+}
+
+/// Prints as a map from key to entry, as the map this type replaces did.
+impl std::fmt::Debug for StringMap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
 
 /// Reports a type mismatch in Kubernetes' words, with the fix for the usual cause.
 pub fn type_error(ctx: &mut Ctx, node: &Node, path: &str, expected: &str) {
@@ -157,7 +275,7 @@ impl<'n> Fields<'n> {
         }
     }
 
-    pub fn string(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<String>> {
+    pub fn string(&mut self, ctx: &mut Ctx, key: &'static str) -> Option<Spanned<Text>> {
         let node = self.take(key)?;
         string_or_report(ctx, node, || self.child_path(key))
     }
@@ -211,7 +329,7 @@ impl<'n> Fields<'n> {
     }
 
     /// A list of strings.
-    pub fn strings(&mut self, ctx: &mut Ctx, key: &'static str) -> Vec<Spanned<String>> {
+    pub fn strings(&mut self, ctx: &mut Ctx, key: &'static str) -> Vec<Spanned<Text>> {
         self.list(ctx, key)
             .into_iter()
             .filter_map(|(p, n)| string_of(ctx, n, &p))
@@ -285,7 +403,7 @@ fn known_list(known: &[&str]) -> String {
         .join(", ")
 }
 
-pub fn string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<String>> {
+pub fn string_of(ctx: &mut Ctx, node: &Node, path: &str) -> Option<Spanned<Text>> {
     string_or_report(ctx, node, || path.to_string())
 }
 
@@ -295,9 +413,9 @@ fn string_or_report(
     ctx: &mut Ctx,
     node: &Node,
     path: impl FnOnce() -> String,
-) -> Option<Spanned<String>> {
+) -> Option<Spanned<Text>> {
     match node.resolve() {
-        Some(Resolved::Str(s)) => Some(Spanned::new(s.to_string(), node.span)),
+        Some(Resolved::Str(s)) => Some(Spanned::new(Text::from(s), node.span)),
         _ => {
             type_error(ctx, node, &path(), "a string");
             None
@@ -345,29 +463,41 @@ fn string_map_at(ctx: &mut Ctx, node: &Node, path: &dyn Fn() -> String) -> Strin
     };
     // Exactly sized: most maps hold one to three entries, and growing would reserve room
     // for several more in every label set of a fleet.
-    let mut out = StringMap::with_capacity(entries.len());
+    let mut out = StringMap {
+        entries: Vec::with_capacity(entries.len()),
+    };
     for e in entries {
         let Some(k) = string_or_report(ctx, &e.key, || format!("{} key", path())) else {
             continue;
         };
-        let value = match e.value.resolve() {
-            Some(Resolved::Str(s)) => Spanned::new(s.to_string(), e.value.span),
+        let Some(scalar) = e.value.as_scalar() else {
+            type_error(
+                ctx,
+                &e.value,
+                &format!("{}.{}", path(), k.value),
+                "a string",
+            );
+            continue;
+        };
+        let entry = match scalar.resolve() {
+            Resolved::Str(s) => {
+                StringEntry::new(k, Spanned::new(Text::from(s), e.value.span), scalar.style)
+            }
             // `null` in a map[string]string decodes to "" in Go.
-            Some(Resolved::Null) => Spanned::new(String::new(), e.value.span),
+            Resolved::Null => StringEntry {
+                key: k,
+                value: Spanned::new(Text::default(), e.value.span),
+                style: scalar.style,
+                written: (!scalar.value.is_empty())
+                    .then(|| Box::new(Text::from(scalar.value.as_str()))),
+            },
             _ => {
                 let vpath = format!("{}.{}", path(), k.value);
                 type_error(ctx, &e.value, &vpath, "a string");
                 continue;
             }
         };
-        out.insert(
-            k.value.clone(),
-            StringEntry {
-                key: k,
-                value,
-                node: e.value.clone(),
-            },
-        );
+        out.insert(entry);
     }
     out
 }
@@ -375,7 +505,7 @@ fn string_map_at(ctx: &mut Ctx, node: &Node, path: &dyn Fn() -> String) -> Strin
 /// The LBP1105 error for a value outside its allowed set, with a did-you-mean; `None` when
 /// the value is allowed. Callers may reword the message before pushing it.
 pub fn not_one_of(
-    value: &Spanned<String>,
+    value: &Spanned<Text>,
     path: &str,
     allowed: &[&'static str],
 ) -> Option<Diagnostic> {

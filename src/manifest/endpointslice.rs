@@ -5,7 +5,7 @@
 //! with [`service_name`]. An EndpointSlice has no `spec`: its fields are top-level.
 
 use super::ObjectMeta;
-use super::decode::{Ctx, Fields, Spanned, StringEntry};
+use super::decode::{Ctx, Fields, Spanned, StringEntry, Text};
 use super::decode::{check_port, not_one_of, required_missing};
 use crate::source::{Node, Span};
 
@@ -15,7 +15,7 @@ pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EndpointSlice {
     /// `IPv4`, `IPv6` or `FQDN` (required; checked).
-    pub address_type: Option<Spanned<String>>,
+    pub address_type: Option<Spanned<Text>>,
     pub endpoints: Vec<Endpoint>,
     pub ports: Vec<EndpointPort>,
 }
@@ -26,14 +26,14 @@ pub struct Endpoint {
     /// `endpoints[i]`, for messages.
     pub path: String,
     /// Required, at least one.
-    pub addresses: Vec<Spanned<String>>,
+    pub addresses: Vec<Spanned<Text>>,
     pub ready: Option<Spanned<bool>>,
     pub serving: Option<Spanned<bool>>,
     pub terminating: Option<Spanned<bool>>,
     /// The node hosting this endpoint (required by CCM in `Local` mode).
-    pub node_name: Option<Spanned<String>>,
-    pub zone: Option<Spanned<String>>,
-    pub hostname: Option<Spanned<String>>,
+    pub node_name: Option<Spanned<Text>>,
+    pub zone: Option<Spanned<Text>>,
+    pub hostname: Option<Spanned<Text>>,
     pub target_ref: Option<TargetRef>,
 }
 
@@ -60,20 +60,20 @@ impl Endpoint {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetRef {
     pub span: Span,
-    pub kind: Option<Spanned<String>>,
-    pub namespace: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
-    pub uid: Option<Spanned<String>>,
+    pub kind: Option<Spanned<Text>>,
+    pub namespace: Option<Spanned<Text>>,
+    pub name: Option<Spanned<Text>>,
+    pub uid: Option<Spanned<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointPort {
     pub span: Span,
     /// Matches the Service port's `name` (both empty for a single unnamed port).
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Text>>,
     pub port: Option<Spanned<i64>>,
-    pub protocol: Option<Spanned<String>>,
-    pub app_protocol: Option<Spanned<String>>,
+    pub protocol: Option<Spanned<Text>>,
+    pub app_protocol: Option<Spanned<Text>>,
 }
 
 impl EndpointPort {

@@ -4,7 +4,7 @@
 //! dotted path (`spec.rules[0].http.paths[1]`) so messages name the field as kubectl does.
 
 use super::Boxed;
-use super::decode::{Ctx, Fields, Spanned};
+use super::decode::{Ctx, Fields, Spanned, Text};
 use crate::source::{Node, Span};
 
 /// The annotation that marks an IngressClass as the cluster default.
@@ -15,7 +15,7 @@ pub type Ingress = Boxed<IngressBody>;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IngressBody {
-    pub ingress_class_name: Option<Spanned<String>>,
+    pub ingress_class_name: Option<Spanned<Text>>,
     pub default_backend: Option<IngressBackend>,
     pub tls: Vec<IngressTls>,
     pub rules: Vec<IngressRule>,
@@ -27,8 +27,8 @@ pub struct IngressBody {
 pub struct IngressTls {
     pub span: Span,
     pub path: String,
-    pub hosts: Vec<Spanned<String>>,
-    pub secret_name: Option<Spanned<String>>,
+    pub hosts: Vec<Spanned<Text>>,
+    pub secret_name: Option<Spanned<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +36,7 @@ pub struct IngressRule {
     pub span: Span,
     pub path: String,
     /// `None` (or empty) means every host.
-    pub host: Option<Spanned<String>>,
+    pub host: Option<Spanned<Text>>,
     pub http: Option<HttpRule>,
 }
 
@@ -52,8 +52,8 @@ pub struct HttpPath {
     pub span: Span,
     /// `spec.rules[i].http.paths[j]`.
     pub field: String,
-    pub path: Option<Spanned<String>>,
-    pub path_type: Option<Spanned<String>>,
+    pub path: Option<Spanned<Text>>,
+    pub path_type: Option<Spanned<Text>>,
     pub backend: Option<IngressBackend>,
 }
 
@@ -70,7 +70,7 @@ pub struct IngressBackend {
 pub struct ServiceBackend {
     pub span: Span,
     pub path: String,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Text>>,
     pub port: Option<ServiceBackendPort>,
 }
 
@@ -80,7 +80,7 @@ pub struct ServiceBackendPort {
     pub span: Span,
     pub path: String,
     pub number: Option<Spanned<i64>>,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Text>>,
 }
 
 /// A typed reference: a `resource` backend or IngressClass `parameters`.
@@ -88,13 +88,13 @@ pub struct ServiceBackendPort {
 pub struct ObjectRef {
     pub span: Span,
     pub path: String,
-    pub api_group: Option<Spanned<String>>,
-    pub kind: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
+    pub api_group: Option<Spanned<Text>>,
+    pub kind: Option<Spanned<Text>>,
+    pub name: Option<Spanned<Text>>,
     /// IngressClass parameters only.
-    pub namespace: Option<Spanned<String>>,
+    pub namespace: Option<Spanned<Text>>,
     /// IngressClass parameters only: `Cluster` (default) or `Namespace`.
-    pub scope: Option<Spanned<String>>,
+    pub scope: Option<Spanned<Text>>,
 }
 
 /// A [`IngressClassBody`] on the heap: see [`Boxed`].
@@ -102,7 +102,7 @@ pub type IngressClass = Boxed<IngressClassBody>;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IngressClassBody {
-    pub controller: Option<Spanned<String>>,
+    pub controller: Option<Spanned<Text>>,
     pub parameters: Option<ObjectRef>,
     /// The default-class annotation, when present: `true` only for the exact value "true".
     pub is_default_class: Option<Spanned<bool>>,

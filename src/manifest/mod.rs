@@ -17,7 +17,7 @@ pub mod workload;
 
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Node, Span, yaml::Document};
-use decode::{Ctx, Fields, Spanned};
+use decode::{Ctx, Fields, Spanned, Text};
 pub use meta::ObjectMeta;
 
 /// A decoded object with its envelope.
@@ -26,8 +26,8 @@ pub struct Manifest {
     pub file: FileId,
     /// Span of the whole object (for "this object" labels).
     pub span: Span,
-    pub api_version: Spanned<String>,
-    pub kind: Spanned<String>,
+    pub api_version: Spanned<Text>,
+    pub kind: Spanned<Text>,
     pub meta: ObjectMeta,
     pub object: Object,
 }
@@ -176,7 +176,7 @@ fn decode_object(
     ctx: &mut Ctx,
     file: FileId,
     node: &Node,
-    inherited: Option<(&Spanned<String>, &str)>,
+    inherited: Option<(&Spanned<Text>, &str)>,
     out: &mut Vec<Manifest>,
 ) {
     if node.as_map().is_none() {
@@ -198,7 +198,7 @@ fn decode_object(
         .or_else(|| inherited.map(|(v, _)| v.clone()));
     let kind = f
         .string(ctx, "kind")
-        .or_else(|| inherited.map(|(v, k)| Spanned::new(k.to_string(), v.span)));
+        .or_else(|| inherited.map(|(v, k)| Spanned::new(Text::from(k), v.span)));
     let (Some(api_version), Some(kind)) = (api_version, kind) else {
         let missing = match (f.key_span("apiVersion"), f.key_span("kind")) {
             (None, None) => "`apiVersion` and `kind`",

@@ -8,7 +8,7 @@
 //! this stage (conditions, taints), so they report alike.
 
 use super::ObjectMeta;
-use super::decode::{Ctx, Fields, Spanned, StringEntry, not_one_of, required_missing};
+use super::decode::{Ctx, Fields, Spanned, StringEntry, Text, not_one_of, required_missing};
 use crate::source::{Node, Span};
 
 /// The node label that says which OpenYurt NodePool a node belongs to. OpenYurt's node
@@ -21,14 +21,17 @@ pub const NODEPOOL_LABEL: &str = "apps.openyurt.io/nodepool";
 pub const DESIRED_NODEPOOL_LABEL: &str = "apps.openyurt.io/desired-nodepool";
 
 #[derive(Debug, Clone, Default, PartialEq)]
+///
+/// `providerID` and `podCIDR` are boxed (8 bytes absent, not 40): a fleet is mostly Nodes,
+/// and snapshots of edge nodes often have neither.
 pub struct NodeObject {
     /// `spec.providerID`, e.g. `cn-hangzhou.i-bp1…` (CCM parses `<region>.<instance>`).
-    pub provider_id: Option<Spanned<String>>,
+    pub provider_id: Option<Box<Spanned<Text>>>,
     /// `spec.unschedulable` (cordoned).
     pub unschedulable: Option<Spanned<bool>>,
     pub taints: Vec<Taint>,
-    pub pod_cidr: Option<Spanned<String>>,
-    pub pod_cidrs: Vec<Spanned<String>>,
+    pub pod_cidr: Option<Box<Spanned<Text>>>,
+    pub pod_cidrs: Vec<Spanned<Text>>,
     /// `status.addresses`, in the order written.
     pub addresses: Vec<NodeAddress>,
     /// `status.conditions`.
@@ -42,17 +45,17 @@ pub struct NodeObject {
 pub struct NodeAddress {
     pub span: Span,
     /// `InternalIP`, `ExternalIP`, `Hostname`, `InternalDNS`, `ExternalDNS`.
-    pub type_: Option<Spanned<String>>,
-    pub address: Option<Spanned<String>>,
+    pub type_: Option<Spanned<Text>>,
+    pub address: Option<Spanned<Text>>,
 }
 
 /// One status condition (`Ready`, `MemoryPressure`, …) of a Node or Pod.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub span: Span,
-    pub type_: Option<Spanned<String>>,
+    pub type_: Option<Spanned<Text>>,
     /// `True`, `False` or `Unknown`.
-    pub status: Option<Spanned<String>>,
+    pub status: Option<Spanned<Text>>,
 }
 
 impl Condition {
@@ -66,10 +69,10 @@ impl Condition {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Taint {
     pub span: Span,
-    pub key: Option<Spanned<String>>,
-    pub value: Option<Spanned<String>>,
+    pub key: Option<Spanned<Text>>,
+    pub value: Option<Spanned<Text>>,
     /// `NoSchedule`, `PreferNoSchedule` or `NoExecute` (checked).
-    pub effect: Option<Spanned<String>>,
+    pub effect: Option<Spanned<Text>>,
 }
 
 impl Taint {
@@ -83,11 +86,11 @@ impl Taint {
 
 impl NodeObject {
     /// The first `InternalIP` address: what CLB/ELB register as the backend address.
-    pub fn internal_ip(&self) -> Option<&Spanned<String>> {
+    pub fn internal_ip(&self) -> Option<&Spanned<Text>> {
         self.address_of("InternalIP")
     }
     /// The first address of the given type.
-    pub fn address_of(&self, type_: &str) -> Option<&Spanned<String>> {
+    pub fn address_of(&self, type_: &str) -> Option<&Spanned<Text>> {
         self.addresses
             .iter()
             .filter(|a| a.type_.as_ref().is_some_and(|t| t.value == type_))
@@ -126,10 +129,10 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> NodeObject {
     let mut out = NodeObject::default();
     if let Some(mut spec) = f.map(ctx, "spec") {
         out.spec_span = Some(spec.node().span);
-        out.provider_id = spec.string(ctx, "providerID");
+        out.provider_id = spec.string(ctx, "providerID").map(Box::new);
         out.unschedulable = spec.bool(ctx, "unschedulable");
         out.taints = decode_taints(ctx, &mut spec);
-        out.pod_cidr = spec.string(ctx, "podCIDR");
+        out.pod_cidr = spec.string(ctx, "podCIDR").map(Box::new);
         out.pod_cidrs = spec.strings(ctx, "podCIDRs");
         spec.accept(&["configSource", "externalID"]);
         spec.finish(ctx);

@@ -15,7 +15,7 @@
 use super::Boxed;
 use super::ObjectMeta;
 use super::decode::not_one_of;
-use super::decode::{Ctx, Fields, Spanned, StringEntry, StringMap};
+use super::decode::{Ctx, Fields, Spanned, StringEntry, StringMap, Text};
 use super::node::{Taint, decode_taints};
 use crate::diag::Diagnostic;
 use crate::kube::selector::{LabelSelector, decode_label_selector};
@@ -48,7 +48,7 @@ pub struct NodePoolBody {
     /// `v1beta1` or `v1beta2`, as written in `apiVersion`.
     pub version: String,
     /// `spec.type` as written; see [`NodePool::pool_type`] for the default.
-    pub type_: Option<Spanned<String>>,
+    pub type_: Option<Spanned<Text>>,
     pub host_network: Option<Spanned<bool>>,
     /// `spec.labels`: copied onto member nodes, **not** matched by Service selectors.
     pub labels: StringMap,
@@ -60,17 +60,17 @@ pub struct NodePoolBody {
     pub selector: Option<LabelSelector>,
     pub inter_connectivity: Option<Spanned<bool>>,
     pub enable_leader_election: Option<Spanned<bool>>,
-    pub leader_election_strategy: Option<Spanned<String>>,
+    pub leader_election_strategy: Option<Spanned<Text>>,
     /// `spec.leaderNodeLabelSelector`: a plain label map (used with strategy `mark`).
     pub leader_node_label_selector: StringMap,
     pub leader_replicas: Option<Spanned<i64>>,
     /// `spec.poolScopeMetadata[]` as `group/version/resource` (group may be empty).
-    pub pool_scope_metadata: Vec<Spanned<String>>,
+    pub pool_scope_metadata: Vec<Spanned<Text>>,
     pub spec_span: Option<Span>,
     pub ready_node_num: Option<Spanned<i64>>,
     pub unready_node_num: Option<Spanned<i64>>,
     /// `status.nodes`: member node names as last reported.
-    pub status_nodes: Vec<Spanned<String>>,
+    pub status_nodes: Vec<Spanned<Text>>,
 }
 
 impl NodePoolBody {
@@ -146,13 +146,15 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, node: &Node, version: &str) -> Node
             np.leader_replicas = spec.int(ctx, "leaderReplicas");
             for (path, n) in spec.list(ctx, "poolScopeMetadata") {
                 if let Some(mut g) = Fields::new(ctx, n, &path) {
-                    let part = |s: Option<Spanned<String>>| s.map(|s| s.value).unwrap_or_default();
+                    let part = |s: Option<Spanned<Text>>| s.map(|s| s.value).unwrap_or_default();
                     let group = part(g.string(ctx, "group"));
                     let ver = part(g.string(ctx, "version"));
                     let res = part(g.string(ctx, "resource"));
                     g.finish(ctx);
-                    np.pool_scope_metadata
-                        .push(Spanned::new(format!("{group}/{ver}/{res}"), n.span));
+                    np.pool_scope_metadata.push(Spanned::new(
+                        compact_str::format_compact!("{group}/{ver}/{res}"),
+                        n.span,
+                    ));
                 }
             }
             let sel_span = spec.key_span("selector");

@@ -6,7 +6,7 @@
 
 use super::Boxed;
 use super::ObjectMeta;
-use super::decode::{Ctx, Fields, Spanned, StringEntry};
+use super::decode::{Ctx, Fields, Spanned, StringEntry, Text};
 use super::service::decode_load_balancer_status;
 use crate::source::{Node, Span};
 
@@ -27,9 +27,9 @@ pub type PoolService = Boxed<PoolServiceBody>;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PoolServiceBody {
     /// `spec.loadBalancerClass`, copied from the Service (`alibabacloud.com/elb` for ECM).
-    pub load_balancer_class: Option<Spanned<String>>,
+    pub load_balancer_class: Option<Spanned<Text>>,
     /// `status.loadBalancer.ingress[]` addresses (ip or hostname).
-    pub status_ingress: Vec<Spanned<String>>,
+    pub status_ingress: Vec<Spanned<Text>>,
     /// `status.aggregateToAnnotations` / `aggregateToLabels`: copied onto the Service as
     /// `aggregated.<key>` (reference §5.3).
     pub aggregate_to_annotations: super::decode::StringMap,

@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::Boxed;
-use super::decode::{Ctx, Fields, Spanned, string_of};
+use super::decode::{Ctx, Fields, Spanned, Text, string_of};
 use super::decode::{not_one_of, required_missing};
 use crate::diag::Diagnostic;
 use crate::source::offsets::ValueLocator;
@@ -271,9 +271,9 @@ impl fmt::Display for Version {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FleetMember {
     pub span: Span,
-    pub cluster_id: Option<Spanned<String>>,
+    pub cluster_id: Option<Spanned<Text>>,
     /// Folder of the member's manifests, relative to the profile file.
-    pub path: Option<Spanned<String>>,
+    pub path: Option<Spanned<Text>>,
 }
 
 /// A [`ClusterProfileBody`] on the heap: see [`Boxed`].
@@ -284,13 +284,13 @@ pub struct ClusterProfileBody {
     pub spec_span: Option<Span>,
     pub cloud: Option<Spanned<Cloud>>,
     pub cluster_kind: Option<Spanned<ClusterKind>>,
-    pub cluster_id: Option<Spanned<String>>,
+    pub cluster_id: Option<Spanned<Text>>,
     pub kubernetes_version: Option<Spanned<Version>>,
-    pub region: Option<Spanned<String>>,
+    pub region: Option<Spanned<Text>>,
     /// `components.ecm`: edge-controller-manager version (ACK Edge).
     pub ecm_version: Option<Spanned<Version>>,
     /// `network.plugin` as written (`terway-edge`, `flannel`; others are warned about).
-    pub network_plugin: Option<Spanned<String>>,
+    pub network_plugin: Option<Spanned<Text>>,
     pub proxy_mode: Option<Spanned<ProxyMode>>,
     pub express_connect: Option<Spanned<bool>>,
     pub members: Vec<FleetMember>,

@@ -1,49 +1,50 @@
 //! `v1/Service`: the subject of every load-balancer provider.
 
 use super::Boxed;
-use super::decode::{Ctx, Fields, IntOrString, Spanned, StringMap, int_or_string_of};
+use super::decode::{Ctx, Fields, IntOrString, Spanned, StringMap, Text, int_or_string_of};
 use crate::source::{Node, Span};
 
 /// A [`ServiceBody`] on the heap: see [`Boxed`].
 pub type Service = Boxed<ServiceBody>;
 
+/// Fields that most Services lack are boxed (8 bytes absent, not 40).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceBody {
     /// `spec.type` as written; `None` means the default, ClusterIP.
-    pub type_: Option<Spanned<String>>,
+    pub type_: Option<Spanned<Text>>,
     pub selector: StringMap,
     pub ports: Vec<ServicePort>,
-    pub external_traffic_policy: Option<Spanned<String>>,
-    pub internal_traffic_policy: Option<Spanned<String>>,
-    pub load_balancer_class: Option<Spanned<String>>,
-    pub load_balancer_ip: Option<Spanned<String>>,
-    pub load_balancer_source_ranges: Vec<Spanned<String>>,
+    pub external_traffic_policy: Option<Spanned<Text>>,
+    pub internal_traffic_policy: Option<Box<Spanned<Text>>>,
+    pub load_balancer_class: Option<Spanned<Text>>,
+    pub load_balancer_ip: Option<Box<Spanned<Text>>>,
+    pub load_balancer_source_ranges: Vec<Spanned<Text>>,
     pub allocate_load_balancer_node_ports: Option<Spanned<bool>>,
     pub health_check_node_port: Option<Spanned<i64>>,
-    pub session_affinity: Option<Spanned<String>>,
-    pub external_name: Option<Spanned<String>>,
-    pub cluster_ip: Option<Spanned<String>>,
+    pub session_affinity: Option<Box<Spanned<Text>>>,
+    pub external_name: Option<Box<Spanned<Text>>>,
+    pub cluster_ip: Option<Box<Spanned<Text>>>,
     /// Span of `spec`; `None` when the object has no `spec`.
     pub spec_span: Option<Span>,
     /// Addresses already in `status.loadBalancer.ingress` (ip or hostname).
-    pub status_ingress: Vec<Spanned<String>>,
+    pub status_ingress: Vec<Spanned<Text>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServicePort {
     /// Span of the whole list item.
     pub span: Span,
-    /// `spec.ports[i]`, for messages.
-    pub path: String,
-    pub name: Option<Spanned<String>>,
-    pub protocol: Option<Spanned<String>>,
+    /// `spec.ports[i]`, for messages (short enough to be kept inline).
+    pub path: Text,
+    pub name: Option<Spanned<Text>>,
+    pub protocol: Option<Spanned<Text>>,
     pub port: Option<Spanned<i64>>,
     /// `port` is written, even if its value could not be decoded (so that rules do not
     /// report it missing on top of the type error).
     pub port_written: bool,
     pub target_port: Option<Spanned<IntOrString>>,
     pub node_port: Option<Spanned<i64>>,
-    pub app_protocol: Option<Spanned<String>>,
+    pub app_protocol: Option<Spanned<Text>>,
 }
 
 impl ServiceBody {
@@ -87,15 +88,15 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> ServiceBody {
             .collect();
         svc.ports.shrink_to_fit();
         svc.external_traffic_policy = spec.string(ctx, "externalTrafficPolicy");
-        svc.internal_traffic_policy = spec.string(ctx, "internalTrafficPolicy");
+        svc.internal_traffic_policy = spec.string(ctx, "internalTrafficPolicy").map(Box::new);
         svc.load_balancer_class = spec.string(ctx, "loadBalancerClass");
-        svc.load_balancer_ip = spec.string(ctx, "loadBalancerIP");
+        svc.load_balancer_ip = spec.string(ctx, "loadBalancerIP").map(Box::new);
         svc.load_balancer_source_ranges = spec.strings(ctx, "loadBalancerSourceRanges");
         svc.allocate_load_balancer_node_ports = spec.bool(ctx, "allocateLoadBalancerNodePorts");
         svc.health_check_node_port = spec.int(ctx, "healthCheckNodePort");
-        svc.session_affinity = spec.string(ctx, "sessionAffinity");
-        svc.external_name = spec.string(ctx, "externalName");
-        svc.cluster_ip = spec.string(ctx, "clusterIP");
+        svc.session_affinity = spec.string(ctx, "sessionAffinity").map(Box::new);
+        svc.external_name = spec.string(ctx, "externalName").map(Box::new);
+        svc.cluster_ip = spec.string(ctx, "clusterIP").map(Box::new);
         spec.accept(&[
             "clusterIPs",
             "externalIPs",
@@ -130,7 +131,7 @@ fn decode_port(ctx: &mut Ctx, node: &Node, path: String) -> Option<ServicePort> 
         target_port,
         node_port: f.int(ctx, "nodePort"),
         app_protocol: f.string(ctx, "appProtocol"),
-        path,
+        path: Text::from(path),
     };
     f.finish(ctx);
     Some(port)
@@ -138,7 +139,7 @@ fn decode_port(ctx: &mut Ctx, node: &Node, path: String) -> Option<ServicePort> 
 
 /// `status.loadBalancer.ingress[]` addresses (ip or hostname), as Services and PoolServices
 /// both report them (the controllers write them; a live snapshot carries them).
-pub fn decode_load_balancer_status(ctx: &mut Ctx, status: &mut Fields) -> Vec<Spanned<String>> {
+pub fn decode_load_balancer_status(ctx: &mut Ctx, status: &mut Fields) -> Vec<Spanned<Text>> {
     let mut out = Vec::new();
     let Some(mut lb) = status.map(ctx, "loadBalancer") else {
         return out;

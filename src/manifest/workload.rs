@@ -7,7 +7,9 @@
 
 use super::Boxed;
 use super::ObjectMeta;
-use super::decode::{Ctx, Fields, Spanned, StringMap, check_port, not_one_of, required_missing};
+use super::decode::{
+    Ctx, Fields, Spanned, StringMap, Text, check_port, not_one_of, required_missing,
+};
 use super::meta::decode_meta;
 use super::node::{Condition, condition, decode_conditions};
 use crate::diag::Diagnostic;
@@ -20,7 +22,7 @@ pub struct PodSpec {
     /// Span of the `spec` mapping.
     pub span: Option<Span>,
     /// `nodeName`: set by the scheduler, or by hand to pin a pod.
-    pub node_name: Option<Spanned<String>>,
+    pub node_name: Option<Spanned<Text>>,
     /// `hostNetwork`: the pod listens on the node's address (backend = node IP + container port).
     pub host_network: Option<Spanned<bool>>,
     /// `nodeSelector`: the nodes a pod may run on (a DaemonSet's placement).
@@ -61,7 +63,7 @@ pub struct Container {
     pub span: Span,
     /// `spec.containers[i]`, for messages.
     pub path: String,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Text>>,
     pub ports: Vec<ContainerPort>,
 }
 
@@ -70,9 +72,9 @@ pub struct ContainerPort {
     pub span: Span,
     /// `spec.containers[i].ports[j]`, for messages.
     pub path: String,
-    pub name: Option<Spanned<String>>,
+    pub name: Option<Spanned<Text>>,
     pub container_port: Option<Spanned<i64>>,
-    pub protocol: Option<Spanned<String>>,
+    pub protocol: Option<Spanned<Text>>,
     pub host_port: Option<Spanned<i64>>,
 }
 
@@ -87,12 +89,12 @@ impl ContainerPort {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Toleration {
     pub span: Span,
-    pub key: Option<Spanned<String>>,
+    pub key: Option<Spanned<Text>>,
     /// `Equal` (default) or `Exists`.
-    pub operator: Option<Spanned<String>>,
-    pub value: Option<Spanned<String>>,
+    pub operator: Option<Spanned<Text>>,
+    pub value: Option<Spanned<Text>>,
     /// Empty means every effect.
-    pub effect: Option<Spanned<String>>,
+    pub effect: Option<Spanned<Text>>,
 }
 
 /// A [`PodBody`] on the heap: see [`Boxed`].
@@ -103,12 +105,12 @@ pub type Pod = Boxed<PodBody>;
 pub struct PodBody {
     pub spec: PodSpec,
     /// `status.phase`: `Pending`, `Running`, `Succeeded`, `Failed`, `Unknown`.
-    pub phase: Option<Spanned<String>>,
-    pub pod_ip: Option<Spanned<String>>,
+    pub phase: Option<Spanned<Text>>,
+    pub pod_ip: Option<Spanned<Text>>,
     /// `status.podIPs[].ip`.
-    pub pod_ips: Vec<Spanned<String>>,
-    pub host_ip: Option<Spanned<String>>,
-    pub host_ips: Vec<Spanned<String>>,
+    pub pod_ips: Vec<Spanned<Text>>,
+    pub host_ip: Option<Spanned<Text>>,
+    pub host_ips: Vec<Spanned<Text>>,
     pub conditions: Vec<Condition>,
 }
 
@@ -255,7 +257,7 @@ pub fn decode_pod(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> PodBody {
 }
 
 /// `[{ip: …}]` lists (`podIPs`, `hostIPs`).
-fn ip_list(ctx: &mut Ctx, f: &mut Fields, key: &'static str) -> Vec<Spanned<String>> {
+fn ip_list(ctx: &mut Ctx, f: &mut Fields, key: &'static str) -> Vec<Spanned<Text>> {
     let mut out = Vec::new();
     for (path, n) in f.list(ctx, key) {
         if let Some(mut item) = Fields::new(ctx, n, &path) {

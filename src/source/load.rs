@@ -294,6 +294,8 @@ fn parse_into(loaded: &mut Loaded, id: FileId, diags: &mut Diagnostics) {
         let mut ctx = Ctx { sources, diags };
         decode_document(&mut ctx, &doc, manifests);
     });
+    // The list grew by doubling: up to half of it would be empty room for the whole run.
+    manifests.shrink_to_fit();
 }
 
 /// Adds in-memory text as an input (tests, `git show` output, generated fleets).

@@ -19,23 +19,29 @@ pub struct ValueLocator {
 
 impl ValueLocator {
     pub fn new(file: &SourceFile, node: &Node) -> Self {
-        let NodeKind::Scalar(s) = &node.kind else {
-            return ValueLocator {
+        match &node.kind {
+            NodeKind::Scalar(s) => Self::of_scalar(file, node.span, s.style, &s.value),
+            _ => ValueLocator {
                 whole: node.span,
                 ranges: None,
-            };
-        };
-        let raw = file.slice(node.span);
-        let indent = indent_before(&file.text, node.span.start as usize);
-        let ranges = rebuild(raw, s.style, indent)
-            .and_then(|chars| match_decoded(&chars, &s.value, s.style))
+            },
+        }
+    }
+
+    /// [`ValueLocator::new`] for a scalar known by its parts: decoded objects keep a
+    /// value's span and style, not its YAML node.
+    pub fn of_scalar(file: &SourceFile, span: Span, style: ScalarStyle, decoded: &str) -> Self {
+        let raw = file.slice(span);
+        let indent = indent_before(&file.text, span.start as usize);
+        let ranges = rebuild(raw, style, indent)
+            .and_then(|chars| match_decoded(&chars, decoded, style))
             .map(|v| {
                 v.into_iter()
-                    .map(|(a, b)| (a + node.span.start, b + node.span.start))
+                    .map(|(a, b)| (a + span.start, b + span.start))
                     .collect()
             });
         ValueLocator {
-            whole: node.span,
+            whole: span,
             ranges,
         }
     }

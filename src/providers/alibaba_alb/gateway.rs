@@ -419,11 +419,11 @@ fn bind<'m>(
         return None;
     }
     if let Some(e) = meta.annotations.get(ALBCONFIG_NAME) {
-        return Some((e.value.value.clone(), e.value.span));
+        return Some((e.value.value.to_string(), e.value.span));
     }
     let c = class?;
     match c.object.parameters.as_ref().and_then(|p| p.name.as_ref()) {
-        Some(n) => Some((n.value.clone(), n.span)),
+        Some(n) => Some((n.value.to_string(), n.span)),
         None => {
             findings.push(
                 Diagnostic::error(
@@ -568,7 +568,7 @@ fn fold_canary<'m>(
             .host
             .as_ref()
             .filter(|h| !h.value.is_empty())
-            .map(|h| h.value.clone());
+            .map(|h| h.value.to_string());
         let Some(http) = &rule.http else { continue };
         for path in &http.paths {
             let Some(paths) = path_patterns(path, findings) else {
@@ -756,7 +756,7 @@ fn rules_of<'m>(
                         .host
                         .as_ref()
                         .filter(|h| !h.value.is_empty())
-                        .map(|h| h.value.clone()),
+                        .map(|h| h.value.to_string()),
                     paths: paths.clone(),
                     conditions: conditions.clone(),
                     service: service.clone(),
@@ -856,11 +856,11 @@ fn path_patterns(p: &HttpPath, findings: &mut Vec<Diagnostic>) -> Option<Vec<Str
 fn backend_of(p: &HttpPath) -> Option<(String, String, Span)> {
     let svc = p.backend.as_ref()?.service.as_ref()?;
     let name_span = svc.name.as_ref()?.span;
-    let name = svc.name.as_ref()?.value.clone();
+    let name = svc.name.as_ref()?.value.to_string();
     let port = svc.port.as_ref()?;
     let port = match (&port.number, &port.name) {
         (Some(n), _) => n.value.to_string(),
-        (None, Some(n)) => n.value.clone(),
+        (None, Some(n)) => n.value.to_string(),
         (None, None) => return None,
     };
     Some((name, port, name_span))

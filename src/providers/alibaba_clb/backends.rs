@@ -142,7 +142,7 @@ impl ServiceBackends {
                         .as_ref()
                         .and_then(|p| instance_id(&p.value))
                         .map(str::to_string),
-                    ip: node.object.internal_ip().map(|a| a.value.clone()),
+                    ip: node.object.internal_ip().map(|a| a.value.to_string()),
                     port: port.node_port,
                     weight: if self.mode == Mode::Local {
                         i64::from(pods)
@@ -202,9 +202,9 @@ fn pod_servers(
                     push_unique(
                         &mut out,
                         Server {
-                            node: e.node_name.as_ref().map(|n| n.value.clone()),
+                            node: e.node_name.as_ref().map(|n| n.value.to_string()),
                             server_id: None,
-                            ip: Some(ip.value.clone()),
+                            ip: Some(ip.value.to_string()),
                             port: Some(p.value),
                             weight,
                         },
@@ -243,7 +243,7 @@ fn pod_servers(
                 Server {
                     node: pod.object.node_name().map(str::to_string),
                     server_id: None,
-                    ip: Some(ip.value.clone()),
+                    ip: Some(ip.value.to_string()),
                     port: Some(number),
                     weight,
                 },

@@ -254,11 +254,7 @@ pub fn inner_span(entry: &StringEntry, start: usize, end: usize) -> Span {
     let whole = entry.value.span;
     let text_len = entry.value.value.len() as u32;
     let written = whole.end.saturating_sub(whole.start);
-    let style = match &entry.node.kind {
-        crate::source::NodeKind::Scalar(s) => s.style,
-        _ => return whole,
-    };
-    let offset = match style {
+    let offset = match entry.style {
         ScalarStyle::Plain if written == text_len => 0,
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted if written == text_len + 2 => 1,
         _ => return whole,
@@ -288,7 +284,7 @@ pub fn name_span(m: &Manifest) -> Span {
 mod tests {
     use super::*;
     use crate::manifest::decode::Spanned;
-    use crate::source::{FileId, Node, Scalar};
+    use crate::source::FileId;
 
     fn entry(value: &str, style: ScalarStyle, written: u32) -> StringEntry {
         let span = Span {
@@ -296,18 +292,11 @@ mod tests {
             start: 10,
             end: 10 + written,
         };
-        StringEntry {
-            key: Spanned::new("k".to_string(), span),
-            value: Spanned::new(value.to_string(), span),
-            node: Node {
-                span,
-                kind: crate::source::NodeKind::Scalar(Scalar {
-                    value: value.to_string(),
-                    style,
-                    tag: None,
-                }),
-            },
-        }
+        StringEntry::new(
+            Spanned::new("k".into(), span),
+            Spanned::new(value.into(), span),
+            style,
+        )
     }
 
     /// Offsets inside a one-line value map to the file; anything else falls back to the
