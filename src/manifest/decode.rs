@@ -128,17 +128,33 @@ impl StringMap {
         self.entries
     }
 
-    /// Adds an entry; a key already present keeps its place and takes the new entry, as
-    /// in Go's map decoding (the last value wins).
-    fn insert(&mut self, entry: StringEntry) {
-        match self
-            .entries
-            .iter_mut()
-            .find(|e| e.key.value == entry.key.value)
-        {
-            Some(old) => *old = entry,
-            None => self.entries.push(entry),
+    /// The map of `written` entries: a key written twice keeps its first place and takes
+    /// the later entry, as in Go's map decoding (the last value wins). Small maps are
+    /// searched in order; past a few dozen entries an index keeps a hostile map with a
+    /// hundred thousand keys from taking quadratic time.
+    fn from_written(written: Vec<StringEntry>) -> Self {
+        const SCAN_LIMIT: usize = 32;
+        let mut entries: Vec<StringEntry> = Vec::with_capacity(written.len());
+        let mut index: Option<std::collections::HashMap<Text, usize>> =
+            (written.len() > SCAN_LIMIT).then(std::collections::HashMap::new);
+        for entry in written {
+            let at = match &mut index {
+                Some(index) => match index.get(&entry.key.value) {
+                    Some(at) => Some(*at),
+                    None => {
+                        index.insert(entry.key.value.clone(), entries.len());
+                        None
+                    }
+                },
+                None => entries.iter().position(|e| e.key.value == entry.key.value),
+            };
+            match at {
+                Some(at) => entries[at] = entry,
+                None => entries.push(entry),
+            }
         }
+        entries.shrink_to_fit();
+        StringMap { entries }
     }
 }
 
@@ -463,9 +479,7 @@ fn string_map_at(ctx: &mut Ctx, node: &Node, path: &dyn Fn() -> String) -> Strin
     };
     // Exactly sized: most maps hold one to three entries, and growing would reserve room
     // for several more in every label set of a fleet.
-    let mut out = StringMap {
-        entries: Vec::with_capacity(entries.len()),
-    };
+    let mut written = Vec::with_capacity(entries.len());
     for e in entries {
         let Some(k) = string_or_report(ctx, &e.key, || format!("{} key", path())) else {
             continue;
@@ -497,9 +511,9 @@ fn string_map_at(ctx: &mut Ctx, node: &Node, path: &dyn Fn() -> String) -> Strin
                 continue;
             }
         };
-        out.insert(entry);
+        written.push(entry);
     }
-    out
+    StringMap::from_written(written)
 }
 
 /// The LBP1105 error for a value outside its allowed set, with a did-you-mean; `None` when
@@ -568,4 +582,41 @@ pub fn port_out_of_range(
         .with_primary(port.span, "not a port number")
         .with_help("use a port number from 1 to 65535")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::validate_text;
+
+    /// Labels of `n` distinct keys, then `k3` again: the repeat is reported upstream
+    /// (duplicate key), and the map keeps `k3` in its first place with the last value.
+    fn labels_with_repeat(n: usize) -> Vec<(String, String)> {
+        let mut text =
+            String::from("apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n  labels:\n");
+        for i in 0..n {
+            text.push_str(&format!("    k{i}: v{i}\n"));
+        }
+        text.push_str("    k3: again\n");
+        let c = validate_text("t.yaml", &text);
+        c.manifests[0]
+            .meta
+            .labels
+            .iter()
+            .map(|(k, e)| (k.to_string(), e.value.value.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_label_keeps_its_place_and_the_last_value_in_small_and_large_maps() {
+        for n in [5, 200] {
+            let labels = labels_with_repeat(n);
+            assert_eq!(labels.len(), n, "{n} keys");
+            assert_eq!(
+                labels[3],
+                ("k3".to_string(), "again".to_string()),
+                "{n} keys"
+            );
+            assert_eq!(labels[n - 1].0, format!("k{}", n - 1));
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! hash-bound. These maps are small, built once and read a few times, so an insertion-ordered
 //! vector with a linear lookup does the same job with one allocation and no hashing.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -107,11 +108,17 @@ impl<V> OrderedMap<V> {
 /// written by another tool may order a map's keys differently without changing it.
 impl<V: PartialEq> PartialEq for OrderedMap<V> {
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len()
-            && self
+        if self.len() != other.len() {
+            return false;
+        }
+        if self.len() <= SCAN_LIMIT {
+            return self
                 .entries
                 .iter()
-                .all(|(k, v)| other.get(k.as_ref()) == Some(v))
+                .all(|(k, v)| other.get(k.as_ref()) == Some(v));
+        }
+        let theirs: HashMap<&str, &V> = other.iter().map(|(k, v)| (k.as_ref(), v)).collect();
+        self.iter().all(|(k, v)| theirs.get(k.as_ref()) == Some(&v))
     }
 }
 
@@ -174,15 +181,45 @@ impl<K: Into<Key>, V> FromIterator<(K, V)> for OrderedMap<V> {
     }
 }
 
+/// Bulk insertion (collecting, reading a state file): past [`SCAN_LIMIT`] entries the
+/// keys are indexed, so that a map with a hundred thousand keys (a hostile state file) is
+/// not built in quadratic time.
 impl<K: Into<Key>, V> Extend<(K, V)> for OrderedMap<V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
         let iter = iter.into_iter();
         self.entries.reserve(iter.size_hint().0);
+        let mut index: Option<HashMap<Key, usize>> = None;
         for (k, v) in iter {
-            self.insert(k, v);
+            let k = k.into();
+            if index.is_none() && self.entries.len() >= SCAN_LIMIT {
+                index = Some(
+                    self.entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (k.clone(), i))
+                        .collect(),
+                );
+            }
+            let at = match &mut index {
+                Some(index) => match index.get(k.as_ref()) {
+                    Some(at) => Some(*at),
+                    None => {
+                        index.insert(k.clone(), self.entries.len());
+                        None
+                    }
+                },
+                None => self.position(&k),
+            };
+            match at {
+                Some(at) => self.entries[at].1 = v,
+                None => self.entries.push((k, v)),
+            }
         }
     }
 }
+
+/// Maps up to this size are searched in order when built in bulk.
+const SCAN_LIMIT: usize = 32;
 
 impl<V: Serialize> Serialize for OrderedMap<V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -208,11 +245,11 @@ impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
         f.write_str("a map")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut m = OrderedMap::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some((k, v)) = map.next_entry::<String, V>()? {
-            m.insert(k, v);
+        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(pair) = map.next_entry::<String, V>()? {
+            pairs.push(pair);
         }
-        Ok(m)
+        Ok(pairs.into_iter().collect())
     }
 }
 
@@ -237,6 +274,11 @@ mod tests {
         assert_ne!(ab, other);
         assert_ne!(ab, more);
         assert_ne!(more, ab);
+        let big: OrderedMap<i64> = (0..100).map(|i| (format!("k{i}"), i)).collect();
+        let reversed: OrderedMap<i64> = (0..100).rev().map(|i| (format!("k{i}"), i)).collect();
+        let changed: OrderedMap<i64> = (0..100).map(|i| (format!("k{i}"), i % 99)).collect();
+        assert_eq!(big, reversed);
+        assert_ne!(big, changed);
     }
 
     #[test]
@@ -246,6 +288,32 @@ mod tests {
         assert_eq!(text, r#"{"z":1,"a":2}"#);
         let back: OrderedMap<i64> = serde_json::from_str(&text).expect("deserialises");
         assert_eq!(back.keys().collect::<Vec<_>>(), vec!["z", "a"]);
+    }
+
+    #[test]
+    fn a_large_map_with_a_repeat_is_built_like_a_small_one() {
+        for n in [5i64, 500] {
+            let pairs = (0..n)
+                .map(|i| (format!("k{i}"), i))
+                .chain([("k3".to_string(), -1)]);
+            let m: OrderedMap<i64> = pairs.collect();
+            assert_eq!(m.len() as i64, n);
+            assert_eq!(
+                m.iter().nth(3).map(|(k, v)| (k.as_ref(), *v)),
+                Some(("k3", -1))
+            );
+            let json = format!(
+                r#"{{"a":1,{}"a":2}}"#,
+                (0..n)
+                    .map(|i| format!(r#""k{i}":{i},"#))
+                    .collect::<String>()
+            );
+            let back: OrderedMap<i64> = serde_json::from_str(&json).expect("deserialises");
+            assert_eq!(
+                back.iter().next().map(|(k, v)| (k.as_ref(), *v)),
+                Some(("a", 2))
+            );
+        }
     }
 
     #[test]

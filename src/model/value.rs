@@ -232,11 +232,11 @@ impl<'de> Visitor<'de> for ValueVisitor {
         Ok(Value::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut m = OrderedMap::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            m.insert(k, v);
+        let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(pair) = map.next_entry::<String, Value>()? {
+            pairs.push(pair);
         }
-        Ok(Value::Map(m))
+        Ok(Value::Map(pairs.into_iter().collect()))
     }
 }
 
