@@ -320,57 +320,100 @@ fn label_span(p: Obj<NodePool>, selector: &str) -> Option<Span> {
         .map(|(_, span)| span)
 }
 
+/// Why a prior ELB resource is no longer produced, decided once for the sentence
+/// ([`Causes::why_absent`]) and the manifest line to point at ([`Causes::cause_site`]).
+enum Absence<'m> {
+    ServiceDeleted,
+    NotLoadBalancer,
+    NoPoolSelection,
+    PoolGone,
+    PoolDeleting,
+    /// The selector changed from `before` and no longer matches the pool.
+    SelectorChanged {
+        before: &'m str,
+    },
+    /// The pool's labels no longer match the (unchanged) selector.
+    PoolUnmatched,
+    PortRemoved,
+    SelfManaged,
+}
+
+impl<'a> ElbCauses<'a> {
+    /// The first rule (seed 000, "Important"; reference §6.7) that explains why the
+    /// resource at `at` is gone, or `None` when none applies.
+    fn absence(&self, at: &Parsed) -> Option<Absence<'a>> {
+        let Some(s) = self.service(at.ns, at.svc) else {
+            return Some(Absence::ServiceDeleted);
+        };
+        if s.type_.value != ServiceType::LoadBalancer {
+            return Some(Absence::NotLoadBalancer);
+        }
+        if !fans_out(s) {
+            return Some(Absence::NoPoolSelection);
+        }
+        let Some(p) = self.pool(at.pool) else {
+            return Some(Absence::PoolGone);
+        };
+        if deleting(p) {
+            return Some(Absence::PoolDeleting);
+        }
+        if !self.matched(at.ns, at.svc, at.pool) {
+            let current = selector(s).unwrap_or_default();
+            return Some(match self.prior_selectors.get(&(at.ns, at.svc, at.pool)) {
+                Some(before) if *before != current => Absence::SelectorChanged { before },
+                _ => Absence::PoolUnmatched,
+            });
+        }
+        match at.kind {
+            "listener" if !at.tail.starts_with("extra-") && !has_port(s, at.tail) => {
+                Some(Absence::PortRemoved)
+            }
+            "elb" | "eip" | "eip_binding" if self_managed(s) => Some(Absence::SelfManaged),
+            _ => None,
+        }
+    }
+}
+
 impl Causes for ElbCauses<'_> {
     fn why_absent(&self, address: &str) -> Option<String> {
+        let at = self.parse(address)?;
         let Parsed {
-            kind,
             ns,
             svc,
             pool,
             tail,
-        } = self.parse(address)?;
-        let Some(s) = self.service(ns, svc) else {
-            return Some(format!("Service {ns}/{svc} was deleted"));
-        };
-        if s.type_.value != ServiceType::LoadBalancer {
-            return Some(format!(
+            ..
+        } = at;
+        let absence = self.absence(&at)?;
+        let s = self.service(ns, svc);
+        let current = s.and_then(selector).unwrap_or_default();
+        let labels = || self.pool(pool).map(pool_labels).unwrap_or_default();
+        Some(match absence {
+            Absence::ServiceDeleted => format!("Service {ns}/{svc} was deleted"),
+            Absence::NotLoadBalancer => format!(
                 "Service {ns}/{svc} is no longer type LoadBalancer (now {})",
-                s.type_.value.as_str()
-            ));
-        }
-        if !fans_out(s) {
-            return Some(format!(
+                s.map_or("", |s| s.type_.value.as_str())
+            ),
+            Absence::NoPoolSelection => format!(
                 "Service {ns}/{svc} no longer selects node pools (`{NODEPOOL_SELECTOR}` or `loadBalancerClass` removed)"
-            ));
-        }
-        let Some(p) = self.pool(pool) else {
-            return Some(format!("NodePool {pool} is gone"));
-        };
-        if deleting(p) {
-            return Some(format!("NodePool {pool} is being deleted"));
-        }
-        let current = selector(s).unwrap_or_default();
-        if !self.matched(ns, svc, pool) {
-            return Some(match self.prior_selectors.get(&(ns, svc, pool)) {
-                Some(before) if *before != current => format!(
-                    "the selector of Service {ns}/{svc} changed from `{before}` to `{current}`, which NodePool {pool} (labels {}) does not match",
-                    pool_labels(p)
-                ),
-                _ => format!(
-                    "NodePool {pool} no longer matches selector `{current}` (labels now {})",
-                    pool_labels(p)
-                ),
-            });
-        }
-        match kind {
-            "listener" if !tail.starts_with("extra-") && !has_port(s, tail) => Some(format!(
-                "port {tail} was removed from spec.ports of Service {ns}/{svc}"
-            )),
-            "elb" | "eip" | "eip_binding" if self_managed(s) => Some(format!(
+            ),
+            Absence::PoolGone => format!("NodePool {pool} is gone"),
+            Absence::PoolDeleting => format!("NodePool {pool} is being deleted"),
+            Absence::SelectorChanged { before } => format!(
+                "the selector of Service {ns}/{svc} changed from `{before}` to `{current}`, which NodePool {pool} (labels {}) does not match",
+                labels()
+            ),
+            Absence::PoolUnmatched => format!(
+                "NodePool {pool} no longer matches selector `{current}` (labels now {})",
+                labels()
+            ),
+            Absence::PortRemoved => {
+                format!("port {tail} was removed from spec.ports of Service {ns}/{svc}")
+            }
+            Absence::SelfManaged => format!(
                 "Service {ns}/{svc} is now self-managed (`{MANAGED_BY_USER}: \"true\"`): the controller no longer manages the ELB and EIP it created for NodePool {pool}"
-            )),
-            _ => None,
-        }
+            ),
+        })
     }
 
     fn left_behind(&self, address: &str) -> Option<String> {
@@ -394,90 +437,76 @@ impl Causes for ElbCauses<'_> {
         })
     }
 
-    /// Follows [`Causes::why_absent`] branch by branch, pointing at the value whose edit
+    /// The [`Absence`] of [`Causes::why_absent`] as the manifest value whose edit
     /// is the cause (seed 000, "Important": deleting the Service or its pools, or updating
     /// the selector or the pool labels, deletes the ELBs and EIPs).
     fn cause_site(&self, address: &str) -> Option<CauseSite> {
+        let at = self.parse(address)?;
         let Parsed {
             kind,
             ns,
             svc,
             pool,
             tail,
-        } = self.parse(address)?;
+        } = at;
+        let absence = self.absence(&at)?;
         let s = self.service(ns, svc)?;
+        let p = self.pool(pool);
+        let current = selector(s).unwrap_or_default();
         let self_managed_advice = format!(
             "or make the Service self-managed (`{MANAGED_BY_USER}: \"true\"` with existing ELB ids), whose ELBs the controller retains"
         );
-        let site = |span: Option<Span>, label: String, keep: String| {
-            span.map(|span| CauseSite {
-                span,
-                label,
-                keep: Some(keep),
-            })
-        };
-        if s.type_.value != ServiceType::LoadBalancer {
-            return site(
+        let (span, label, keep) = match absence {
+            Absence::ServiceDeleted | Absence::PoolGone => return None,
+            Absence::NotLoadBalancer => (
                 s.type_.span.or(name_span(s)),
                 format!("no longer type LoadBalancer: every ELB of {ns}/{svc} goes"),
                 "to keep them, keep `type: LoadBalancer`".to_string(),
-            );
-        }
-        if !fans_out(s) {
-            return site(
+            ),
+            Absence::NoPoolSelection => (
                 name_span(s),
                 format!("{ns}/{svc} no longer selects node pools"),
                 format!(
                     "to keep them, keep `{NODEPOOL_SELECTOR}` and `loadBalancerClass: alibabacloud.com/elb`"
                 ),
-            );
-        }
-        let p = self.pool(pool)?;
-        if deleting(p) {
-            return site(
-                pool_site(p),
+            ),
+            Absence::PoolDeleting => (
+                p.and_then(pool_site),
                 format!("NodePool {pool} is being deleted"),
                 format!("to keep it, keep NodePool {pool}, {self_managed_advice}"),
-            );
-        }
-        if !self.matched(ns, svc, pool) {
-            let current = selector(s).unwrap_or_default();
-            let selector_changed = self
-                .prior_selectors
-                .get(&(ns, svc, pool))
-                .is_some_and(|before| *before != current);
-            if selector_changed {
-                return site(
-                    annotation_span(s, NODEPOOL_SELECTOR),
-                    format!("NodePool {pool} no longer matches this selector"),
-                    format!(
-                        "to keep it, keep NodePool {pool} in the selector, {self_managed_advice}"
-                    ),
-                );
-            }
-            return site(
-                label_span(p, current).or(pool_site(p)),
+            ),
+            Absence::SelectorChanged { .. } => (
+                annotation_span(s, NODEPOOL_SELECTOR),
+                format!("NodePool {pool} no longer matches this selector"),
+                format!("to keep it, keep NodePool {pool} in the selector, {self_managed_advice}"),
+            ),
+            Absence::PoolUnmatched => (
+                p.and_then(|p| label_span(p, current).or(pool_site(p))),
                 format!("NodePool {pool} no longer matches selector `{current}`"),
                 format!(
                     "to keep it, restore the label the selector `{current}` matches on NodePool {pool}, {self_managed_advice}"
                 ),
-            );
-        }
-        match kind {
-            "listener" if !tail.starts_with("extra-") && !has_port(s, tail) => site(
+            ),
+            Absence::PortRemoved => (
                 ports_span(s),
                 format!("port {tail} is no longer listed"),
                 format!("to keep the listener, keep port {tail} in spec.ports"),
             ),
-            "eip" | "eip_binding" if self_managed(s) => site(
+            // The ELB itself stays (retained); only an EIP and its binding go.
+            Absence::SelfManaged if kind == "elb" => return None,
+            Absence::SelfManaged => (
                 annotation_span(s, MANAGED_BY_USER),
                 "self-managed: the controller no longer keeps an EIP".to_string(),
                 format!(
                     "to keep the EIP and its address, bind it to the self-managed ELB of NodePool {pool} in the console before merging, or stay auto-managed"
                 ),
             ),
-            _ => None,
-        }
+        };
+        span.map(|span| CauseSite {
+            span,
+            label,
+            keep: Some(keep),
+        })
     }
 
     /// Asked once per created resource (hundreds of thousands on a large fleet): the
