@@ -61,8 +61,6 @@ impl PodSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Container {
     pub span: Span,
-    /// `spec.containers[i]`, for messages.
-    pub path: String,
     pub name: Option<Spanned<Text>>,
     pub ports: Vec<ContainerPort>,
 }
@@ -70,8 +68,6 @@ pub struct Container {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContainerPort {
     pub span: Span,
-    /// `spec.containers[i].ports[j]`, for messages.
-    pub path: String,
     pub name: Option<Spanned<Text>>,
     pub container_port: Option<Spanned<i64>>,
     pub protocol: Option<Spanned<Text>>,
@@ -171,7 +167,9 @@ pub struct WorkloadBody {
     /// Span of `spec.template.metadata.labels` (or of the template when absent).
     pub template_labels_span: Option<Span>,
     pub pod: PodSpec,
-    pub status: WorkloadStatus,
+    /// Boxed and only when written: the counters take 224 bytes, and manifests in a
+    /// repository seldom carry a status.
+    pub status: Option<Box<WorkloadStatus>>,
     pub spec_span: Option<Span>,
 }
 
@@ -202,7 +200,7 @@ impl WorkloadBody {
     /// Ready pods reported in `status` (`readyReplicas`, or `numberReady` for a DaemonSet);
     /// `None` when no status was given.
     pub fn ready_count(&self) -> Option<i64> {
-        let s = &self.status;
+        let s = self.status.as_deref()?;
         let v = match self.kind {
             WorkloadKind::DaemonSet => s.number_ready.as_ref(),
             _ => s.ready_replicas.as_ref(),
@@ -369,7 +367,7 @@ pub fn decode_workload_of(
         check_selector(ctx, &w, selector_key.unwrap_or(spec_span));
     }
     if let Some(mut status) = f.map(ctx, "status") {
-        let s = &mut w.status;
+        let s = w.status.insert(Box::default());
         match kind {
             WorkloadKind::DaemonSet => {
                 s.desired_number_scheduled = status.int(ctx, "desiredNumberScheduled");
@@ -557,7 +555,6 @@ fn decode_container(ctx: &mut Ctx, node: &Node, path: String) -> Option<Containe
             container_port: pf.int(ctx, "containerPort"),
             protocol: pf.string(ctx, "protocol"),
             host_port: pf.int(ctx, "hostPort"),
-            path: ppath.clone(),
         };
         pf.accept(&["hostIP"]);
         pf.finish(ctx);
@@ -612,7 +609,6 @@ fn decode_container(ctx: &mut Ctx, node: &Node, path: String) -> Option<Containe
     f.finish(ctx);
     Some(Container {
         span: node.span,
-        path,
         name,
         ports,
     })
