@@ -318,6 +318,33 @@ fn relabelled_self_managed_pool_is_retained() {
     );
 }
 
+/// Two ACK One fleets in one run are two ClusterProfiles (LBP2108, SPEC §1: a run describes
+/// one cluster or one fleet). Their rules are still checked, but no plan is made: both
+/// fleets' gateways have the address `alb.ackone-gateway-demo`, which used to surface as a
+/// "bug in the provider" (LBP5005) on top of the real error.
+#[test]
+fn two_cluster_profiles_are_checked_but_not_planned() {
+    let (out, code) = cli::run(Command::Plan(PlanArgs {
+        inputs: vec![
+            "examples/ackone-default".to_string(),
+            "examples/ackone-weighted".to_string(),
+        ],
+        state: None,
+        format: PlanFormat::Json,
+        color: Color::Never,
+        out: None,
+        detailed_exitcode: false,
+        profile: None,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+    }));
+    assert_eq!(code, 1, "{out}");
+    let d = doc(&out);
+    let codes: Vec<&str> = d.diagnostics.iter().map(|r| r.code.as_str()).collect();
+    assert!(codes.contains(&"LBP2108"), "{codes:?}");
+    assert!(!codes.contains(&"LBP5005"), "{codes:?}");
+    assert!(d.resource_changes.is_empty());
+}
+
 #[test]
 fn plan_json_round_trips_and_is_deterministic() {
     root();
