@@ -22,9 +22,7 @@ pub struct OrderedMap<V> {
 
 impl<V> Default for OrderedMap<V> {
     fn default() -> Self {
-        OrderedMap {
-            entries: Vec::new(),
-        }
+        Self::new()
     }
 }
 
