@@ -6,13 +6,11 @@
 //! sorted), so two runs over the same manifests order the plan identically whatever order
 //! the files were read in.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-use petgraph::Direction;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
 use thiserror::Error;
 
 use super::Resource;
@@ -226,20 +224,15 @@ impl Model {
     /// them) come last.
     pub fn into_creation_order(self) -> Vec<Resource> {
         let (waves, left) = self.kahn_indices();
-        let mut slots: Vec<Option<Resource>> = self.resources.into_values().map(Some).collect();
-        waves
-            .into_iter()
-            .flatten()
-            .chain(left)
-            .filter_map(|n| slots[n.index()].take())
-            .collect()
+        let order: Vec<usize> = waves.into_iter().flatten().chain(left).collect();
+        take_in_order(self.resources.into_values().collect(), &order)
     }
 
     /// Kahn's algorithm, a whole ready set at a time. Returns the waves and the sorted
     /// addresses never reached (members of cycles and what depends on them).
     fn kahn_waves(&self) -> (Vec<Vec<&str>>, Vec<&str>) {
         let (waves, left) = self.kahn_indices();
-        let name = |n: NodeIndex| self.graph[n].as_str();
+        let name = |n: usize| self.graph[NodeIndex::new(n)].as_str();
         (
             waves
                 .into_iter()
@@ -250,46 +243,60 @@ impl Model {
     }
 
     /// [`Model::kahn_waves`] as node indices (node `i` is resource `i`).
-    fn kahn_indices(&self) -> (Vec<Vec<NodeIndex>>, Vec<NodeIndex>) {
-        let mut indegree: Vec<usize> = self
+    fn kahn_indices(&self) -> (Vec<Vec<usize>>, Vec<usize>) {
+        let edges: Vec<(usize, usize)> = self
             .graph
-            .node_indices()
-            .map(|n| self.graph.edges_directed(n, Direction::Incoming).count())
+            .edge_indices()
+            .filter_map(|e| self.graph.edge_endpoints(e))
+            .map(|(from, to)| (from.index(), to.index()))
             .collect();
-        let mut ready: BTreeSet<(&str, NodeIndex)> = self
-            .graph
-            .node_indices()
-            .filter(|n| indegree[n.index()] == 0)
-            .map(|n| (self.graph[n].as_str(), n))
-            .collect();
-        let mut waves = Vec::new();
-        let mut placed = 0;
-        while !ready.is_empty() {
-            let mut next = BTreeSet::new();
-            for (_, n) in &ready {
-                for e in self.graph.edges_directed(*n, Direction::Outgoing) {
-                    let t = e.target();
-                    indegree[t.index()] -= 1;
-                    if indegree[t.index()] == 0 {
-                        next.insert((self.graph[t].as_str(), t));
-                    }
+        creation_waves(self.graph.node_count(), edges, |n| {
+            self.graph[NodeIndex::new(n)].as_str()
+        })
+    }
+}
+
+/// The items at `order`'s indices, in that order (each index at most once).
+pub(crate) fn take_in_order<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|i| slots[*i].take()).collect()
+}
+
+/// Kahn's algorithm, a whole ready set at a time, over nodes `0..count` with `edges`
+/// running from a dependency to its dependent: the waves, each sorted by `address`, and
+/// the nodes never reached (members of cycles and what depends on them), sorted the same
+/// way. Addresses are unique, so the order depends on nothing but the graph.
+pub(crate) fn creation_waves<'a>(
+    count: usize,
+    mut edges: Vec<(usize, usize)>,
+    address: impl Fn(usize) -> &'a str,
+) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let mut indegree = vec![0usize; count];
+    for &(_, to) in &edges {
+        indegree[to] += 1;
+    }
+    edges.sort_unstable();
+    let by_address = |a: &usize, b: &usize| address(*a).cmp(address(*b));
+    let mut ready: Vec<usize> = (0..count).filter(|n| indegree[*n] == 0).collect();
+    let mut waves = Vec::new();
+    while !ready.is_empty() {
+        ready.sort_unstable_by(by_address);
+        let mut next = Vec::new();
+        for &n in &ready {
+            let start = edges.partition_point(|(from, _)| *from < n);
+            for &(_, to) in edges[start..].iter().take_while(|(from, _)| *from == n) {
+                indegree[to] -= 1;
+                if indegree[to] == 0 {
+                    next.push(to);
                 }
             }
-            placed += ready.len();
-            waves.push(ready.iter().map(|(_, n)| *n).collect());
-            ready = next;
         }
-        let mut left = Vec::new();
-        if placed < self.graph.node_count() {
-            left = self
-                .graph
-                .node_indices()
-                .filter(|n| indegree[n.index()] > 0)
-                .collect();
-            left.sort_unstable_by_key(|n| self.graph[*n].as_str());
-        }
-        (waves, left)
+        waves.push(ready);
+        ready = next;
     }
+    let mut left: Vec<usize> = (0..count).filter(|n| indegree[*n] > 0).collect();
+    left.sort_unstable_by(by_address);
+    (waves, left)
 }
 
 #[cfg(test)]

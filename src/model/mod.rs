@@ -15,6 +15,7 @@ mod map;
 mod value;
 
 pub use graph::{Model, ModelError};
+pub(crate) use graph::{creation_waves, take_in_order};
 pub use map::OrderedMap;
 pub use value::{Key, Value};
 

@@ -20,7 +20,7 @@ use super::{
     model_diagnostics,
 };
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::model::{Model, ModelError, Resource};
+use crate::model::{Model, ModelError, Resource, creation_waves, take_in_order};
 use crate::source::SourceMap;
 
 /// Where a streamed plan goes: a renderer writing it out as it comes, or a collector
@@ -127,40 +127,18 @@ impl<'a> Differ<'a> {
         if index.has_duplicates() || prints.iter().any(|p| self.seen.contains(p)) {
             return None;
         }
-        let mut indegree = vec![0usize; resources.len()];
         let mut edges: Vec<(usize, usize)> = Vec::new();
         for (to, r) in resources.iter().enumerate() {
             for dep in &r.depends_on {
                 match index.find(dep) {
-                    Some(from) => {
-                        edges.push((from, to));
-                        indegree[to] += 1;
-                    }
+                    Some(from) => edges.push((from, to)),
                     None if self.seen.contains(&fingerprint(dep)) => {}
                     None => return None,
                 }
             }
         }
-        edges.sort_unstable();
-        let by_address = |a: &usize, b: &usize| resources[*a].address.cmp(&resources[*b].address);
-        let mut ready: Vec<usize> = (0..resources.len()).filter(|i| indegree[*i] == 0).collect();
-        let mut order = Vec::with_capacity(resources.len());
-        while !ready.is_empty() {
-            ready.sort_unstable_by(by_address);
-            let mut next = Vec::new();
-            for &n in &ready {
-                let start = edges.partition_point(|(from, _)| *from < n);
-                for &(_, to) in edges[start..].iter().take_while(|(from, _)| *from == n) {
-                    indegree[to] -= 1;
-                    if indegree[to] == 0 {
-                        next.push(to);
-                    }
-                }
-            }
-            order.append(&mut ready);
-            ready = next;
-        }
-        (order.len() == resources.len()).then_some(order)
+        let (waves, left) = creation_waves(resources.len(), edges, |n| &resources[n].address);
+        left.is_empty().then(|| waves.concat())
     }
 
     /// [`Differ::unit`] for resources already in a model.
@@ -237,12 +215,6 @@ impl Summary {
             Action::NoOp => {}
         }
     }
-}
-
-/// The resources at `order`'s indices, in that order (each index once).
-fn take_in_order(resources: Vec<Resource>, order: &[usize]) -> Vec<Resource> {
-    let mut slots: Vec<Option<Resource>> = resources.into_iter().map(Some).collect();
-    order.iter().filter_map(|i| slots[*i].take()).collect()
 }
 
 /// Finds a unit's resources by address: a scan for the few resources of a typical unit,
