@@ -432,16 +432,16 @@ fn plan_manifests(
 ) -> std::io::Result<(bool, bool)> {
     let resolved = topology::lower_and_resolve(sources, manifests, diags);
     report_unplanned(&resolved, diags);
-    if resolved.len() > 1 {
-        // One cluster per ClusterProfile, and several profiles are already error LBP2108.
-        // Two clusters' resources share addresses (the same Service in each), so one plan
-        // of both would only add "bug in the provider" errors: their rules are checked, and
-        // no plan is made.
-        planner::check_clusters(&resolved, diags);
-        end_unplanned(sources, diags, sink)?;
-        return Ok((false, false));
-    }
-    let Some((state, prior)) = load_prior(state_path, diags) else {
+    // One cluster per ClusterProfile, and several profiles are already error LBP2108. Two
+    // clusters' resources share addresses (the same Service in each), so one plan of both
+    // would only add "bug in the provider" errors: their rules are checked, and no plan is
+    // made.
+    let prior = if resolved.len() > 1 {
+        None
+    } else {
+        load_prior(state_path, diags)
+    };
+    let Some((state, prior)) = prior else {
         planner::check_clusters(&resolved, diags);
         end_unplanned(sources, diags, sink)?;
         return Ok((false, false));
