@@ -18,3 +18,4 @@ pub mod providers;
 pub mod render;
 pub mod source;
 pub mod topology;
+pub mod unique;

@@ -129,31 +129,9 @@ impl StringMap {
     }
 
     /// The map of `written` entries: a key written twice keeps its first place and takes
-    /// the later entry, as in Go's map decoding (the last value wins). Small maps are
-    /// searched in order; past a few dozen entries an index keeps a hostile map with a
-    /// hundred thousand keys from taking quadratic time.
-    fn from_written(written: Vec<StringEntry>) -> Self {
-        const SCAN_LIMIT: usize = 32;
-        let mut entries: Vec<StringEntry> = Vec::with_capacity(written.len());
-        let mut index: Option<std::collections::HashMap<Text, usize>> =
-            (written.len() > SCAN_LIMIT).then(std::collections::HashMap::new);
-        for entry in written {
-            let at = match &mut index {
-                Some(index) => match index.get(&entry.key.value) {
-                    Some(at) => Some(*at),
-                    None => {
-                        index.insert(entry.key.value.clone(), entries.len());
-                        None
-                    }
-                },
-                None => entries.iter().position(|e| e.key.value == entry.key.value),
-            };
-            match at {
-                Some(at) => entries[at] = entry,
-                None => entries.push(entry),
-            }
-        }
-        entries.shrink_to_fit();
+    /// the later entry, as in Go's map decoding (the last value wins).
+    fn from_written(mut entries: Vec<StringEntry>) -> Self {
+        crate::unique::keep_last_in_first_place(&mut entries, |e| &e.key.value);
         StringMap { entries }
     }
 }

@@ -179,44 +179,20 @@ impl<K: Into<Key>, V> FromIterator<(K, V)> for OrderedMap<V> {
     }
 }
 
-/// Bulk insertion (collecting, reading a state file): past [`SCAN_LIMIT`] entries the
-/// keys are indexed, so that a map with a hundred thousand keys (a hostile state file) is
-/// not built in quadratic time.
+/// Bulk insertion (collecting, reading a state file) appends, then removes repeats the
+/// way [`OrderedMap::insert`] would have, without being quadratic on a huge map.
 impl<K: Into<Key>, V> Extend<(K, V)> for OrderedMap<V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        let iter = iter.into_iter();
-        self.entries.reserve(iter.size_hint().0);
-        let mut index: Option<HashMap<Key, usize>> = None;
-        for (k, v) in iter {
-            let k = k.into();
-            if index.is_none() && self.entries.len() >= SCAN_LIMIT {
-                index = Some(
-                    self.entries
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (k, _))| (k.clone(), i))
-                        .collect(),
-                );
-            }
-            let at = match &mut index {
-                Some(index) => match index.get(k.as_ref()) {
-                    Some(at) => Some(*at),
-                    None => {
-                        index.insert(k.clone(), self.entries.len());
-                        None
-                    }
-                },
-                None => self.position(&k),
-            };
-            match at {
-                Some(at) => self.entries[at].1 = v,
-                None => self.entries.push((k, v)),
-            }
+        let before = self.entries.len();
+        self.entries
+            .extend(iter.into_iter().map(|(k, v)| (k.into(), v)));
+        if self.entries.len() > before {
+            crate::unique::keep_last_in_first_place(&mut self.entries, |(k, _)| k);
         }
     }
 }
 
-/// Maps up to this size are searched in order when built in bulk.
+/// Maps up to this size are compared in order.
 const SCAN_LIMIT: usize = 32;
 
 impl<V: Serialize> Serialize for OrderedMap<V> {
