@@ -36,7 +36,9 @@ pub fn keep_last_in_first_place<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str)
                 if let Some(h) = hash {
                     index.entry(h).or_insert(kept);
                 }
-                items.swap(kept, read);
+                if kept != read {
+                    items.swap(kept, read);
+                }
                 kept += 1;
             }
         }
