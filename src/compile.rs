@@ -528,7 +528,7 @@ fn plan_resolved(
                 let _ = model.add(r.clone());
             }
         }
-        let changes = match differ.unit(unit.resources) {
+        let changes = match differ.unit(unit.resources, unit.cause.as_deref()) {
             Ok(changes) => changes,
             Err(ds) => return refused.extend(ds),
         };

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod check;
 pub mod cli;
 pub mod compile;
+pub mod concat;
 pub mod diag;
 pub mod ir;
 pub mod kube;

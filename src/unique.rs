@@ -46,7 +46,8 @@ pub fn keep_last_in_first_place<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str)
     items.truncate(kept);
 }
 
-fn fingerprint(key: &str) -> u64 {
+/// A stable fingerprint: SipHash with fixed keys, the same in every run and build.
+pub(crate) fn fingerprint(key: &str) -> u64 {
     let mut h = DefaultHasher::new();
     key.hash(&mut h);
     h.finish()

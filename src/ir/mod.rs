@@ -114,6 +114,14 @@ impl Protocol {
             Protocol::Sctp => "SCTP",
         }
     }
+    /// The lower-case spelling cloud APIs and addresses use (`tcp`).
+    pub fn as_lower(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Sctp => "sctp",
+        }
+    }
 }
 
 /// A borrowed typed object with its envelope: enough to name it and to point at it.
@@ -158,11 +166,7 @@ impl PortIr<'_> {
     /// `<proto>-<port>` (`tcp-80`): the address suffix of one Service port's resources in
     /// every provider, so that a port's resources pair across runs.
     pub fn address_suffix(&self) -> String {
-        format!(
-            "{}-{}",
-            self.protocol.value.as_str().to_ascii_lowercase(),
-            self.number
-        )
+        crate::concat::concat_int(&[self.protocol.value.as_lower(), "-"], self.number)
     }
 }
 
@@ -185,7 +189,7 @@ impl<'m> ServiceIr<'m> {
     }
     /// `<namespace>/<name>`: the address stem of the resources a Service gets.
     pub fn address_stem(&self) -> String {
-        format!("{}/{}", self.namespace(), self.name())
+        crate::concat::concat(&[self.namespace(), "/", self.name()])
     }
     /// The Service's own annotations, with no pool override (CLB, NLB, CCE routes).
     pub fn annotations(&self) -> EffectiveAnnotations<'m> {

@@ -327,7 +327,9 @@ fn base(r: &Resource, action: Action) -> Change {
     }
 }
 
-fn appear(want: Resource, causes: &dyn Causes) -> Change {
+/// A new address: created (or adopted, for the user's objects), because of `cause` when
+/// its unit gave one, else because of what `causes` says of the address.
+fn appear(want: Resource, causes: &dyn Causes, cause: Option<&str>) -> Change {
     if want.owner == Owner::User {
         let reason = format!(
             "owned by the user: the controller uses the existing {} and does not create it",
@@ -335,9 +337,12 @@ fn appear(want: Resource, causes: &dyn Causes) -> Change {
         );
         return moved(want, Action::NoOp, reason);
     }
-    let reason = causes
-        .why_present(&want.address)
-        .unwrap_or_else(|| "not in the prior state".to_string());
+    let reason = match cause {
+        Some(cause) => cause.to_string(),
+        None => causes
+            .why_present(&want.address)
+            .unwrap_or_else(|| "not in the prior state".to_string()),
+    };
     moved(want, Action::Create, reason)
 }
 

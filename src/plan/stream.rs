@@ -13,7 +13,7 @@
 //! planned, the summary and the plan's warnings.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hasher;
 
 use super::{
     Action, Causes, Change, PriorState, ServiceOutputs, Summary, appear, compare, disappear,
@@ -22,6 +22,7 @@ use super::{
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::model::{Model, ModelError, Resource, creation_waves, take_in_order};
 use crate::source::SourceMap;
+use crate::unique::fingerprint;
 
 /// Where a streamed plan goes: a renderer writing it out as it comes, or a collector
 /// (tests, `graph`, `diff`). Calls come in order: `begin` (unless no plan could even be
@@ -101,31 +102,58 @@ impl<'a> Differ<'a> {
     /// unit), depends on an address neither it nor an earlier unit has, or has a cycle:
     /// no order of actions would be right. A failed unit leaves no trace, so later units
     /// can still be checked and every problem reported in one run.
-    pub fn unit(&mut self, resources: Vec<Resource>) -> Result<Vec<Change>, Vec<Diagnostic>> {
-        let prints: Vec<u64> = resources.iter().map(|r| fingerprint(&r.address)).collect();
-        match self.creation_order(&resources, &prints) {
-            Some(order) => {
-                self.seen.extend(prints);
-                Ok(self.diff_in_order(take_in_order(resources, &order)))
-            }
-            // Something is wrong with the unit: the model says exactly what.
-            None => {
-                let model = Model::from_resources(resources)
-                    .map_err(|e| model_diagnostics(&Model::new(), &e))?;
-                self.unit_model(model)
-            }
+    ///
+    /// `cause` is why the unit's resources exist when they share one reason (a Service
+    /// selecting a pool): each created resource gets it without the causes being asked
+    /// about every address.
+    pub fn unit(
+        &mut self,
+        mut resources: Vec<Resource>,
+        cause: Option<&str>,
+    ) -> Result<Vec<Change>, Vec<Diagnostic>> {
+        let ordered = if resources.len() <= SmallUnit::MAX {
+            self.order_small(&mut resources)
+        } else {
+            self.order_large(&mut resources)
+        };
+        if ordered {
+            return Ok(self.diff_in_order(resources, cause));
         }
+        // Something is wrong with the unit: the model says exactly what.
+        let model =
+            Model::from_resources(resources).map_err(|e| model_diagnostics(&Model::new(), &e))?;
+        self.model_unit(model, cause)
     }
 
-    /// The unit's creation order as indices (waves of what is ready, each sorted by
-    /// address, as [`Model::into_creation_order`] gives), or `None` when the unit repeats
-    /// an address, misses a dependency or has a cycle. Most units are a handful of
-    /// resources: building a [`Model`] (a graph, a map and a copy of every address) for
-    /// each of them cost more than diffing them.
-    fn creation_order(&self, resources: &[Resource], prints: &[u64]) -> Option<Vec<usize>> {
+    /// Puts a unit of at most [`SmallUnit::MAX`] resources in creation order (waves of
+    /// what is ready, each sorted by address, as [`Model::into_creation_order`] gives) and
+    /// records its addresses; `false`, with nothing changed, when the unit repeats an
+    /// address, misses a dependency or has a cycle. Most units are a handful of resources,
+    /// and a fleet has tens of thousands of them: this orders them with bit sets on the
+    /// stack, without a graph, a map or a vector.
+    fn order_small(&mut self, resources: &mut [Resource]) -> bool {
+        let Some(unit) = SmallUnit::new(resources, |dep| self.seen.contains(&fingerprint(dep)))
+        else {
+            return false;
+        };
+        if unit.prints().iter().any(|p| self.seen.contains(p)) {
+            return false;
+        }
+        let Some((order, len)) = unit.creation_order(resources) else {
+            return false;
+        };
+        permute(resources, &order[..len]);
+        self.seen.extend(unit.prints());
+        true
+    }
+
+    /// [`Differ::order_small`] for a unit of any size (a provider that hands over its
+    /// whole model at once).
+    fn order_large(&mut self, resources: &mut Vec<Resource>) -> bool {
+        let prints: Vec<u64> = resources.iter().map(|r| fingerprint(&r.address)).collect();
         let index = AddressIndex::new(resources);
         if index.has_duplicates() || prints.iter().any(|p| self.seen.contains(p)) {
-            return None;
+            return false;
         }
         let mut edges: Vec<(usize, usize)> = Vec::new();
         for (to, r) in resources.iter().enumerate() {
@@ -133,16 +161,29 @@ impl<'a> Differ<'a> {
                 match index.find(dep) {
                     Some(from) => edges.push((from, to)),
                     None if self.seen.contains(&fingerprint(dep)) => {}
-                    None => return None,
+                    None => return false,
                 }
             }
         }
         let (waves, left) = creation_waves(resources.len(), edges, |n| &resources[n].address);
-        left.is_empty().then(|| waves.concat())
+        if !left.is_empty() {
+            return false;
+        }
+        *resources = take_in_order(std::mem::take(resources), &waves.concat());
+        self.seen.extend(prints);
+        true
     }
 
     /// [`Differ::unit`] for resources already in a model.
     pub fn unit_model(&mut self, model: Model) -> Result<Vec<Change>, Vec<Diagnostic>> {
+        self.model_unit(model, None)
+    }
+
+    fn model_unit(
+        &mut self,
+        model: Model,
+        cause: Option<&str>,
+    ) -> Result<Vec<Change>, Vec<Diagnostic>> {
         let prints: Vec<u64> = model.iter().map(|r| fingerprint(&r.address)).collect();
         if let Some(again) = model
             .iter()
@@ -158,15 +199,15 @@ impl<'a> Differ<'a> {
             .validate_beyond(|dep| self.seen.contains(&fingerprint(dep)))
             .map_err(|e| model_diagnostics(&model, &e))?;
         self.seen.extend(prints);
-        Ok(self.diff_in_order(model.into_creation_order()))
+        Ok(self.diff_in_order(model.into_creation_order(), cause))
     }
 
     /// Diffs resources already in creation order against the prior model.
-    fn diff_in_order(&mut self, ordered: Vec<Resource>) -> Vec<Change> {
+    fn diff_in_order(&mut self, ordered: Vec<Resource>, cause: Option<&str>) -> Vec<Change> {
         let mut changes = Vec::with_capacity(ordered.len());
         for want in ordered {
             let change = match self.prior.get_key_value(&want.address) {
-                None => appear(want, self.causes),
+                None => appear(want, self.causes, cause),
                 Some((address, had)) => {
                     self.matched.insert(address);
                     compare(had, &want, self.causes, &mut self.warnings)
@@ -214,6 +255,91 @@ impl Summary {
             Action::Retain => self.retain += 1,
             Action::NoOp => {}
         }
+    }
+}
+
+/// A unit small enough for bit sets: what each resource waits for, as a mask of the
+/// unit's other resources.
+struct SmallUnit {
+    len: usize,
+    prints: [u64; SmallUnit::MAX],
+    needs: [u32; SmallUnit::MAX],
+}
+
+impl SmallUnit {
+    /// The bits of a `u32`.
+    const MAX: usize = 32;
+
+    /// `None` when an address repeats or a dependency is neither in the unit nor
+    /// `earlier`.
+    fn new(resources: &[Resource], earlier: impl Fn(&str) -> bool) -> Option<SmallUnit> {
+        let mut unit = SmallUnit {
+            len: resources.len(),
+            prints: [0; SmallUnit::MAX],
+            needs: [0; SmallUnit::MAX],
+        };
+        for (i, r) in resources.iter().enumerate() {
+            if resources[..i].iter().any(|o| o.address == r.address) {
+                return None;
+            }
+            unit.prints[i] = fingerprint(&r.address);
+            for dep in &r.depends_on {
+                match resources.iter().position(|o| o.address == *dep) {
+                    Some(j) => unit.needs[i] |= 1 << j,
+                    None if earlier(dep) => {}
+                    None => return None,
+                }
+            }
+        }
+        Some(unit)
+    }
+
+    fn prints(&self) -> &[u64] {
+        &self.prints[..self.len]
+    }
+
+    /// Kahn's algorithm a wave at a time, as [`creation_waves`]: the indices in creation
+    /// order, or `None` on a cycle.
+    fn creation_order(&self, resources: &[Resource]) -> Option<([u8; SmallUnit::MAX], usize)> {
+        let mut order = [0u8; SmallUnit::MAX];
+        let mut len = 0;
+        let mut done = 0u32;
+        while len < self.len {
+            let wave_start = len;
+            for i in 0..self.len {
+                if done & (1 << i) == 0 && self.needs[i] & !done == 0 {
+                    order[len] = i as u8;
+                    len += 1;
+                }
+            }
+            if len == wave_start {
+                return None;
+            }
+            let wave = &mut order[wave_start..len];
+            wave.sort_unstable_by(|a, b| {
+                resources[*a as usize]
+                    .address
+                    .cmp(&resources[*b as usize].address)
+            });
+            for &i in wave.iter() {
+                done |= 1 << i;
+            }
+        }
+        Some((order, len))
+    }
+}
+
+/// Reorders `items` in place so that `items[k]` is the item that was at `order[k]`
+/// (`order` a permutation of the indices).
+fn permute<T>(items: &mut [T], order: &[u8]) {
+    for (k, &from) in order.iter().enumerate() {
+        // The item first at `from` was swapped away by every earlier step that took the
+        // item at its then place; follow it to where it is now.
+        let mut at = from as usize;
+        while at < k {
+            at = order[at] as usize;
+        }
+        items.swap(k, at);
     }
 }
 
@@ -279,12 +405,6 @@ impl Hasher for PassThrough {
     }
 }
 
-/// A stable fingerprint: SipHash with fixed keys, the same in every run and build.
-fn fingerprint(address: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    address.hash(&mut h);
-    h.finish()
-}
 
 #[cfg(test)]
 mod tests {
@@ -306,13 +426,13 @@ mod tests {
     fn a_unit_may_depend_on_an_earlier_unit_but_not_on_a_later_one() {
         let prior = Model::new();
         let mut d = Differ::new(&prior, &NoCauses);
-        let first = d.unit(vec![r("b", &["a"]), r("a", &[])]).unwrap();
+        let first = d.unit(vec![r("b", &["a"]), r("a", &[])], None).unwrap();
         assert_eq!(addresses(&first), ["a", "b"]);
-        assert!(d.unit(vec![r("c", &["b"])]).is_ok());
-        let late = d.unit(vec![r("d", &["e"])]).unwrap_err();
+        assert!(d.unit(vec![r("c", &["b"])], None).is_ok());
+        let late = d.unit(vec![r("d", &["e"])], None).unwrap_err();
         assert!(late[0].message.contains("`d` depends on `e`"), "{late:?}");
         // The failed unit left nothing behind: `d` can still come later.
-        assert!(d.unit(vec![r("e", &[]), r("d", &["e"])]).is_ok());
+        assert!(d.unit(vec![r("e", &[]), r("d", &["e"])], None).is_ok());
         assert_eq!(d.finish().summary.add, 5);
     }
 
@@ -320,10 +440,10 @@ mod tests {
     fn an_address_repeated_by_a_later_unit_is_refused() {
         let prior = Model::new();
         let mut d = Differ::new(&prior, &NoCauses);
-        d.unit(vec![r("a", &[])]).unwrap();
-        let again = d.unit(vec![r("x", &[]), r("a", &[])]).unwrap_err();
+        d.unit(vec![r("a", &[])], None).unwrap();
+        let again = d.unit(vec![r("x", &[]), r("a", &[])], None).unwrap_err();
         assert!(again[0].message.contains("`a`"), "{again:?}");
-        let inside = d.unit(vec![r("y", &[]), r("y", &[])]).unwrap_err();
+        let inside = d.unit(vec![r("y", &[]), r("y", &[])], None).unwrap_err();
         assert!(inside[0].message.contains("`y`"), "{inside:?}");
     }
 
@@ -331,7 +451,9 @@ mod tests {
     fn a_cycle_inside_a_unit_lists_its_members() {
         let prior = Model::new();
         let mut d = Differ::new(&prior, &NoCauses);
-        let e = d.unit(vec![r("a", &["b"]), r("b", &["a"])]).unwrap_err();
+        let e = d
+            .unit(vec![r("a", &["b"]), r("b", &["a"])], None)
+            .unwrap_err();
         assert!(e[0].message.contains("`a`, `b`"), "{e:?}");
     }
 
@@ -339,7 +461,7 @@ mod tests {
     fn prior_resources_no_unit_produced_disappear_at_the_end() {
         let prior = Model::from_resources(vec![r("a", &[]), r("b", &["a"]), r("c", &[])]).unwrap();
         let mut d = Differ::new(&prior, &NoCauses);
-        let kept = d.unit(vec![r("c", &[])]).unwrap();
+        let kept = d.unit(vec![r("c", &[])], None).unwrap();
         assert_eq!(kept[0].action, Action::NoOp);
         let end = d.finish();
         // Dependents go first.
@@ -357,11 +479,11 @@ mod tests {
         };
         let prior = Model::new();
         let mut d = Differ::new(&prior, &NoCauses);
-        let dup = d.unit(many(r("r07", &[]))).unwrap_err();
+        let dup = d.unit(many(r("r07", &[])), None).unwrap_err();
         assert!(dup[0].message.contains("`r07`"), "{dup:?}");
-        let cycle = d.unit(many(r("z", &["z"]))).unwrap_err();
+        let cycle = d.unit(many(r("z", &["z"])), None).unwrap_err();
         assert!(cycle[0].message.contains("`z`"), "{cycle:?}");
-        let ok = d.unit(many(r("a", &["r39"]))).unwrap();
+        let ok = d.unit(many(r("a", &["r39"])), None).unwrap();
         assert_eq!(ok.last().map(|c| c.address.as_str()), Some("a"));
     }
 
@@ -383,6 +505,13 @@ mod tests {
         })
     }
 
+    /// A permutation of `0..n` for a small unit's `n`.
+    fn permutation() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        use proptest::prelude::*;
+        (1..=SmallUnit::MAX as u8)
+            .prop_flat_map(|n| Just((0..n).collect::<Vec<u8>>()).prop_shuffle())
+    }
+
     proptest::proptest! {
         #[test]
         fn a_unit_is_ordered_as_its_model_orders_it(nodes in dag()) {
@@ -398,7 +527,7 @@ mod tests {
             };
             let prior = Model::new();
             let mut d = Differ::new(&prior, &NoCauses);
-            let changes = d.unit(build()).expect("acyclic, unique");
+            let changes = d.unit(build(), None).expect("acyclic, unique");
             let model_order: Vec<String> = Model::from_resources(build())
                 .expect("unique")
                 .into_creation_order()
@@ -406,6 +535,16 @@ mod tests {
                 .map(|r| r.address)
                 .collect();
             proptest::prop_assert_eq!(addresses(&changes), model_order);
+        }
+
+        #[test]
+        fn permute_puts_each_item_where_the_order_says(
+            order in permutation()
+        ) {
+            let mut items: Vec<usize> = (0..order.len()).map(|i| i * 10).collect();
+            permute(&mut items, &order);
+            let expected: Vec<usize> = order.iter().map(|&i| usize::from(i) * 10).collect();
+            proptest::prop_assert_eq!(items, expected);
         }
     }
 }

@@ -30,6 +30,11 @@ pub struct IngressSource {
 pub struct Built {
     pub resources: Vec<Resource>,
     pub ingress: Vec<IngressSource>,
+    /// Why a unit's resources exist, when they share one reason: the plan gives it to
+    /// each resource it creates rather than asking the provider's [`Causes`] about every
+    /// address (which, for a fleet, means parsing a few hundred thousand addresses back).
+    /// Must say what the provider's `why_present` would.
+    pub cause: Option<String>,
 }
 
 impl Built {

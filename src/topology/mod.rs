@@ -136,11 +136,11 @@ pub struct PoolMatch<'m> {
 impl<'m> PoolMatch<'m> {
     /// The PoolService `service` gets for `pool`.
     pub fn new(cluster: &Cluster<'m>, service: &ServiceIr<'m>, pool: PoolId) -> Self {
-        let poolservice_name = format!(
-            "{}-{}",
+        let poolservice_name = crate::concat::concat(&[
             service.name(),
-            cluster.node_pools[pool.0 as usize].name()
-        );
+            "-",
+            cluster.node_pools[pool.0 as usize].name(),
+        ]);
         let annotations = cluster.effective_annotations(service, &poolservice_name);
         PoolMatch {
             pool,

@@ -9,8 +9,10 @@
 //! a replacement (ECM diffs listeners by `proto:port`), and listener tuning is applied to
 //! existing listeners only with `force-override-listeners` (reference §6.4).
 
+use super::causes::{selector, selects};
 use crate::annotations::grammar::lists::{parse_backend_weights, parse_proto_ports};
 use crate::annotations::grammar::scalar::parse_int;
+use crate::concat::{concat, concat_int};
 use crate::diag::Diagnostics;
 use crate::ir::Obj;
 use crate::ir::{
@@ -74,14 +76,17 @@ impl<'m> PoolSettings<'m> {
     pub fn new(cluster: &Cluster<'m>, service: &ServiceIr<'m>, m: &PoolMatch<'m>) -> Self {
         let ann = &m.annotations;
         let pool = cluster.node_pools[m.pool.0 as usize];
-        let named_key = format!(
-            "k8s/{}/{}/{}/{}",
+        let named_key = concat(&[
+            "k8s/",
             service.name(),
+            "/",
             service.namespace(),
+            "/",
             pool.name(),
-            cluster.cluster_id
-        );
-        let name: String = named_key.chars().take(NAME_LIMIT).collect();
+            "/",
+            cluster.cluster_id,
+        ]);
+        let name = cut_to_name_limit(&named_key);
         PoolSettings {
             pool,
             poolservice_name: m.poolservice_name.clone(),
@@ -149,7 +154,15 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
             for m in st.matches(&r.cluster) {
                 let s = PoolSettings::new(&r.cluster, service, &m);
                 let backends = r.topology.backends(&r.cluster, service, &placement, m.pool);
-                let mut unit = Built::default();
+                let mut unit = Built {
+                    cause: Some(selects(
+                        service.namespace(),
+                        service.name(),
+                        s.pool.name(),
+                        selector(service).unwrap_or(""),
+                    )),
+                    ..Built::default()
+                };
                 build_pool(
                     &r.cluster,
                     service,
@@ -167,7 +180,15 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
 
 /// `<ns>/<svc>/<pool>`: the address stem of every resource of one PoolService.
 fn stem(service: &ServiceIr, pool: &str) -> String {
-    format!("{}/{}/{}", service.namespace(), service.name(), pool)
+    concat(&[service.namespace(), "/", service.name(), "/", pool])
+}
+
+/// The first [`NAME_LIMIT`] characters of `name`.
+fn cut_to_name_limit(name: &str) -> String {
+    match name.char_indices().nth(NAME_LIMIT) {
+        Some((end, _)) => name[..end].to_string(),
+        None => name.to_string(),
+    }
 }
 
 fn build_pool<'m>(
@@ -202,17 +223,13 @@ fn build_pool<'m>(
         e.map_or(Value::Unknown, |e| Value::from(e.value.value.as_str()))
     };
 
-    let ps_address = format!(
-        "pool_service.{}/{}",
+    let ps_address = concat(&[
+        "pool_service.",
         service.namespace(),
-        s.poolservice_name
-    );
-    let selector_text = service
-        .obj
-        .manifest
-        .meta
-        .annotation(crate::ir::NODEPOOL_SELECTOR)
-        .unwrap_or("");
+        "/",
+        &s.poolservice_name,
+    ]);
+    let selector_text = selector(service).unwrap_or("");
     out.resources.push(
         origin(
             Resource::new(&ps_address, Kind::PoolService, P)
@@ -236,7 +253,7 @@ fn build_pool<'m>(
     );
 
     // The ELB (created, or the user's), and what listeners hang off.
-    let elb_address = format!("elb.{stem}");
+    let elb_address = concat(&["elb.", &stem]);
     let self_managed_retain = || DeletePolicy::Retain {
         reason: format!(
             "self-managed ELB: the controller leaves this behind when pool {pool_name} stops \
@@ -252,7 +269,7 @@ fn build_pool<'m>(
         // (or created before a switch to self-managed), so it has its own address: a
         // switch leaves the old one behind and adopts this one, and a changed id adopts
         // another ELB, instead of pretending one object changed its id.
-        let elb_address = format!("{elb_address}/{}", id.value);
+        let elb_address = concat(&[&elb_address, "/", id.value]);
         out.resources.push(
             origin(
                 Resource::new(&elb_address, Kind::LoadBalancer, P)
@@ -269,7 +286,7 @@ fn build_pool<'m>(
             .with_provenance(id.entry.value.span),
         );
         out.ingress.push(IngressSource {
-            service: format!("{}/{}", service.namespace(), service.name()),
+            service: service.address_stem(),
             eip: None,
             load_balancer: elb_address.clone(),
         });
@@ -309,7 +326,7 @@ fn build_pool<'m>(
         let mut parent = elb_address.clone();
         let mut eip_attr = None;
         if s.internet {
-            let eip_address = format!("eip.{stem}");
+            let eip_address = concat(&["eip.", &stem]);
             let bandwidth = ann
                 .get(key!("eip-bandwidth"))
                 .and_then(|v| parse_int(v.value, 1, 10_000).ok())
@@ -338,7 +355,7 @@ fn build_pool<'m>(
                 .with_attr("ip_address", Value::Unknown, UpdatePolicy::Computed)
                 .depends_on(&elb_address);
             out.resources.push(origin(eip));
-            let binding = format!("eip_binding.{stem}");
+            let binding = concat(&["eip_binding.", &stem]);
             out.resources.push(origin(
                 Resource::new(&binding, Kind::EipBinding, P)
                     .with_attr(
@@ -359,7 +376,7 @@ fn build_pool<'m>(
             eip_attr = Some(eip_address);
         }
         out.ingress.push(IngressSource {
-            service: format!("{}/{}", service.namespace(), service.name()),
+            service: service.address_stem(),
             eip: eip_attr,
             load_balancer: elb_address.clone(),
         });
@@ -396,7 +413,7 @@ fn build_pool<'m>(
         if let Some(np) = port.node_port {
             covered.push((proto, np));
         }
-        let address = format!("listener.{stem}/{}", port.address_suffix());
+        let address = concat(&["listener.", &stem, "/", &port.address_suffix()]);
         let listener = listener(
             &address,
             proto,
@@ -426,9 +443,9 @@ fn build_pool<'m>(
                 continue;
             }
             covered.push((proto, number));
-            let address = format!(
-                "listener.{stem}/extra-{}-{number}",
-                proto.as_str().to_ascii_lowercase()
+            let address = concat_int(
+                &["listener.", &stem, "/extra-", proto.as_lower(), "-"],
+                number,
             );
             let l = listener(
                 &address,
@@ -447,7 +464,7 @@ fn build_pool<'m>(
     }
 
     // One server group per ELB, and its backends.
-    let sg_address = format!("server_group.{stem}");
+    let sg_address = concat(&["server_group.", &stem]);
     out.resources.push(with_retain(origin(
         on_elb(Resource::new(&sg_address, Kind::ServerGroup, P))
             .with_attr("backend_port", "0", UpdatePolicy::InPlace)
@@ -470,7 +487,7 @@ fn build_pool<'m>(
     // `backend` resource per pool whose `servers` follow the pods in place (seed 000 update
     // table: "backend servers are dynamically added or removed"). The address is the same
     // whether the list is known or not, so it never churns between runs.
-    let address = format!("backend.{stem}");
+    let address = concat(&["backend.", &stem]);
     let r = match backends {
         Backends::Known(nodes) => {
             let servers: Vec<Value> = nodes
@@ -533,7 +550,7 @@ fn listener(
     ann: &EffectiveAnnotations,
     tuning: UpdatePolicy,
 ) -> Resource {
-    let p = proto.as_str().to_ascii_lowercase();
+    let p = proto.as_lower();
     // Ranges are the catalogue's business (the check stage already reported a bad value);
     // here a value that does not parse falls back to the ECM default, as the plan must
     // still say what the other attributes will be.
@@ -561,7 +578,7 @@ fn listener(
         (5, 2)
     };
     let mut r = Resource::new(address, Kind::Listener, P)
-        .with_attr("protocol", p.as_str(), UpdatePolicy::ForcesReplacement)
+        .with_attr("protocol", p, UpdatePolicy::ForcesReplacement)
         .with_attr("listener_port", port_value, port_policy);
     if let Some(sp) = service_port {
         r = r.with_attr("service_port", sp, UpdatePolicy::InPlace);

@@ -243,7 +243,7 @@ pub fn boxed<'a>(resolved: &'a [Resolved<'a>], prior: &'a Model) -> Box<dyn Caus
 }
 
 /// The Service's node pool selector annotation as written, if any.
-fn selector<'m>(s: &ServiceIr<'m>) -> Option<&'m str> {
+pub(super) fn selector<'m>(s: &ServiceIr<'m>) -> Option<&'m str> {
     s.obj.manifest.meta.annotation(NODEPOOL_SELECTOR)
 }
 
@@ -555,8 +555,9 @@ impl ElbCauses<'_> {
     }
 }
 
-/// Why a (Service, pool) pair's resources exist.
-fn selects(ns: &str, svc: &str, pool: &str, selector: &str) -> String {
+/// Why a (Service, pool) pair's resources exist. The builder gives it to each unit, and
+/// [`ElbCauses::why_present`] to an address of the pair.
+pub(super) fn selects(ns: &str, svc: &str, pool: &str, selector: &str) -> String {
     const WORDS: [&str; 4] = ["Service ", " selects NodePool ", " (selector `", "`)"];
     let len = WORDS.iter().map(|w| w.len()).sum::<usize>()
         + ns.len()
@@ -659,5 +660,31 @@ mod tests {
         );
         assert_eq!(why_present(&["web"], "listener.default/web/tcp-80"), None);
         assert_eq!(why_present(&["web"], "elb.default/other/np-a"), None);
+    }
+
+    /// The cause the builder gives a unit is the one `why_present` gives each of its
+    /// addresses: the plan uses the first instead of asking the second.
+    #[test]
+    fn a_units_cause_is_what_why_present_says_of_each_address() {
+        let text = pool("a") + &pool("np-a") + &service("web") + &service("api");
+        let c = validate_text("t.yaml", &text);
+        let mut d = Diagnostics::new();
+        let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let prior = Model::new();
+        let causes = ElbCauses::new(&r, &prior);
+        let mut units = 0;
+        super::super::build::build_units(&r, &mut d, &mut |unit| {
+            units += 1;
+            let cause = unit.cause.expect("an ELB unit says why it exists");
+            for res in &unit.resources {
+                assert_eq!(
+                    causes.why_present(&res.address),
+                    Some(cause.clone()),
+                    "{}",
+                    res.address
+                );
+            }
+        });
+        assert_eq!(units, 4, "two Services × two pools");
     }
 }
