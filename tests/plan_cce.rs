@@ -168,7 +168,7 @@ fn autocreated_public_shared_elb() {
     let members = change(&d, "cce_members.default/web/tcp-80");
     assert_eq!(
         after(members, "members"),
-        Some(&Value::List(vec![Value::map([
+        Some(&Value::list(vec![Value::map([
             ("name", Value::from("node-a")),
             ("address", Value::from("192.168.0.10")),
             ("protocol_port", Value::from(30080i64)),
@@ -546,7 +546,7 @@ fn host_network_and_turbo_members() {
     let m = after(change(&d, "cce_members.default/web/tcp-80"), "members");
     assert_eq!(
         m,
-        Some(&Value::List(vec![Value::map([
+        Some(&Value::list(vec![Value::map([
             ("name", Value::from("node-a")),
             ("address", Value::from("192.168.0.10")),
             ("protocol_port", Value::from(8080i64)),

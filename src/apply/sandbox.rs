@@ -231,7 +231,7 @@ impl Sandbox {
         }
         if key == "servers" {
             // The sandbox runs no pods: a server list it cannot know stays empty.
-            return Value::List(Vec::new());
+            return Value::list(Vec::new());
         }
         Value::from(format!("sbx-{}", &digest[..12]))
     }

@@ -7,6 +7,7 @@
 //! model is fractional, and float equality would make the diff unreliable.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use compact_str::CompactString;
 use std::fmt;
@@ -37,12 +38,20 @@ pub enum Value {
     /// Inline up to 24 bytes: most attribute strings (ids, regions, IPs, node names) are
     /// short, and a fleet's plan holds millions of them.
     String(CompactString),
-    List(Vec<Value>),
+    /// Shared, as lists are never changed in place once built: the backend servers of a
+    /// pool are one list for every Service that selects the pool, which a fleet has tens
+    /// of.
+    List(Arc<[Value]>),
     /// Keys in insertion order, which is the output order.
     Map(OrderedMap<Value>),
 }
 
 impl Value {
+    /// A list of `items`.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(items.into())
+    }
+
     /// Whether this value or anything inside it is unknown.
     pub fn contains_unknown(&self) -> bool {
         match self {
@@ -169,7 +178,7 @@ impl Serialize for Value {
             Value::String(v) => s.serialize_str(v),
             Value::List(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
-                for v in items {
+                for v in items.iter() {
                     seq.serialize_element(v)?;
                 }
                 seq.end()
@@ -229,7 +238,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(v) = seq.next_element()? {
             items.push(v);
         }
-        Ok(Value::List(items))
+        Ok(Value::List(items.into()))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));

@@ -405,7 +405,6 @@ impl Hasher for PassThrough {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

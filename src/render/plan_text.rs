@@ -675,7 +675,7 @@ impl Renderer {
         match v {
             Value::List(items) if !items.is_empty() => {
                 out.push('[');
-                for item in items {
+                for item in items.iter() {
                     self.item_start(out, sym, indent + 4);
                     self.write_value(out, item, sym, indent + 4);
                     out.push(',');

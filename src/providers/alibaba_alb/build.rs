@@ -116,13 +116,13 @@ fn build_gateway(g: &Gateway, out: &mut Built) {
             .with_attr("gzip_enabled", listener.gzip(), UpdatePolicy::InPlace)
             .with_attr(
                 "default_actions",
-                Value::List(vec![Value::map([
+                Value::list(vec![Value::map([
                     ("type", Value::from("ForwardGroup")),
                     (
                         "forward_group_config",
                         Value::map([(
                             "server_group_tuples",
-                            Value::List(vec![Value::map([(
+                            Value::list(vec![Value::map([(
                                 "server_group_id",
                                 Value::from(fallback_address.as_str()),
                             )])]),
@@ -146,7 +146,7 @@ fn build_gateway(g: &Gateway, out: &mut Built) {
                 .filter_map(|c| c.certificate_id.as_ref())
                 .map(|id| Value::map([("certificate_id", Value::from(id.value.as_str()))]))
                 .collect();
-            r = r.with_attr("certificates", Value::List(certs), UpdatePolicy::InPlace);
+            r = r.with_attr("certificates", Value::list(certs), UpdatePolicy::InPlace);
         }
         out.resources
             .push(r.depends_on(&alb).with_provenance(listener.span));
@@ -293,7 +293,7 @@ fn load_balancer(address: &str, config: &str, lb: &AlbLoadBalancer) -> Resource 
         Value::map([("pay_type", Value::from(lb.pay_type()))]),
         UpdatePolicy::ForcesReplacement,
     )
-    .with_attr("zone_mappings", Value::List(zones), UpdatePolicy::InPlace)
+    .with_attr("zone_mappings", Value::list(zones), UpdatePolicy::InPlace)
     .with_attr(
         "deletion_protection_enabled",
         lb.deletion_protection(),
@@ -371,7 +371,7 @@ fn health_check(ingress: Obj<'_, Ingress>) -> Value {
         ),
         (
             "health_check_codes",
-            Value::List(vec![text("healthcheck-httpcode", "http_2xx")]),
+            Value::list(vec![text("healthcheck-httpcode", "http_2xx")]),
         ),
         (
             "health_check_timeout",
@@ -547,7 +547,7 @@ fn forwarding_rule(g: &Gateway, rule: &RuleIr) -> Resource {
             ("type", Value::from("ForwardGroup")),
             (
                 "forward_group_config",
-                Value::map([("server_group_tuples", Value::List(tuples))]),
+                Value::map([("server_group_tuples", Value::list(tuples))]),
             ),
         ])
     };
@@ -638,11 +638,11 @@ fn conditions(rule: &RuleIr) -> Value {
                         .as_ref()
                         .map_or(Value::Unknown, |k| Value::from(k.value.as_str())),
                 ),
-                ("values", Value::List(values())),
+                ("values", Value::list(values())),
             ]),
             T::Cookie | T::QueryString => Value::map([(
                 "values",
-                Value::List(
+                Value::list(
                     c.pairs
                         .iter()
                         .map(|p| {
@@ -659,7 +659,7 @@ fn conditions(rule: &RuleIr) -> Value {
                         .collect(),
                 ),
             )]),
-            _ => Value::map([("values", Value::List(values()))]),
+            _ => Value::map([("values", Value::list(values()))]),
         };
         out.push(Value::map([
             ("type", Value::from(type_name)),
@@ -668,7 +668,7 @@ fn conditions(rule: &RuleIr) -> Value {
     }
     hosts.extend(rule.host.iter().cloned());
     paths.extend(rule.paths.iter().cloned());
-    let list = |v: Vec<String>| Value::List(v.into_iter().map(Value::from).collect());
+    let list = |v: Vec<String>| Value::list(v.into_iter().map(Value::from).collect());
     if !hosts.is_empty() {
         out.push(Value::map([
             ("type", Value::from("Host")),
@@ -681,7 +681,7 @@ fn conditions(rule: &RuleIr) -> Value {
             ("path_config", Value::map([("values", list(paths))])),
         ]));
     }
-    Value::List(out)
+    Value::list(out)
 }
 
 /// The rule's actions in the controller's order (reference §4.5): TrafficLimit, then
@@ -742,12 +742,12 @@ fn rule_actions(rule: &RuleIr, final_action: Value) -> Value {
         })),
         other => other,
     });
-    Value::List(list)
+    Value::list(list)
 }
 
 /// `enable-cors: "true"`: the controller's defaults (reference §4.5).
 fn cors_defaults() -> Value {
-    let list = |v: &[&str]| Value::List(v.iter().map(|s| Value::from(*s)).collect());
+    let list = |v: &[&str]| Value::list(v.iter().map(|s| Value::from(*s)).collect());
     Value::map([(
         "cors_config",
         Value::map([

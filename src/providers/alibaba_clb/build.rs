@@ -330,7 +330,7 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
         .ann("zone-maps")
         .and_then(|v| parse_zone_maps(v.value).ok())
         .map(|zs| {
-            Value::List(
+            Value::list(
                 zs.into_iter()
                     .map(|z| {
                         let mut m = crate::model::OrderedMap::new();
@@ -431,7 +431,7 @@ fn source_ranges_group(cluster: &Cluster, s: &ClbService, lb_address: &str) -> O
         r.with_attr("security_group_name", name, COMPUTED)
             .with_attr("security_group_type", "enterprise", NA)
             .with_attr("vpc_id", Value::Unknown, NA)
-            .with_attr("rules", Value::List(rules), IN_PLACE)
+            .with_attr("rules", Value::list(rules), IN_PLACE)
             .with_attr("id", Value::Unknown, COMPUTED)
             .depends_on(lb_address),
     )
@@ -676,7 +676,7 @@ fn backend(
         Servers::Known(list) => {
             let r = Resource::new(&address, Kind::Backend, provider).with_attr(
                 "servers",
-                Value::List(
+                Value::list(
                     list.iter()
                         .map(|sv| server_value(sv, server_type, &description))
                         .collect(),

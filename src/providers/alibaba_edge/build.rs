@@ -24,7 +24,9 @@ use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePoli
 pub use crate::providers::planner::KNOWN_AFTER_APPLY;
 use crate::providers::planner::{Built, IngressSource};
 use crate::source::Span;
-use crate::topology::{Backends, ClusterPods, PoolMatch, Resolved};
+use crate::topology::{Backends, ClusterPods, NodeBackend, NodeId, PoolId, PoolMatch, Resolved};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Cloud-side names are cut to this many characters (reference §6.3).
 pub const NAME_LIMIT: usize = 80;
@@ -136,6 +138,7 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
             (s.namespace(), s.name())
         });
         let pods = ClusterPods::new(&r.cluster);
+        let mut servers = ServerLists::default();
         for st in services {
             let service = &r.cluster.services[st.service];
             let Route::PoolServices {
@@ -170,12 +173,89 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
                     &m,
                     &backends,
                     &s,
+                    &mut servers,
                     &mut unit,
                 );
                 emit(unit);
             }
         }
     }
+}
+
+/// The `servers` of pools' backend resources, built once for all the Services whose
+/// backends in a pool are the same nodes with the same `backend-weight`: in a fleet, the
+/// tens of Services that select a pool with DaemonSets behind them.
+#[derive(Default)]
+struct ServerLists<'m> {
+    /// By pool and `backend-weight` value: the nodes the list was built for, and the list.
+    built: HashMap<(PoolId, Option<&'m str>), (Vec<NodeId>, Arc<[Value]>)>,
+}
+
+impl<'m> ServerLists<'m> {
+    /// The servers of `nodes`, the backends of a Service in `pool`.
+    fn of(
+        &mut self,
+        cluster: &Cluster<'m>,
+        pool: PoolId,
+        weights: Option<&'m str>,
+        nodes: &[NodeBackend<'m>],
+    ) -> Arc<[Value]> {
+        let same_nodes = |built: &[NodeId]| built.iter().copied().eq(nodes.iter().map(|b| b.node));
+        if let Some((built, list)) = self.built.get(&(pool, weights))
+            && same_nodes(built)
+        {
+            return Arc::clone(list);
+        }
+        let list: Arc<[Value]> = servers(cluster, nodes, weights).into();
+        let built = nodes.iter().map(|b| b.node).collect();
+        self.built
+            .insert((pool, weights), (built, Arc::clone(&list)));
+        list
+    }
+}
+
+/// One server per backend node: the node, its ENS instance, its address and its weight
+/// (`backend-weight`: the node's own, else `base`, else 100).
+fn servers<'m>(
+    cluster: &Cluster<'m>,
+    nodes: &[NodeBackend<'m>],
+    weights: Option<&str>,
+) -> Vec<Value> {
+    let weights = weights
+        .and_then(|v| parse_backend_weights(v).ok())
+        .unwrap_or_default();
+    let weight_of = |node: &str| -> i64 {
+        let find = |n: &str| {
+            weights
+                .iter()
+                .find(|w| w.node.value == n)
+                .map(|w| i64::from(w.weight.value))
+        };
+        find(node).or_else(|| find("base")).unwrap_or(100)
+    };
+    nodes
+        .iter()
+        .map(|b| {
+            let node = cluster.nodes[b.node.0 as usize];
+            let instance = node
+                .labels()
+                .get(ENS_INSTANCE_LABEL)
+                .map(|e| e.value.value.as_str())
+                .or_else(|| {
+                    node.object
+                        .provider_id
+                        .as_ref()
+                        .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
+                })
+                .map_or(Value::Unknown, Value::from);
+            let mut server = crate::model::OrderedMap::with_capacity(4);
+            server.insert("node", Value::from(node.name()));
+            server.insert("server_id", instance);
+            server.insert("ip", b.address.map_or(Value::Unknown, Value::from));
+            server.insert("weight", Value::from(weight_of(node.name())));
+            Value::Map(server)
+        })
+        .collect()
 }
 
 /// `<ns>/<svc>/<pool>`: the address stem of every resource of one PoolService.
@@ -198,6 +278,7 @@ fn build_pool<'m>(
     m: &PoolMatch<'m>,
     backends: &Backends<'m>,
     s: &PoolSettings<'m>,
+    server_lists: &mut ServerLists<'m>,
     out: &mut Built,
 ) {
     let ann = &m.annotations;
@@ -470,19 +551,6 @@ fn build_pool<'m>(
             .with_attr("backend_port", "0", UpdatePolicy::InPlace)
             .depends_on(&parent),
     )));
-    let weights = ann
-        .get(key!("backend-weight"))
-        .and_then(|v| parse_backend_weights(v.value).ok())
-        .unwrap_or_default();
-    let weight_of = |node: &str| -> i64 {
-        let find = |n: &str| {
-            weights
-                .iter()
-                .find(|w| w.node.value == n)
-                .map(|w| i64::from(w.weight.value))
-        };
-        find(node).or_else(|| find("base")).unwrap_or(100)
-    };
     // Reference §6.5: the ECM keeps one flat backend list per ELB, so the model has one
     // `backend` resource per pool whose `servers` follow the pods in place (seed 000 update
     // table: "backend servers are dynamically added or removed"). The address is the same
@@ -490,29 +558,8 @@ fn build_pool<'m>(
     let address = concat(&["backend.", &stem]);
     let r = match backends {
         Backends::Known(nodes) => {
-            let servers: Vec<Value> = nodes
-                .iter()
-                .map(|b| {
-                    let node = cluster.nodes[b.node.0 as usize];
-                    let instance = node
-                        .labels()
-                        .get(ENS_INSTANCE_LABEL)
-                        .map(|e| e.value.value.as_str())
-                        .or_else(|| {
-                            node.object
-                                .provider_id
-                                .as_ref()
-                                .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
-                        })
-                        .map_or(Value::Unknown, Value::from);
-                    let mut server = crate::model::OrderedMap::with_capacity(4);
-                    server.insert("node", Value::from(node.name()));
-                    server.insert("server_id", instance);
-                    server.insert("ip", b.address.map_or(Value::Unknown, Value::from));
-                    server.insert("weight", Value::from(weight_of(node.name())));
-                    Value::Map(server)
-                })
-                .collect();
+            let weights = ann.get(key!("backend-weight")).map(|v| v.value);
+            let servers = server_lists.of(cluster, m.pool, weights, nodes);
             Resource::new(address, Kind::Backend, P).with_attr(
                 "servers",
                 Value::List(servers),

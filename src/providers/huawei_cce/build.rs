@@ -332,7 +332,7 @@ fn load_balancer(service: &ServiceIr, s: &CceSettings, address: &str) -> (Resour
         }
         ElbClass::Performance => {
             let list = |v: &[crate::annotations::grammar::Located<String>]| {
-                Value::List(v.iter().map(|z| Value::from(z.value.as_str())).collect())
+                Value::list(v.iter().map(|z| Value::from(z.value.as_str())).collect())
             };
             r = r
                 .with_attr("availability_zone", list(&auto.available_zone), na)
@@ -790,7 +790,7 @@ fn member_list(
                     Value::map(fields)
                 })
                 .collect();
-            r.with_attr("members", Value::List(members), UpdatePolicy::InPlace)
+            r.with_attr("members", Value::list(members), UpdatePolicy::InPlace)
         }
         Placement::Unknown { reason, .. } => r
             .with_attr("members", Value::Unknown, UpdatePolicy::Computed)

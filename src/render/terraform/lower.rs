@@ -516,7 +516,7 @@ impl Lowering<'_> {
                 nested.is_some_and(|n| n.required.iter().chain(&n.optional).any(|a| a == k))
             };
             let servers = match folded.attrs.get(fold.list).map(|a| &a.value) {
-                Some(Value::List(items)) => items.as_slice(),
+                Some(Value::List(items)) => &items[..],
                 _ => &[],
             };
             let mut blocks = Vec::new();
@@ -601,7 +601,7 @@ impl Lowering<'_> {
         comments: &[String],
     ) -> Vec<NamedBody> {
         let servers = match r.attrs.get(each.list).map(|a| &a.value) {
-            Some(Value::List(items)) => items.as_slice(),
+            Some(Value::List(items)) => &items[..],
             _ => &[],
         };
         let mut used = BTreeSet::new();

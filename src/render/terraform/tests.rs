@@ -148,7 +148,7 @@ fn alb_mappings_render_with_their_required_arguments() {
             )
             .with_attr(
                 "zone_mappings",
-                Value::List(vec![zone("a", "vsw-a"), zone("b", "vsw-b")]),
+                Value::list(vec![zone("a", "vsw-a"), zone("b", "vsw-b")]),
                 IN_PLACE,
             ),
         Resource::new("alb_sg.gw/web", Kind::ServerGroup, ProviderKind::AlibabaAlb)
