@@ -181,6 +181,9 @@ pub struct Topology<'m> {
     /// Member nodes per pool (by [`PoolId`]), sorted by name, by node label
     /// `apps.openyurt.io/nodepool`.
     pub nodes_by_pool: Vec<Vec<NodeId>>,
+    /// The members per pool that can be backends at all (ready, not excluded by label),
+    /// with their address: decided once per node rather than once per (Service, pool).
+    candidates_by_pool: Vec<Vec<NodeBackend<'m>>>,
     /// One entry per Service routed to PoolServices, in Service order.
     pub services: Vec<ServiceTopology>,
 }
@@ -199,7 +202,7 @@ impl<'m> Topology<'m> {
         backends(
             cluster,
             service,
-            &self.nodes_by_pool[pool.0 as usize],
+            &self.candidates_by_pool[pool.0 as usize],
             &pods.placement,
         )
     }
@@ -243,6 +246,10 @@ pub fn lower_and_resolve<'m>(
 pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'m> {
     let index = LabelIndex::new(&cluster.node_pools);
     let nodes_by_pool = nodes_by_pool(cluster);
+    let candidates_by_pool = nodes_by_pool
+        .iter()
+        .map(|members| backend_candidates(cluster, members))
+        .collect();
     let missing_ens: Vec<Vec<&'static str>> = cluster
         .node_pools
         .iter()
@@ -276,6 +283,7 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
     Topology {
         index,
         nodes_by_pool,
+        candidates_by_pool,
         services,
     }
 }
@@ -344,6 +352,22 @@ fn nodes_by_pool(cluster: &Cluster) -> Vec<Vec<NodeId>> {
     out
 }
 
+/// The pool members that can be backends at all (ready, and not excluded by label),
+/// each with its first `InternalIP` and no pods counted yet.
+fn backend_candidates<'m>(cluster: &Cluster<'m>, members: &[NodeId]) -> Vec<NodeBackend<'m>> {
+    members
+        .iter()
+        .filter_map(|&id| {
+            let node = cluster.nodes[id.0 as usize];
+            eligible(node).then(|| NodeBackend {
+                node: id,
+                address: node.object.internal_ip().map(|a| a.value.as_str()),
+                pods: 0,
+            })
+        })
+        .collect()
+}
+
 /// Whether a pool member can be a backend at all: ready, and not excluded by label.
 fn eligible(node: Obj<NodeObject>) -> bool {
     node.object.is_ready() && !node.labels().contains_key(EXCLUDE_FROM_LB_LABEL)
@@ -354,7 +378,7 @@ fn eligible(node: Obj<NodeObject>) -> bool {
 fn backends<'m>(
     cluster: &Cluster<'m>,
     service: &ServiceIr<'m>,
-    members: &[NodeId],
+    candidates: &[NodeBackend<'m>],
     placement: &Placement<'m>,
 ) -> Backends<'m> {
     if cluster.nodes.is_empty() {
@@ -369,21 +393,16 @@ fn backends<'m>(
             workload: Some(*workload),
         };
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(candidates.len());
     let mut serving = false;
-    for &id in members {
-        let node = cluster.nodes[id.0 as usize];
-        if !eligible(node) {
-            continue;
-        }
-        let pods = placement.pods_on(id.0, node.labels()).unwrap_or(0);
+    for candidate in candidates {
+        let id = candidate.node.0;
+        let pods = placement
+            .pods_on(id, cluster.nodes[id as usize].labels())
+            .unwrap_or(0);
         serving |= pods > 0;
         if pods > 0 || service.traffic_policy.value == TrafficPolicy::Cluster {
-            out.push(NodeBackend {
-                node: id,
-                address: node.object.internal_ip().map(|a| a.value.as_str()),
-                pods,
-            });
+            out.push(NodeBackend { pods, ..*candidate });
         }
     }
     if !serving {
