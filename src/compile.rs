@@ -585,9 +585,15 @@ fn add_outputs(
     if ingress.is_empty() {
         return;
     }
-    let after: HashMap<&str, &Change> = changes.iter().map(|c| (c.address.as_str(), c)).collect();
+    // A unit is mostly a handful of changes: a scan finds one faster than a map is built.
+    let by_address: Option<HashMap<&str, &Change>> = (changes.len() > 32)
+        .then(|| changes.iter().map(|c| (c.address.as_str(), c)).collect());
+    let change_at = |address: &str| match &by_address {
+        Some(map) => map.get(address).copied(),
+        None => changes.iter().find(|c| c.address == address),
+    };
     let address_of = |address: &str, attr: &str| -> Option<String> {
-        match after.get(address)?.after.as_ref()?.get(attr)? {
+        match change_at(address)?.after.as_ref()?.get(attr)? {
             Value::String(s) => Some(s.to_string()),
             _ => None,
         }
