@@ -586,8 +586,8 @@ fn add_outputs(
         return;
     }
     // A unit is mostly a handful of changes: a scan finds one faster than a map is built.
-    let by_address: Option<HashMap<&str, &Change>> = (changes.len() > 32)
-        .then(|| changes.iter().map(|c| (c.address.as_str(), c)).collect());
+    let by_address: Option<HashMap<&str, &Change>> =
+        (changes.len() > 32).then(|| changes.iter().map(|c| (c.address.as_str(), c)).collect());
     let change_at = |address: &str| match &by_address {
         Some(map) => map.get(address).copied(),
         None => changes.iter().find(|c| c.address == address),
