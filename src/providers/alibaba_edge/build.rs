@@ -138,7 +138,7 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
             (s.namespace(), s.name())
         });
         let pods = ClusterPods::new(&r.cluster);
-        let mut servers = ServerLists::default();
+        let mut servers = ServerLists::new(&r.cluster);
         for st in services {
             let service = &r.cluster.services[st.service];
             let Route::PoolServices {
@@ -167,13 +167,12 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
                     ..Built::default()
                 };
                 build_pool(
-                    &r.cluster,
+                    &mut servers,
                     service,
                     *annotation_span,
                     &m,
                     &backends,
                     &s,
-                    &mut servers,
                     &mut unit,
                 );
                 emit(unit);
@@ -185,32 +184,46 @@ pub fn build_units(resolved: &[Resolved], _diags: &mut Diagnostics, emit: &mut d
 /// The `servers` of pools' backend resources, built once for all the Services whose
 /// backends in a pool are the same nodes with the same `backend-weight`: in a fleet, the
 /// tens of Services that select a pool with DaemonSets behind them.
-#[derive(Default)]
-struct ServerLists<'m> {
-    /// By pool and `backend-weight` value: the nodes the list was built for, and the list.
-    built: HashMap<(PoolId, Option<&'m str>), (Vec<NodeId>, Arc<[Value]>)>,
+struct ServerLists<'a, 'm> {
+    cluster: &'a Cluster<'m>,
+    /// By pool and `backend-weight` value.
+    built: HashMap<(PoolId, Option<&'m str>), ServerList>,
 }
 
-impl<'m> ServerLists<'m> {
+/// A pool's servers, and the nodes they were built for.
+struct ServerList {
+    nodes: Vec<NodeId>,
+    servers: Arc<[Value]>,
+}
+
+impl<'a, 'm> ServerLists<'a, 'm> {
+    fn new(cluster: &'a Cluster<'m>) -> Self {
+        ServerLists {
+            cluster,
+            built: HashMap::new(),
+        }
+    }
+
     /// The servers of `nodes`, the backends of a Service in `pool`.
     fn of(
         &mut self,
-        cluster: &Cluster<'m>,
         pool: PoolId,
         weights: Option<&'m str>,
         nodes: &[NodeBackend<'m>],
     ) -> Arc<[Value]> {
         let same_nodes = |built: &[NodeId]| built.iter().copied().eq(nodes.iter().map(|b| b.node));
-        if let Some((built, list)) = self.built.get(&(pool, weights))
-            && same_nodes(built)
+        if let Some(built) = self.built.get(&(pool, weights))
+            && same_nodes(&built.nodes)
         {
-            return Arc::clone(list);
+            return Arc::clone(&built.servers);
         }
-        let list: Arc<[Value]> = servers(cluster, nodes, weights).into();
-        let built = nodes.iter().map(|b| b.node).collect();
-        self.built
-            .insert((pool, weights), (built, Arc::clone(&list)));
-        list
+        let servers: Arc<[Value]> = servers(self.cluster, nodes, weights).into();
+        let built = ServerList {
+            nodes: nodes.iter().map(|b| b.node).collect(),
+            servers: Arc::clone(&servers),
+        };
+        self.built.insert((pool, weights), built);
+        servers
     }
 }
 
@@ -271,16 +284,17 @@ fn cut_to_name_limit(name: &str) -> String {
     }
 }
 
+/// The unit of one (Service, pool) pair. `server_lists` knows the cluster.
 fn build_pool<'m>(
-    cluster: &Cluster<'m>,
+    server_lists: &mut ServerLists<'_, 'm>,
     service: &ServiceIr<'m>,
     selector_span: Span,
     m: &PoolMatch<'m>,
     backends: &Backends<'m>,
     s: &PoolSettings<'m>,
-    server_lists: &mut ServerLists<'m>,
     out: &mut Built,
 ) {
+    let cluster = server_lists.cluster;
     let ann = &m.annotations;
     let pool_name = s.pool.name();
     let pool_span = s
@@ -559,7 +573,7 @@ fn build_pool<'m>(
     let r = match backends {
         Backends::Known(nodes) => {
             let weights = ann.get(key!("backend-weight")).map(|v| v.value);
-            let servers = server_lists.of(cluster, m.pool, weights, nodes);
+            let servers = server_lists.of(m.pool, weights, nodes);
             Resource::new(address, Kind::Backend, P).with_attr(
                 "servers",
                 Value::List(servers),
