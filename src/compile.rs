@@ -1,6 +1,6 @@
 //! The driver: runs the stages in order. `cli` calls only this and `render`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::check;
@@ -8,8 +8,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::manifest::{Manifest, Object};
 use crate::model::{Model, Value};
 use crate::plan::{
-    Action, Causes, Change, Differ, Plan, PlanDocument, PlanEnd, PlanSink, PlanStart, PriorState,
-    ServiceOutputs, State, StateError, Summary,
+    Action, AddressIndex, Causes, Change, Differ, Plan, PlanDocument, PlanEnd, PlanSink, PlanStart,
+    PriorState, ServiceOutputs, State, StateError, Summary,
 };
 use crate::providers::planner;
 use crate::source::load::{Loaded, add_text};
@@ -585,15 +585,9 @@ fn add_outputs(
     if ingress.is_empty() {
         return;
     }
-    // A unit is mostly a handful of changes: a scan finds one faster than a map is built.
-    let by_address: Option<HashMap<&str, &Change>> =
-        (changes.len() > 32).then(|| changes.iter().map(|c| (c.address.as_str(), c)).collect());
-    let change_at = |address: &str| match &by_address {
-        Some(map) => map.get(address).copied(),
-        None => changes.iter().find(|c| c.address == address),
-    };
+    let index = AddressIndex::new(changes);
     let address_of = |address: &str, attr: &str| -> Option<String> {
-        match change_at(address)?.after.as_ref()?.get(attr)? {
+        match changes[index.find(address)?].after.as_ref()?.get(attr)? {
             Value::String(s) => Some(s.to_string()),
             _ => None,
         }

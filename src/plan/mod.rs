@@ -27,6 +27,7 @@ pub use contract::{
     SourceRef,
 };
 pub use state::{Applying, State, StateError, StateResource};
+pub(crate) use stream::AddressIndex;
 pub use stream::{Differ, Finished, PlanEnd, PlanSink, PlanStart};
 
 use serde::{Deserialize, Serialize};
@@ -227,7 +228,7 @@ pub fn diff_owned(
     causes: &dyn Causes,
 ) -> Result<Plan, Vec<Diagnostic>> {
     let mut differ = Differ::new(prior, causes);
-    let mut changes = differ.unit_model(desired)?;
+    let mut changes = differ.unit_model(desired, None)?;
     let end = differ.finish();
     changes.extend(end.changes);
     Ok(Plan {

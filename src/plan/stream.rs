@@ -122,7 +122,7 @@ impl<'a> Differ<'a> {
         // Something is wrong with the unit: the model says exactly what.
         let model =
             Model::from_resources(resources).map_err(|e| model_diagnostics(&Model::new(), &e))?;
-        self.model_unit(model, cause)
+        self.unit_model(model, cause)
     }
 
     /// Puts a unit of at most [`SmallUnit::MAX`] resources in creation order (waves of
@@ -175,11 +175,7 @@ impl<'a> Differ<'a> {
     }
 
     /// [`Differ::unit`] for resources already in a model.
-    pub fn unit_model(&mut self, model: Model) -> Result<Vec<Change>, Vec<Diagnostic>> {
-        self.model_unit(model, None)
-    }
-
-    fn model_unit(
+    pub fn unit_model(
         &mut self,
         model: Model,
         cause: Option<&str>,
@@ -273,18 +269,19 @@ impl SmallUnit {
     /// `None` when an address repeats or a dependency is neither in the unit nor
     /// `earlier`.
     fn new(resources: &[Resource], earlier: impl Fn(&str) -> bool) -> Option<SmallUnit> {
+        let index = AddressIndex::new(resources);
+        if index.has_duplicates() {
+            return None;
+        }
         let mut unit = SmallUnit {
             len: resources.len(),
             prints: [0; SmallUnit::MAX],
             needs: [0; SmallUnit::MAX],
         };
         for (i, r) in resources.iter().enumerate() {
-            if resources[..i].iter().any(|o| o.address == r.address) {
-                return None;
-            }
             unit.prints[i] = fingerprint(&r.address);
             for dep in &r.depends_on {
-                match resources.iter().position(|o| o.address == *dep) {
+                match index.find(dep) {
                     Some(j) => unit.needs[i] |= 1 << j,
                     None if earlier(dep) => {}
                     None => return None,
@@ -343,31 +340,48 @@ fn permute<T>(items: &mut [T], order: &[u8]) {
     }
 }
 
-/// Finds a unit's resources by address: a scan for the few resources of a typical unit,
-/// a hash map for a provider that hands over its whole model as one unit.
-enum AddressIndex<'r> {
-    Scan(&'r [Resource]),
+/// What [`AddressIndex`] finds things by.
+pub(crate) trait Addressed {
+    fn address(&self) -> &str;
+}
+
+impl Addressed for Resource {
+    fn address(&self) -> &str {
+        &self.address
+    }
+}
+
+impl Addressed for Change {
+    fn address(&self) -> &str {
+        &self.address
+    }
+}
+
+/// Finds a unit's resources (or changes) by address: a scan for the few of a typical
+/// unit, a hash map for a provider that hands over its whole model as one unit.
+pub(crate) enum AddressIndex<'r, T> {
+    Scan(&'r [T]),
     Map(HashMap<&'r str, usize>, bool),
 }
 
-impl<'r> AddressIndex<'r> {
+impl<'r, T: Addressed> AddressIndex<'r, T> {
     const SCAN_UP_TO: usize = 32;
 
-    fn new(resources: &'r [Resource]) -> Self {
-        if resources.len() <= Self::SCAN_UP_TO {
-            return AddressIndex::Scan(resources);
+    pub(crate) fn new(items: &'r [T]) -> Self {
+        if items.len() <= Self::SCAN_UP_TO {
+            return AddressIndex::Scan(items);
         }
-        let mut map = HashMap::with_capacity(resources.len());
+        let mut map = HashMap::with_capacity(items.len());
         let mut repeated = false;
-        for (i, r) in resources.iter().enumerate() {
-            repeated |= map.insert(r.address.as_str(), i).is_some();
+        for (i, r) in items.iter().enumerate() {
+            repeated |= map.insert(r.address(), i).is_some();
         }
         AddressIndex::Map(map, repeated)
     }
 
-    fn find(&self, address: &str) -> Option<usize> {
+    pub(crate) fn find(&self, address: &str) -> Option<usize> {
         match self {
-            AddressIndex::Scan(rs) => rs.iter().position(|r| r.address == address),
+            AddressIndex::Scan(rs) => rs.iter().position(|r| r.address() == address),
             AddressIndex::Map(map, _) => map.get(address).copied(),
         }
     }
@@ -377,7 +391,7 @@ impl<'r> AddressIndex<'r> {
             AddressIndex::Scan(rs) => rs
                 .iter()
                 .enumerate()
-                .any(|(i, r)| rs[..i].iter().any(|o| o.address == r.address)),
+                .any(|(i, r)| rs[..i].iter().any(|o| o.address() == r.address())),
             AddressIndex::Map(_, repeated) => *repeated,
         }
     }

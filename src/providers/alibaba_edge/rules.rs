@@ -91,10 +91,6 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
     }
 }
 
-fn svc_name(s: &ServiceIr) -> String {
-    format!("{}/{}", s.namespace(), s.name())
-}
-
 fn name_span(s: &ServiceIr) -> Span {
     s.obj
         .manifest
@@ -119,7 +115,7 @@ fn id_without_managed_by_user(service: &ServiceIr, s: &PoolSettings) -> Option<D
         )
     } else {
         (
-            format!("Service `{}`", svc_name(service)),
+            format!("Service `{}`", service.address_stem()),
             "any pool".to_string(),
         )
     };
@@ -150,7 +146,7 @@ fn shared_elb(pairs: &[Pair]) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for (id, users) in by_id {
-        let mut services: Vec<String> = users.iter().map(|p| svc_name(p.service)).collect();
+        let mut services: Vec<String> = users.iter().map(|p| p.service.address_stem()).collect();
         services.sort();
         services.dedup();
         if services.len() < 2 {
@@ -164,10 +160,10 @@ fn shared_elb(pairs: &[Pair]) -> Vec<Diagnostic> {
         let why = if bad.settings.managed_by_user {
             format!(
                 "`{}` uses externalTrafficPolicy Local",
-                svc_name(bad.service)
+                bad.service.address_stem()
             )
         } else {
-            format!("`{}` is not self-managed", svc_name(bad.service))
+            format!("`{}` is not self-managed", bad.service.address_stem())
         };
         let mut d = Diagnostic::error(
             codes::SHARED_ELB,
@@ -183,7 +179,7 @@ fn shared_elb(pairs: &[Pair]) -> Vec<Diagnostic> {
                 .settings
                 .lb_id
                 .map_or(name_span(p.service), |v| v.entry.value.span);
-            let msg = format!("`{}` uses `{id}`", svc_name(p.service));
+            let msg = format!("`{}` uses `{id}`", p.service.address_stem());
             d = if first {
                 d.with_primary(span, msg)
             } else {
@@ -210,7 +206,7 @@ fn unsupported_protocols(service: &ServiceIr) -> Vec<Diagnostic> {
                     "port {}/{} of Service `{}` cannot be an ELB listener: the ECM supports TCP and UDP only",
                     p.number,
                     p.protocol.value.as_str(),
-                    svc_name(service)
+                    service.address_stem()
                 ),
             )
             .with_primary(span, "ELB listeners are TCP or UDP")
@@ -234,7 +230,7 @@ fn persistence_with_cluster(service: &ServiceIr, s: &PoolSettings) -> Option<Dia
         codes::PERSISTENCE_WITH_CLUSTER,
         format!(
             "`persistence-timeout: {n}` needs externalTrafficPolicy Local; Service `{}` uses Cluster (ECM: \"session persistence not support external traffic policy using cluster mode\")",
-            svc_name(service)
+            service.address_stem()
         ),
     )
     .with_primary(v.entry.value.span, "session persistence")
@@ -256,7 +252,7 @@ fn force_override_local(service: &ServiceIr, s: &PoolSettings) -> Option<Diagnos
         codes::FORCE_OVERRIDE_LOCAL,
         format!(
             "Service `{}` reuses ELB `{}` with `force-override-listeners` but externalTrafficPolicy Local (ECM: \"the spec.externalTrafficPolicy must be specified Cluster if elb is reused\")",
-            svc_name(service),
+            service.address_stem(),
             id.value
         ),
     )
@@ -282,7 +278,7 @@ fn waits_for_id(service: &ServiceIr, s: &PoolSettings) -> Option<Diagnostic> {
         )
         .with_primary(
             name_span(service),
-            format!("self-managed Service `{}`", svc_name(service)),
+            format!("self-managed Service `{}`", service.address_stem()),
         )
         .with_help(format!(
             "kubectl annotate ps {} -n {} {}=lb-xxx (seed 000, Option B step 4)",
@@ -329,7 +325,7 @@ fn name_collisions(pairs: &[Pair]) -> Vec<Diagnostic> {
         .map(|(name, ps)| {
             let who: Vec<String> = ps
                 .iter()
-                .map(|p| format!("`{}` on pool `{}`", svc_name(p.service), p.settings.pool.name()))
+                .map(|p| format!("`{}` on pool `{}`", p.service.address_stem(), p.settings.pool.name()))
                 .collect();
             let mut d = Diagnostic::error(
                 codes::NAME_COLLISION,
