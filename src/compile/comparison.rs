@@ -343,7 +343,7 @@ fn renames(
                     || c.address.contains(&format!(".{ns}/{svc}-"))
             };
             if c.action != Action::NoOp && (of(old) || of(new)) {
-                c.reasons.push(note.clone());
+                c.reasons.push(note.as_str().into());
                 touched = true;
             }
             if let (true, true, Some(name)) = (c.action.deletes(), of(old), &m.meta.name) {

@@ -155,6 +155,11 @@ pub struct Attr {
     pub policy: UpdatePolicy,
 }
 
+/// The manifest spans a resource comes from. A provider gives each resource two or three
+/// (the Service, the pool or port, the annotation), and a fleet's plan has hundreds of
+/// thousands of resources: inline, the spans cost no allocation of their own.
+pub type Provenance = smallvec::SmallVec<[Span; 3]>;
+
 /// One desired (or prior) cloud object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resource {
@@ -175,7 +180,7 @@ pub struct Resource {
     pub depends_on: Vec<String>,
     pub delete_policy: DeletePolicy,
     /// The manifest spans that produced it; the first is where warnings point.
-    pub provenance: Vec<Span>,
+    pub provenance: Provenance,
     /// Free-form lines for renderers (assumed defaults, seed references).
     pub notes: Vec<String>,
 }
@@ -193,7 +198,7 @@ impl Resource {
             attrs: OrderedMap::with_capacity(8),
             depends_on: Vec::new(),
             delete_policy: DeletePolicy::Delete,
-            provenance: Vec::new(),
+            provenance: Provenance::new(),
             notes: Vec::new(),
         }
     }

@@ -94,7 +94,7 @@ impl ResourceChange {
             name: c.name.clone(),
             actions: c.action.contract().iter().map(|s| s.to_string()).collect(),
             destructive: c.destructive,
-            reasons: c.reasons.clone(),
+            reasons: c.reasons.iter().map(|r| r.to_string()).collect(),
             before: c
                 .before
                 .as_ref()
@@ -143,7 +143,7 @@ struct ChangeRef<'a> {
     name: Option<&'a str>,
     actions: &'static [&'static str],
     destructive: bool,
-    reasons: &'a [String],
+    reasons: &'a [std::sync::Arc<str>],
     before: Option<&'a OrderedMap<Value>>,
     after: Option<KnownRef<'a>>,
     after_unknown: Vec<String>,

@@ -30,6 +30,8 @@ pub use state::{Applying, State, StateError, StateResource};
 pub(crate) use stream::AddressIndex;
 pub use stream::{Differ, Finished, PlanEnd, PlanSink, PlanStart};
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Diagnostic;
@@ -149,6 +151,12 @@ impl Causes for NoCauses {
     }
 }
 
+/// Why a change happens, one line each. Every resource of a unit has the unit's reason (a
+/// Service selecting a pool), so reasons are shared rather than copied per resource, and
+/// the one reason most changes have is stored inline: a fleet's plan has hundreds of
+/// thousands of changes.
+pub type Reasons = smallvec::SmallVec<[Arc<str>; 1]>;
+
 /// One planned change, with everything a renderer or the contract needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
@@ -160,7 +168,7 @@ pub struct Change {
     pub action: Action,
     /// Deletes (or replaces) a load balancer, EIP, listener or server group.
     pub destructive: bool,
-    pub reasons: Vec<String>,
+    pub reasons: Reasons,
     /// Prior attribute values; `None` when the address is new.
     pub before: Option<OrderedMap<Value>>,
     /// Attribute values after apply (unknown ones as [`Value::Unknown`]); `None` when the
@@ -172,9 +180,16 @@ pub struct Change {
     pub not_applied: Vec<String>,
     pub depends_on: Vec<String>,
     pub delete_policy: DeletePolicy,
-    pub provenance: Vec<Span>,
+    pub provenance: crate::model::Provenance,
     /// The resource's notes (renderers show some, e.g. a rule's traffic share per cluster).
     pub notes: Vec<String>,
+}
+
+impl Change {
+    /// The reasons as plain text, for callers that compare or collect them.
+    pub fn reason_texts(&self) -> Vec<&str> {
+        self.reasons.iter().map(|r| &**r).collect()
+    }
 }
 
 /// Terraform's plan summary plus the retained count.
@@ -316,7 +331,7 @@ fn base(r: &Resource, action: Action) -> Change {
         owner: r.owner,
         action,
         destructive: action.deletes() && r.kind.deletion_is_destructive(),
-        reasons: Vec::new(),
+        reasons: Reasons::new(),
         before: None,
         after: None,
         replace_paths: Vec::new(),
@@ -330,28 +345,28 @@ fn base(r: &Resource, action: Action) -> Change {
 
 /// A new address: created (or adopted, for the user's objects), because of `cause` when
 /// its unit gave one, else because of what `causes` says of the address.
-fn appear(want: Resource, causes: &dyn Causes, cause: Option<&str>) -> Change {
+fn appear(want: Resource, causes: &dyn Causes, cause: Option<&Arc<str>>) -> Change {
     if want.owner == Owner::User {
         let reason = format!(
             "owned by the user: the controller uses the existing {} and does not create it",
             object_word(&want)
         );
-        return moved(want, Action::NoOp, reason);
+        return moved(want, Action::NoOp, reason.into());
     }
     let reason = match cause {
-        Some(cause) => cause.to_string(),
+        Some(cause) => Arc::clone(cause),
         None => causes
             .why_present(&want.address)
-            .unwrap_or_else(|| "not in the prior state".to_string()),
+            .map_or_else(|| "not in the prior state".into(), Arc::from),
     };
     moved(want, Action::Create, reason)
 }
 
 /// A change whose `after` is the resource itself, moved rather than copied.
-fn moved(r: Resource, action: Action, reason: String) -> Change {
+fn moved(r: Resource, action: Action, reason: Arc<str>) -> Change {
     Change {
         destructive: action.deletes() && r.kind.deletion_is_destructive(),
-        reasons: vec![reason],
+        reasons: smallvec::smallvec![reason],
         before: None,
         after: Some(r.attrs.map_values(|a| a.value)),
         replace_paths: Vec::new(),
@@ -394,8 +409,8 @@ fn disappear(had: &Resource, causes: &dyn Causes) -> Change {
             Action::Delete
         },
     );
-    c.reasons.push(why);
-    c.reasons.extend(retain);
+    c.reasons.push(why.into());
+    c.reasons.extend(retain.map(Arc::from));
     c.before = Some(values(had));
     c
 }
@@ -488,15 +503,15 @@ fn compare(
     if action != Action::NoOp
         && let Some(why) = causes.why_present(&want.address)
     {
-        c.reasons.push(why);
+        c.reasons.push(why.into());
     }
     if action == Action::Replace {
-        c.reasons.extend(forced);
+        c.reasons.extend(forced.into_iter().map(Arc::from));
         c.replace_paths = forced_paths;
         c.after = Some(values(want));
         return c;
     }
-    c.reasons.extend(updated);
+    c.reasons.extend(updated.into_iter().map(Arc::from));
     let kept: Vec<&str> = not_applied.iter().map(|(k, _, _)| k.as_ref()).collect();
     let mut after = OrderedMap::with_capacity(want.attrs.len());
     for (k, a) in &want.attrs {
@@ -532,10 +547,13 @@ fn compare(
         } else {
             "recreate the Service (or change it in the console) to apply it".to_string()
         };
-        c.reasons.push(format!(
-            "attribute `{key}` changed from {from} to {to} but the controller does not apply \
-             attribute changes to an existing {word}; {way_out}"
-        ));
+        c.reasons.push(
+            format!(
+                "attribute `{key}` changed from {from} to {to} but the controller does not \
+                 apply attribute changes to an existing {word}; {way_out}"
+            )
+            .into(),
+        );
         let mut d = Diagnostic::warning(
             codes::NOT_APPLIED,
             format!(

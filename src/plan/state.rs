@@ -264,7 +264,7 @@ impl State {
                     .collect(),
                 depends_on: r.depends_on.clone(),
                 delete_policy: r.delete_policy.clone(),
-                provenance: Vec::new(),
+                provenance: crate::model::Provenance::new(),
                 notes: Vec::new(),
             }
         }))

@@ -14,6 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
+use std::sync::Arc;
 
 use super::{
     Action, Causes, Change, PriorState, ServiceOutputs, Summary, appear, compare, disappear,
@@ -66,8 +67,8 @@ pub struct PlanEnd<'a> {
 pub struct Differ<'a> {
     prior: &'a Model,
     causes: &'a dyn Causes,
-    /// Fingerprints of every desired address so far. A collision of two 64-bit SipHash
-    /// values among a fleet's ~10⁶ addresses has a probability near 10⁻⁸; a fingerprint
+    /// Fingerprints of every desired address so far. A collision of two 64-bit
+    /// fingerprints among a fleet's ~10⁶ addresses has a probability near 10⁻⁸; a fingerprint
     /// instead of the address keeps this set an eighth of the addresses' size.
     seen: HashSet<u64, Prehashed>,
     /// Prior addresses that a desired resource matched; the rest disappear at the end.
@@ -200,10 +201,12 @@ impl<'a> Differ<'a> {
 
     /// Diffs resources already in creation order against the prior model.
     fn diff_in_order(&mut self, ordered: Vec<Resource>, cause: Option<&str>) -> Vec<Change> {
+        // One copy of the unit's reason, shared by every change it creates.
+        let cause: Option<Arc<str>> = cause.map(Arc::from);
         let mut changes = Vec::with_capacity(ordered.len());
         for want in ordered {
             let change = match self.prior.get_key_value(&want.address) {
-                None => appear(want, self.causes, cause),
+                None => appear(want, self.causes, cause.as_ref()),
                 Some((address, had)) => {
                     self.matched.insert(address);
                     compare(had, &want, self.causes, &mut self.warnings)
@@ -397,7 +400,7 @@ impl<'r, T: Addressed> AddressIndex<'r, T> {
     }
 }
 
-/// The hasher of [`Differ::seen`]: its keys are SipHash fingerprints already, so hashing
+/// The hasher of [`Differ::seen`]: its keys are fingerprints already, so hashing
 /// them again would only cost time.
 type Prehashed = std::hash::BuildHasherDefault<PassThrough>;
 

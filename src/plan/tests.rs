@@ -146,7 +146,10 @@ fn replacement_names_each_forcing_attribute() {
     let p = plan();
     let c = change(&p, "listener.default/cube-svc/np-hefei/tcp-80");
     assert_eq!(c.replace_paths, vec!["port"]);
-    assert_eq!(c.reasons, vec!["`port` forces replacement: 30080 -> 30081"]);
+    assert_eq!(
+        c.reason_texts(),
+        ["`port` forces replacement: 30080 -> 30081"]
+    );
     assert_eq!(c.action.contract(), ["delete", "create"]);
 }
 
@@ -162,8 +165,8 @@ fn seed_000_elb_update_policy_attribute_change_is_not_applied_and_warned() {
     assert_eq!(c.action, Action::NoOp);
     assert_eq!(c.not_applied, vec!["spec"]);
     assert_eq!(
-        c.reasons,
-        vec![
+        c.reason_texts(),
+        [
             "attribute `spec` changed from \"elb.s1.small\" to \"elb.s2.medium\" but the \
              controller does not apply attribute changes to an existing ELB; recreate the \
              Service (or change it in the console) to apply it"
@@ -194,7 +197,10 @@ fn seed_000_elb_update_policy_attribute_change_is_not_applied_and_warned() {
 fn seed_000_eip_bandwidth_updates_in_place() {
     let p = plan();
     let c = change(&p, "eip.default/cube-svc/np-hefei");
-    assert_eq!(c.reasons, vec!["`bandwidth` is updated in place: 5 -> 10"]);
+    assert_eq!(
+        c.reason_texts(),
+        ["`bandwidth` is updated in place: 5 -> 10"]
+    );
     assert!(!c.destructive);
     let after = c.after.as_ref().expect("after");
     assert_eq!(after.get("bandwidth"), Some(&Value::Int(10)));
@@ -216,8 +222,8 @@ fn deletes_of_auto_managed_resources_are_destructive_and_name_the_cause() {
         assert_eq!(c.destructive, destructive, "{a}");
         if c.action == Action::Delete {
             assert_eq!(
-                c.reasons,
-                vec!["NodePool np-hangzhou no longer matches selector k8s-svc=cube"]
+                c.reason_texts(),
+                ["NodePool np-hangzhou no longer matches selector k8s-svc=cube"]
             );
             assert!(c.after.is_none() && c.before.is_some());
         }
@@ -234,8 +240,8 @@ fn self_managed_resources_are_retained_with_manual_cleanup() {
         let c = change(&p, a);
         assert_eq!(c.action, Action::Retain);
         assert!(!c.destructive);
-        assert_eq!(c.reasons[0], "no longer produced by the manifests");
-        assert_eq!(c.reasons[1], "self-managed: manual cleanup required");
+        assert_eq!(&*c.reasons[0], "no longer produced by the manifests");
+        assert_eq!(&*c.reasons[1], "self-managed: manual cleanup required");
     }
 }
 

@@ -146,7 +146,7 @@ fn change(view: &DiffView, c: &Change) -> Json {
         "destructive": c.destructive,
         "cause": c.reasons.first(),
         "notes": c.reasons.iter().skip(1).collect::<Vec<_>>(),
-        "reasons": c.reasons,
+        "reasons": &c.reasons[..],
         "from": from,
         "line": line,
         "help": help,

@@ -314,7 +314,7 @@ fn replan(before: &str, after: &str) -> Vec<(String, Action, bool, String)> {
         .into_iter()
         .filter(|c| c.action != Action::NoOp)
         .map(|c| {
-            let why = c.reasons.first().cloned().unwrap_or_default();
+            let why = c.reasons.first().map(|r| r.to_string()).unwrap_or_default();
             (c.address, c.action, c.destructive, why)
         })
         .collect()
