@@ -58,7 +58,8 @@ pub fn load_inputs_into(
     for input in inputs {
         if input == "-" {
             let stdin = std::io::stdin();
-            let bytes = read_limited(stdin.lock(), opts.max_file_size);
+            let hint = stdin_size_hint(&stdin);
+            let bytes = read_limited(stdin.lock(), opts.max_file_size, hint);
             add_bytes(loaded, "<stdin>", bytes, opts, diags);
             continue;
         }
@@ -195,15 +196,59 @@ fn is_manifest(p: &Path) -> bool {
     )
 }
 
-fn read_limited(reader: impl Read, max: u64) -> std::io::Result<Vec<u8>> {
+/// Reads at most `max + 1` bytes, so that a larger input is seen as larger than `max`.
+///
+/// The text read is kept for the whole run, so its buffer must not keep the up to twice
+/// its size that reading by doubling leaves: with the size known (`size_hint`, a regular
+/// file's length) the buffer is made that size up front, which `read_to_end` then fills
+/// without growing; otherwise (a pipe, or a file that grew since) the room left over is
+/// given back. The hint only sizes the buffer: what is read is what the reader yields.
+fn read_limited(reader: impl Read, max: u64, size_hint: Option<u64>) -> std::io::Result<Vec<u8>> {
+    let limit = max + 1;
     let mut buf = Vec::new();
-    reader.take(max + 1).read_to_end(&mut buf)?;
+    if let Some(len) = size_hint
+        && let Ok(cap) = usize::try_from(len.min(limit))
+    {
+        // A size the allocator refuses (a bogus length) leaves reading to grow as it
+        // would without a hint, and fail the same way if the input really is that large.
+        if buf.try_reserve_exact(cap).is_err() {
+            buf = Vec::new();
+        }
+    }
+    reader.take(limit).read_to_end(&mut buf)?;
+    if buf.capacity() > buf.len() {
+        buf.shrink_to_fit();
+    }
     Ok(buf)
+}
+
+/// The length of a regular file, the only kind whose length says how much a read yields
+/// (a pipe, a terminal, `/proc` files report 0 or a page size).
+fn file_size_hint(meta: &std::fs::Metadata) -> Option<u64> {
+    meta.is_file().then_some(meta.len())
+}
+
+/// Standard input redirected from a file (`< fleet.yaml`) is as large as that file.
+#[cfg(unix)]
+fn stdin_size_hint(stdin: &std::io::Stdin) -> Option<u64> {
+    use std::os::fd::AsFd;
+    // A duplicate of the descriptor, dropped (closed) at once, lends the `File` API for one
+    // `fstat` without touching standard input itself.
+    let file = std::fs::File::from(stdin.as_fd().try_clone_to_owned().ok()?);
+    file_size_hint(&file.metadata().ok()?)
+}
+
+#[cfg(not(unix))]
+fn stdin_size_hint(_stdin: &std::io::Stdin) -> Option<u64> {
+    None
 }
 
 fn read_file(loaded: &mut Loaded, path: &Path, opts: &LoadOptions, diags: &mut Diagnostics) {
     let name = path.display().to_string();
-    let bytes = std::fs::File::open(path).and_then(|f| read_limited(f, opts.max_file_size));
+    let bytes = std::fs::File::open(path).and_then(|f| {
+        let hint = f.metadata().ok().as_ref().and_then(file_size_hint);
+        read_limited(f, opts.max_file_size, hint)
+    });
     add_bytes(loaded, &name, bytes, opts, diags);
 }
 
@@ -334,6 +379,53 @@ mod tests {
         assert!(loaded.manifests.is_empty());
         assert!(!loaded.io_failed);
         assert!(diags.iter().all(|d| d.code == "LBP4101"), "{diags:?}");
+    }
+
+    #[test]
+    fn reading_keeps_no_spare_room_and_the_same_bytes_whatever_the_hint() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        let len = data.len() as u64;
+        // Right, too small, too large (a file that shrank or grew since), none (a pipe).
+        for hint in [Some(len), Some(len / 3), Some(len * 2), Some(0), None] {
+            let buf = read_limited(&data[..], 1 << 20, hint).unwrap();
+            assert_eq!(buf, data, "{hint:?}");
+            assert_eq!(buf.capacity(), buf.len(), "{hint:?}");
+        }
+        // A length no allocator grants is only a hint: reading goes on without it.
+        let buf = read_limited(&data[..], u64::MAX - 1, Some(u64::MAX - 1)).unwrap();
+        assert_eq!(buf, data);
+    }
+
+    #[test]
+    fn an_input_over_the_limit_reads_one_byte_more_than_the_limit() {
+        let data = vec![b'a'; 1000];
+        for hint in [Some(1000), Some(u64::MAX), None] {
+            assert_eq!(read_limited(&data[..], 999, hint).unwrap().len(), 1000);
+            assert_eq!(read_limited(&data[..], 500, hint).unwrap().len(), 501);
+            assert_eq!(read_limited(&data[..], 1000, hint).unwrap().len(), 1000);
+        }
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused() {
+        let dir = std::env::temp_dir().join(format!("lbplan-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.yaml");
+        std::fs::write(&path, "apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n").unwrap();
+        let size = std::fs::metadata(&path).unwrap().len();
+        let read = |max: u64| {
+            let mut diags = Diagnostics::new();
+            let mut loaded = Loaded::default();
+            let opts = LoadOptions { max_file_size: max };
+            read_file(&mut loaded, &path, &opts, &mut diags);
+            (
+                loaded.manifests.len(),
+                diags.iter().any(|d| d.code == "LBP1003"),
+            )
+        };
+        assert_eq!(read(size), (1, false));
+        assert_eq!(read(size - 1), (0, true));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
