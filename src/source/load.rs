@@ -204,7 +204,7 @@ fn is_manifest(p: &Path) -> bool {
 /// without growing; otherwise (a pipe, or a file that grew since) the room left over is
 /// given back. The hint only sizes the buffer: what is read is what the reader yields.
 fn read_limited(reader: impl Read, max: u64, size_hint: Option<u64>) -> std::io::Result<Vec<u8>> {
-    let limit = max + 1;
+    let limit = max.saturating_add(1);
     let mut buf = Vec::new();
     if let Some(len) = size_hint
         && let Ok(cap) = usize::try_from(len.min(limit))
@@ -391,6 +391,8 @@ mod tests {
             assert_eq!(buf, data, "{hint:?}");
             assert_eq!(buf.capacity(), buf.len(), "{hint:?}");
         }
+        // The largest limit a user can give reads everything instead of overflowing.
+        assert_eq!(read_limited(&data[..], u64::MAX, None).unwrap(), data);
         // A length no allocator grants is only a hint: reading goes on without it.
         let buf = read_limited(&data[..], u64::MAX - 1, Some(u64::MAX - 1)).unwrap();
         assert_eq!(buf, data);
