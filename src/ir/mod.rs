@@ -575,6 +575,18 @@ fn lower_cluster<'m>(
             Object::ClusterProfile(_) => {}
         }
     }
+    // The lists live as long as the run: the room doubling left unused (up to half of
+    // each, 1 MB of `services` alone on a fleet of 10,000 Services) is given back.
+    services.shrink_to_fit();
+    node_pools.shrink_to_fit();
+    nodes.shrink_to_fit();
+    pods.shrink_to_fit();
+    workloads.shrink_to_fit();
+    endpoint_slices.shrink_to_fit();
+    pool_services.shrink_to_fit();
+    ingresses.shrink_to_fit();
+    ingress_classes.shrink_to_fit();
+    alb_configs.shrink_to_fit();
     // Names are unique here (`first_definitions`); the topology works in name order.
     node_pools.sort_by(|a, b| a.name().cmp(b.name()));
     nodes.sort_by(|a, b| a.name().cmp(b.name()));
@@ -656,10 +668,10 @@ fn lower_service<'m>(
         },
         span: svc.external_traffic_policy.as_ref().map(|t| t.span),
     };
-    let ports = svc
-        .ports
-        .iter()
-        .filter_map(|p| {
+    // Sized by the ports written: collecting a filtered iterator starts at four slots, and
+    // a Service has one port or two, for the whole run.
+    let mut ports = Vec::with_capacity(svc.ports.len());
+    ports.extend(svc.ports.iter().filter_map(|p| {
             let number = p.port.as_ref()?.value;
             let protocol = Protocol::parse(p.protocol_name())?;
             Some(PortIr {
@@ -671,8 +683,7 @@ fn lower_service<'m>(
                     span: p.protocol.as_ref().map(|s| s.span),
                 },
             })
-        })
-        .collect();
+        }));
     let route = routing::route(sources, cloud, m, svc, &type_, diags);
     ServiceIr {
         obj: Obj {
