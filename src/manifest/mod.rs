@@ -26,10 +26,62 @@ pub struct Manifest {
     pub file: FileId,
     /// Span of the whole object (for "this object" labels).
     pub span: Span,
-    pub api_version: Spanned<Text>,
-    pub kind: Spanned<Text>,
+    pub api_version: Spanned<ApiVersion>,
+    pub kind: Spanned<KindName>,
     pub meta: ObjectMeta,
     pub object: Object,
+}
+
+/// The `kind` of a decoded object: only the kinds of `KINDS` are kept, so the envelope
+/// names its row (one byte) instead of owning a copy of the name (24), on each of the tens
+/// of thousands of objects of a fleet. Reads as the name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct KindName(u8);
+
+impl KindName {
+    pub fn as_str(self) -> &'static str {
+        KINDS[usize::from(self.0)].2
+    }
+}
+
+impl std::fmt::Display for KindName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Prints as the name, as the string it replaces did.
+impl std::fmt::Debug for KindName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+/// The `apiVersion` of a decoded object: a served version of its kind's row of `KINDS`,
+/// for the same reason as [`KindName`]. Reads as `group/version` (`v1` for the core API).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ApiVersion {
+    row: u8,
+    version: u8,
+}
+
+impl ApiVersion {
+    pub fn as_str(self) -> &'static str {
+        KINDS[usize::from(self.row)].1[usize::from(self.version)]
+    }
+}
+
+impl std::fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Prints as the string it replaces did.
+impl std::fmt::Debug for ApiVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
 }
 
 /// Every kind but the small, numerous ones (Node, EndpointSlice) is a [`Boxed`] alias
@@ -84,9 +136,20 @@ impl<T: std::fmt::Debug> std::fmt::Debug for Boxed<T> {
     }
 }
 
+// `KindName` and `ApiVersion` index `KINDS` and a row's versions with a byte.
+const _: () = {
+    assert!(KINDS.len() <= 256);
+    let mut i = 0;
+    while i < KINDS.len() {
+        assert!(KINDS[i].1.len() <= 256);
+        i += 1;
+    }
+};
+
 type Decoder = fn(&mut Ctx, &mut Fields, &Node, &str) -> Object;
 
-/// (API group, served versions, kind, decoder). The group of the core API is `""`.
+/// (API group, served API versions, kind, decoder). The group of the core API is `""`, and
+/// its versions are written without one (`v1`); the others' as `group/version`.
 const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
     ("", &["v1"], "Service", |c, f, n, _| {
         Object::Service(Boxed::new(service::decode(c, f, n)))
@@ -97,7 +160,7 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
     ("", &["v1"], "Pod", |c, f, n, _| {
         Object::Pod(Boxed::new(workload::decode_pod(c, f, n)))
     }),
-    ("apps", &["v1"], "Deployment", |c, f, n, _| {
+    ("apps", &["apps/v1"], "Deployment", |c, f, n, _| {
         Object::Deployment(Boxed::new(workload::decode_workload_of(
             c,
             f,
@@ -105,7 +168,7 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
             workload::WorkloadKind::Deployment,
         )))
     }),
-    ("apps", &["v1"], "DaemonSet", |c, f, n, _| {
+    ("apps", &["apps/v1"], "DaemonSet", |c, f, n, _| {
         Object::DaemonSet(Boxed::new(workload::decode_workload_of(
             c,
             f,
@@ -113,7 +176,7 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
             workload::WorkloadKind::DaemonSet,
         )))
     }),
-    ("apps", &["v1"], "StatefulSet", |c, f, n, _| {
+    ("apps", &["apps/v1"], "StatefulSet", |c, f, n, _| {
         Object::StatefulSet(Boxed::new(workload::decode_workload_of(
             c,
             f,
@@ -123,35 +186,35 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
     }),
     (
         "discovery.k8s.io",
-        &["v1"],
+        &["discovery.k8s.io/v1"],
         "EndpointSlice",
         |c, f, n, _| Object::EndpointSlice(endpointslice::decode(c, f, n)),
     ),
     (
         "apps.openyurt.io",
-        &["v1beta1", "v1beta2"],
+        &["apps.openyurt.io/v1beta1", "apps.openyurt.io/v1beta2"],
         "NodePool",
         |c, f, n, v| Object::NodePool(Boxed::new(nodepool::decode(c, f, n, v))),
     ),
     (
         "network.openyurt.io",
-        &["v1alpha1"],
+        &["network.openyurt.io/v1alpha1"],
         "PoolService",
         |c, f, n, _| Object::PoolService(Boxed::new(poolservice::decode(c, f, n))),
     ),
-    ("networking.k8s.io", &["v1"], "Ingress", |c, f, n, _| {
+    ("networking.k8s.io", &["networking.k8s.io/v1"], "Ingress", |c, f, n, _| {
         Object::Ingress(Boxed::new(ingress::decode_ingress(c, f, n)))
     }),
     (
         "networking.k8s.io",
-        &["v1"],
+        &["networking.k8s.io/v1"],
         "IngressClass",
         |c, f, n, _| Object::IngressClass(Boxed::new(ingress::decode_ingress_class(c, f, n))),
     ),
-    ("alibabacloud.com", &["v1"], "AlbConfig", |c, f, n, _| {
+    ("alibabacloud.com", &["alibabacloud.com/v1"], "AlbConfig", |c, f, n, _| {
         Object::AlbConfig(Boxed::new(albconfig::decode(c, f, n)))
     }),
-    ("lbplan", &["v1"], "ClusterProfile", |c, f, n, _| {
+    ("lbplan", &["lbplan/v1"], "ClusterProfile", |c, f, n, _| {
         Object::ClusterProfile(Boxed::new(profile::decode(c, f, n)))
     }),
 ];
@@ -225,9 +288,10 @@ fn decode_object(
         return;
     }
     let (group, version) = split_api_version(&api_version.value);
-    let Some((_, versions, _, decoder)) = KINDS
+    let Some((row, (_, versions, _, decoder))) = KINDS
         .iter()
-        .find(|(g, _, k, _)| *g == group && *k == kind.value)
+        .enumerate()
+        .find(|(_, (g, _, k, _))| *g == group && *k == kind.value)
     else {
         ctx.push(
             Diagnostic::advice(
@@ -242,7 +306,10 @@ fn decode_object(
         );
         return;
     };
-    if !versions.contains(&version) {
+    let Some(served) = versions
+        .iter()
+        .position(|v| split_api_version(v).1 == version)
+    else {
         ctx.push(
             Diagnostic::warning(
                 "LBP3102",
@@ -256,21 +323,29 @@ fn decode_object(
                 "use {}",
                 versions
                     .iter()
-                    .map(|v| format!("`{}`", join_api_version(group, v)))
+                    .map(|v| format!("`{v}`"))
                     .collect::<Vec<_>>()
                     .join(" or ")
             )),
         );
         return;
-    }
+    };
     let meta = meta::decode_meta(ctx, &mut f);
     let object = decoder(ctx, &mut f, node, version);
     f.finish(ctx);
+    // Both fit a byte: asserted next to `KINDS`.
+    let row = row as u8;
     out.push(Manifest {
         file,
         span: node.span,
-        api_version,
-        kind,
+        api_version: Spanned::new(
+            ApiVersion {
+                row,
+                version: served as u8,
+            },
+            api_version.span,
+        ),
+        kind: Spanned::new(KindName(row), kind.span),
         meta,
         object,
     });
@@ -289,13 +364,5 @@ pub fn split_api_version(v: &str) -> (&str, &str) {
     match v.rsplit_once('/') {
         Some((g, ver)) => (g, ver),
         None => ("", v),
-    }
-}
-
-fn join_api_version(group: &str, version: &str) -> String {
-    if group.is_empty() {
-        version.to_string()
-    } else {
-        format!("{group}/{version}")
     }
 }
