@@ -34,6 +34,41 @@ impl Spanned<Text> {
     }
 }
 
+/// An optional field that most objects lack, on the heap: 8 bytes when absent where an
+/// inline `Option<Spanned<Text>>` takes 40. Unlike an `Option<Box<T>>`, it reads as an
+/// `Option<&T>` (`as_ref`), so callers chain it with fields that are not boxed.
+#[derive(Clone, PartialEq)]
+pub struct Rare<T>(Option<Box<T>>);
+
+// Manual: a derive would demand `T: Default`, but the default is absent.
+impl<T> Default for Rare<T> {
+    fn default() -> Self {
+        Rare(None)
+    }
+}
+
+impl<T> Rare<T> {
+    pub fn new(value: Option<T>) -> Self {
+        Rare(value.map(Box::new))
+    }
+    pub fn as_ref(&self) -> Option<&T> {
+        self.0.as_deref()
+    }
+    pub fn is_some(&self) -> bool {
+        self.0.is_some()
+    }
+    pub fn is_none(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+/// Prints as the `Option` it replaces did.
+impl<T: std::fmt::Debug> std::fmt::Debug for Rare<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_ref().fmt(f)
+    }
+}
+
 /// What decoding needs besides the node: the sources (for exact value positions) and the
 /// diagnostics sink.
 pub struct Ctx<'a> {
@@ -81,10 +116,11 @@ impl StringEntry {
 
 /// An ordered `map[string]string` that remembers spans. Labels and annotations hold a
 /// few entries each, so a list searched in order is both smaller and as fast as a hash
-/// table; the methods are those of the map it replaces.
+/// table; the methods are those of the map it replaces. A boxed slice, not a `Vec`: every
+/// object carries two maps and a workload four, and a map never grows once decoded.
 #[derive(Clone, Default)]
 pub struct StringMap {
-    entries: Vec<StringEntry>,
+    entries: Box<[StringEntry]>,
 }
 
 impl StringMap {
@@ -125,14 +161,16 @@ impl StringMap {
 
     /// The entries in the order written, owned.
     pub fn into_entries(self) -> Vec<StringEntry> {
-        self.entries
+        self.entries.into_vec()
     }
 
     /// The map of `written` entries: a key written twice keeps its first place and takes
     /// the later entry, as in Go's map decoding (the last value wins).
     fn from_written(mut entries: Vec<StringEntry>) -> Self {
         crate::unique::keep_last_in_first_place(&mut entries, |e| &e.key.value);
-        StringMap { entries }
+        StringMap {
+            entries: entries.into_boxed_slice(),
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! `metadata` of every object.
 
-use super::decode::{Ctx, Fields, Spanned, StringMap, Text};
+use super::decode::{Ctx, Fields, Rare, Spanned, StringMap, Text};
 
 /// The parts of `metadata` that rules read. Other valid metadata fields (ownerReferences,
 /// managedFields, …) are accepted and ignored, as the API server would keep them.
@@ -15,8 +15,8 @@ pub struct ObjectMeta {
     pub uid: Option<Box<Spanned<Text>>>,
     /// Set on objects being deleted (a snapshot of a live cluster): controllers treat them
     /// as gone, e.g. the loadbalancerset controller skips NodePools being deleted.
-    /// Not boxed: callers chain it with `name` (`deletion_timestamp.as_ref().or(…)`).
-    pub deletion_timestamp: Option<Spanned<Text>>,
+    /// [`Rare`], not a `Box`: callers chain it with `name` (`deletion_timestamp.as_ref().or(…)`).
+    pub deletion_timestamp: Rare<Spanned<Text>>,
     pub labels: StringMap,
     pub annotations: StringMap,
 }
@@ -49,7 +49,7 @@ pub fn decode_meta(ctx: &mut Ctx, f: &mut Fields) -> ObjectMeta {
         generate_name: m.string(ctx, "generateName").map(Box::new),
         namespace: m.string(ctx, "namespace"),
         uid: m.string(ctx, "uid").map(Box::new),
-        deletion_timestamp: m.string(ctx, "deletionTimestamp"),
+        deletion_timestamp: Rare::new(m.string(ctx, "deletionTimestamp")),
         labels: m.string_map(ctx, "labels"),
         annotations: m.string_map(ctx, "annotations"),
     };
