@@ -541,7 +541,7 @@ fn lower_cluster<'m>(
             }),
             Object::Node(n) => nodes.push(Obj {
                 manifest: m,
-                object: n,
+                object: &**n,
             }),
             Object::Pod(p) => pods.push(Obj {
                 manifest: m,
@@ -554,7 +554,7 @@ fn lower_cluster<'m>(
                 }),
             Object::EndpointSlice(e) => endpoint_slices.push(Obj {
                 manifest: m,
-                object: e,
+                object: &**e,
             }),
             Object::PoolService(p) => pool_services.push(Obj {
                 manifest: m,
