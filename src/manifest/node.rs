@@ -22,20 +22,21 @@ pub const DESIRED_NODEPOOL_LABEL: &str = "apps.openyurt.io/desired-nodepool";
 
 #[derive(Debug, Clone, Default, PartialEq)]
 ///
-/// `providerID` and `podCIDR` are boxed (8 bytes absent, not 40): a fleet is mostly Nodes,
-/// and snapshots of edge nodes often have neither.
+/// `providerID` and `podCIDR` are boxed (8 bytes absent, not 40), and the lists are boxed
+/// slices (16 bytes, not a `Vec`'s 24: they never grow once decoded): a fleet is mostly
+/// Nodes, and snapshots of edge nodes often have neither.
 pub struct NodeObject {
     /// `spec.providerID`, e.g. `cn-hangzhou.i-bp1…` (CCM parses `<region>.<instance>`).
     pub provider_id: Option<Box<Spanned<Text>>>,
     /// `spec.unschedulable` (cordoned).
     pub unschedulable: Option<Spanned<bool>>,
-    pub taints: Vec<Taint>,
+    pub taints: Box<[Taint]>,
     pub pod_cidr: Option<Box<Spanned<Text>>>,
-    pub pod_cidrs: Vec<Spanned<Text>>,
+    pub pod_cidrs: Box<[Spanned<Text>]>,
     /// `status.addresses`, in the order written.
-    pub addresses: Vec<NodeAddress>,
+    pub addresses: Box<[NodeAddress]>,
     /// `status.conditions`.
-    pub conditions: Vec<Condition>,
+    pub conditions: Box<[Condition]>,
     /// Span of `spec`, if present.
     pub spec_span: Option<Span>,
 }
@@ -131,27 +132,28 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _node: &Node) -> NodeObject {
         out.spec_span = Some(spec.node().span);
         out.provider_id = spec.string(ctx, "providerID").map(Box::new);
         out.unschedulable = spec.bool(ctx, "unschedulable");
-        out.taints = decode_taints(ctx, &mut spec);
+        out.taints = decode_taints(ctx, &mut spec).into_boxed_slice();
         out.pod_cidr = spec.string(ctx, "podCIDR").map(Box::new);
-        out.pod_cidrs = spec.strings(ctx, "podCIDRs");
+        out.pod_cidrs = spec.strings(ctx, "podCIDRs").into_boxed_slice();
         spec.accept(&["configSource", "externalID"]);
         spec.finish(ctx);
     }
     if let Some(mut status) = f.map(ctx, "status") {
-        let addresses = status.list(ctx, "addresses");
-        out.addresses.reserve_exact(addresses.len());
-        for (path, n) in addresses {
+        let items = status.list(ctx, "addresses");
+        let mut addresses = Vec::with_capacity(items.len());
+        for (path, n) in items {
             let Some(mut a) = Fields::new(ctx, n, &path) else {
                 continue;
             };
-            out.addresses.push(NodeAddress {
+            addresses.push(NodeAddress {
                 span: n.span,
                 type_: a.string(ctx, "type"),
                 address: a.string(ctx, "address"),
             });
             a.finish(ctx);
         }
-        out.conditions = decode_conditions(ctx, &mut status);
+        out.addresses = addresses.into_boxed_slice();
+        out.conditions = decode_conditions(ctx, &mut status).into_boxed_slice();
         status.accept(&[
             "capacity",
             "allocatable",
