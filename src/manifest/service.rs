@@ -1,33 +1,34 @@
 //! `v1/Service`: the subject of every load-balancer provider.
 
 use super::Boxed;
-use super::decode::{Ctx, Fields, IntOrString, Spanned, StringMap, Text, int_or_string_of};
+use super::decode::{Ctx, Fields, IntOrString, Rare, Spanned, StringMap, Text, int_or_string_of};
 use crate::source::{Node, Span};
 
 /// A [`ServiceBody`] on the heap: see [`Boxed`].
 pub type Service = Boxed<ServiceBody>;
 
-/// Fields that most Services lack are boxed (8 bytes absent, not 40).
+/// Fields that most Services lack are boxed (8 bytes absent, not 40), and the lists are
+/// boxed slices (16 bytes, not a `Vec`'s 24: they never grow once decoded).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ServiceBody {
     /// `spec.type` as written; `None` means the default, ClusterIP.
     pub type_: Option<Spanned<Text>>,
     pub selector: StringMap,
-    pub ports: Vec<ServicePort>,
+    pub ports: Box<[ServicePort]>,
     pub external_traffic_policy: Option<Spanned<Text>>,
     pub internal_traffic_policy: Option<Box<Spanned<Text>>>,
     pub load_balancer_class: Option<Spanned<Text>>,
     pub load_balancer_ip: Option<Box<Spanned<Text>>>,
-    pub load_balancer_source_ranges: Vec<Spanned<Text>>,
-    pub allocate_load_balancer_node_ports: Option<Spanned<bool>>,
-    pub health_check_node_port: Option<Spanned<i64>>,
+    pub load_balancer_source_ranges: Box<[Spanned<Text>]>,
+    pub allocate_load_balancer_node_ports: Rare<Spanned<bool>>,
+    pub health_check_node_port: Rare<Spanned<i64>>,
     pub session_affinity: Option<Box<Spanned<Text>>>,
     pub external_name: Option<Box<Spanned<Text>>>,
     pub cluster_ip: Option<Box<Spanned<Text>>>,
     /// Span of `spec`; `None` when the object has no `spec`.
     pub spec_span: Option<Span>,
     /// Addresses already in `status.loadBalancer.ingress` (ip or hostname).
-    pub status_ingress: Vec<Spanned<Text>>,
+    pub status_ingress: Box<[Spanned<Text>]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +45,8 @@ pub struct ServicePort {
     pub port_written: bool,
     pub target_port: Option<Spanned<IntOrString>>,
     pub node_port: Option<Spanned<i64>>,
-    pub app_protocol: Option<Spanned<Text>>,
+    /// Boxed: few ports set it, and every Service has a port or two.
+    pub app_protocol: Rare<Spanned<Text>>,
 }
 
 impl ServiceBody {
@@ -86,14 +88,16 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> ServiceBody {
             .into_iter()
             .filter_map(|(path, n)| decode_port(ctx, n, path))
             .collect();
-        svc.ports.shrink_to_fit();
         svc.external_traffic_policy = spec.string(ctx, "externalTrafficPolicy");
         svc.internal_traffic_policy = spec.string(ctx, "internalTrafficPolicy").map(Box::new);
         svc.load_balancer_class = spec.string(ctx, "loadBalancerClass");
         svc.load_balancer_ip = spec.string(ctx, "loadBalancerIP").map(Box::new);
-        svc.load_balancer_source_ranges = spec.strings(ctx, "loadBalancerSourceRanges");
-        svc.allocate_load_balancer_node_ports = spec.bool(ctx, "allocateLoadBalancerNodePorts");
-        svc.health_check_node_port = spec.int(ctx, "healthCheckNodePort");
+        svc.load_balancer_source_ranges = spec
+            .strings(ctx, "loadBalancerSourceRanges")
+            .into_boxed_slice();
+        svc.allocate_load_balancer_node_ports =
+            Rare::new(spec.bool(ctx, "allocateLoadBalancerNodePorts"));
+        svc.health_check_node_port = Rare::new(spec.int(ctx, "healthCheckNodePort"));
         svc.session_affinity = spec.string(ctx, "sessionAffinity").map(Box::new);
         svc.external_name = spec.string(ctx, "externalName").map(Box::new);
         svc.cluster_ip = spec.string(ctx, "clusterIP").map(Box::new);
@@ -109,7 +113,7 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> ServiceBody {
         spec.finish(ctx);
     }
     if let Some(mut status) = f.map(ctx, "status") {
-        svc.status_ingress = decode_load_balancer_status(ctx, &mut status);
+        svc.status_ingress = decode_load_balancer_status(ctx, &mut status).into_boxed_slice();
         status.accept(&["conditions"]);
         status.finish(ctx);
     }
@@ -130,7 +134,7 @@ fn decode_port(ctx: &mut Ctx, node: &Node, path: String) -> Option<ServicePort> 
         port: f.int(ctx, "port"),
         target_port,
         node_port: f.int(ctx, "nodePort"),
-        app_protocol: f.string(ctx, "appProtocol"),
+        app_protocol: Rare::new(f.string(ctx, "appProtocol")),
         path: Text::from(path),
     };
     f.finish(ctx);
