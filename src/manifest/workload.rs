@@ -8,7 +8,7 @@
 use super::Boxed;
 use super::ObjectMeta;
 use super::decode::{
-    Ctx, Fields, Spanned, StringMap, Text, check_port, not_one_of, required_missing,
+    Ctx, Fields, Rare, Spanned, StringMap, Text, check_port, not_one_of, required_missing,
 };
 use super::meta::decode_meta;
 use super::node::{Condition, condition, decode_conditions};
@@ -16,13 +16,15 @@ use crate::diag::Diagnostic;
 use crate::kube::selector::{LabelSelector, Operator, decode_label_selector};
 use crate::source::{Node, Span};
 
-/// What the decoder found in the pod spec of a Pod or of a workload's template.
+/// What the decoder found in the pod spec of a Pod or of a workload's template. Every
+/// workload carries one: `nodeName`, which a template seldom sets, is boxed, and the lists
+/// are boxed slices (16 bytes, not a `Vec`'s 24: they never grow once decoded).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PodSpec {
     /// Span of the `spec` mapping.
     pub span: Option<Span>,
     /// `nodeName`: set by the scheduler, or by hand to pin a pod.
-    pub node_name: Option<Spanned<Text>>,
+    pub node_name: Rare<Spanned<Text>>,
     /// `hostNetwork`: the pod listens on the node's address (backend = node IP + container port).
     pub host_network: Option<Spanned<bool>>,
     /// `nodeSelector`: the nodes a pod may run on (a DaemonSet's placement).
@@ -33,8 +35,8 @@ pub struct PodSpec {
     pub node_affinity: Option<Span>,
     /// Span of `affinity.podAntiAffinity` (CCE sticky sessions require pod anti-affinity).
     pub pod_anti_affinity: Option<Span>,
-    pub tolerations: Vec<Toleration>,
-    pub containers: Vec<Container>,
+    pub tolerations: Box<[Toleration]>,
+    pub containers: Box<[Container]>,
 }
 
 impl PodSpec {
@@ -465,7 +467,7 @@ fn check_selector(ctx: &mut Ctx, w: &WorkloadBody, at: Span) {
 fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
     let mut out = PodSpec {
         span: Some(spec.node().span),
-        node_name: spec.string(ctx, "nodeName"),
+        node_name: Rare::new(spec.string(ctx, "nodeName")),
         host_network: spec.bool(ctx, "hostNetwork"),
         node_selector: spec.string_map(ctx, "nodeSelector"),
         ..PodSpec::default()
@@ -479,11 +481,13 @@ fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
             af.finish(ctx);
         }
     }
-    for (path, n) in spec.list(ctx, "tolerations") {
+    let items = spec.list(ctx, "tolerations");
+    let mut tolerations = Vec::with_capacity(items.len());
+    for (path, n) in items {
         let Some(mut t) = Fields::new(ctx, n, &path) else {
             continue;
         };
-        out.tolerations.push(Toleration {
+        tolerations.push(Toleration {
             span: n.span,
             key: t.string(ctx, "key"),
             operator: t.string(ctx, "operator"),
@@ -493,13 +497,15 @@ fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
         t.accept(&["tolerationSeconds"]);
         t.finish(ctx);
     }
-    let containers = spec.list(ctx, "containers");
-    out.containers.reserve_exact(containers.len());
-    for (path, n) in containers {
+    out.tolerations = tolerations.into_boxed_slice();
+    let items = spec.list(ctx, "containers");
+    let mut containers = Vec::with_capacity(items.len());
+    for (path, n) in items {
         if let Some(c) = decode_container(ctx, n, path) {
-            out.containers.push(c);
+            containers.push(c);
         }
     }
+    out.containers = containers.into_boxed_slice();
     spec.accept(&[
         "volumes",
         "initContainers",
