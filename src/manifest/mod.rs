@@ -203,18 +203,24 @@ const KINDS: &[(&str, &[&str], &str, Decoder)] = &[
         "PoolService",
         |c, f, n, _| Object::PoolService(Boxed::new(poolservice::decode(c, f, n))),
     ),
-    ("networking.k8s.io", &["networking.k8s.io/v1"], "Ingress", |c, f, n, _| {
-        Object::Ingress(Boxed::new(ingress::decode_ingress(c, f, n)))
-    }),
+    (
+        "networking.k8s.io",
+        &["networking.k8s.io/v1"],
+        "Ingress",
+        |c, f, n, _| Object::Ingress(Boxed::new(ingress::decode_ingress(c, f, n))),
+    ),
     (
         "networking.k8s.io",
         &["networking.k8s.io/v1"],
         "IngressClass",
         |c, f, n, _| Object::IngressClass(Boxed::new(ingress::decode_ingress_class(c, f, n))),
     ),
-    ("alibabacloud.com", &["alibabacloud.com/v1"], "AlbConfig", |c, f, n, _| {
-        Object::AlbConfig(Boxed::new(albconfig::decode(c, f, n)))
-    }),
+    (
+        "alibabacloud.com",
+        &["alibabacloud.com/v1"],
+        "AlbConfig",
+        |c, f, n, _| Object::AlbConfig(Boxed::new(albconfig::decode(c, f, n))),
+    ),
     ("lbplan", &["lbplan/v1"], "ClusterProfile", |c, f, n, _| {
         Object::ClusterProfile(Boxed::new(profile::decode(c, f, n)))
     }),
