@@ -51,6 +51,12 @@ fn parse(address: &str) -> Option<(&str, Vec<&str>)> {
     Some((kind, rest.split('/').collect()))
 }
 
+/// Whether [`AlbCauses`] could answer for `address` (an `alb` one): every answer starts
+/// by parsing it, so the registry need not build the causes for other addresses.
+pub fn may_answer(address: &str) -> bool {
+    parse(address).is_some()
+}
+
 impl Causes for AlbCauses {
     fn why_absent(&self, address: &str) -> Option<String> {
         let (kind, parts) = parse(address)?;

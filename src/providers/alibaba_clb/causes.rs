@@ -183,6 +183,12 @@ impl<'a> ClbCauses<'a> {
     }
 }
 
+/// Whether [`ClbCauses`] could answer for `address`: every answer starts by parsing it,
+/// so the registry need not build the causes (a fact sheet per Service) for other shapes.
+pub fn may_answer(address: &str) -> bool {
+    ClbCauses::parse(address).is_some()
+}
+
 /// [`ClbCauses::new`] for the planning registry.
 pub fn boxed<'a>(resolved: &'a [Resolved], _prior: &'a Model) -> Box<dyn Causes + 'a> {
     Box::new(ClbCauses::new(resolved))

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use crate::annotations::grammar::scalar::parse_int;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::{LbClass, Protocol, Route, ServiceIr, TrafficPolicy};
+use crate::ir::{EffectiveValue, LbClass, Protocol, Route, ServiceIr, TrafficPolicy};
 use crate::source::Span;
 use crate::topology::Resolved;
 
@@ -39,15 +39,97 @@ pub mod codes {
     pub const FOREIGN_POOL_CLASS: &str = "LBP7009";
 }
 
-/// One (Service, pool) pair as the rules see it.
-struct Pair<'a, 'm> {
+/// A (Service, pool) pair that names an existing ELB: what [`shared_elb`] reads of it.
+struct ElbUse<'a, 'm> {
     service: &'a ServiceIr<'m>,
-    settings: PoolSettings<'m>,
+    id: EffectiveValue<'m>,
+    managed_by_user: bool,
 }
 
-/// Runs every ELB rule over one cluster.
+/// A (Service, pool) pair whose ELB and EIP the ECM names: what [`name_collisions`] reads
+/// of it.
+struct NamedPair<'a, 'm> {
+    service: &'a ServiceIr<'m>,
+    pool: &'m str,
+    name: Box<str>,
+    /// Its place among the pairs as they were made, which orders a collision's pairs.
+    made: usize,
+}
+
+/// What the cross-pair rules need of every pair. A fleet has tens of thousands of pairs,
+/// so their settings are dropped once the per-pair rules have run and only these few
+/// fields are kept.
+#[derive(Default)]
+struct CrossPair<'a, 'm> {
+    elb_uses: Vec<ElbUse<'a, 'm>>,
+    names: Vec<NamedPair<'a, 'm>>,
+}
+
+impl<'a, 'm> CrossPair<'a, 'm> {
+    fn note(&mut self, service: &'a ServiceIr<'m>, s: PoolSettings<'m>) {
+        if let Some(id) = s.lb_id {
+            self.elb_uses.push(ElbUse {
+                service,
+                id,
+                managed_by_user: s.managed_by_user,
+            });
+        }
+        if !s.managed_by_user {
+            self.names.push(NamedPair {
+                service,
+                pool: s.pool.name(),
+                name: s.name.into_boxed_str(),
+                made: self.names.len(),
+            });
+        }
+    }
+
+    /// Shared ELBs by id, then name collisions by name.
+    fn findings(mut self) -> Vec<Diagnostic> {
+        let mut found = shared_elb(&self.elb_uses);
+        found.extend(name_collisions(&mut self.names));
+        found
+    }
+}
+
+/// Findings kept in the order they are made, each (code, place, message) once: a
+/// Service-level annotation is seen once per matched pool, but is one mistake.
+#[derive(Default)]
+struct Findings {
+    seen: HashSet<(&'static str, Option<Span>, String)>,
+    kept: Vec<Diagnostic>,
+}
+
+impl Findings {
+    fn add(&mut self, found: impl IntoIterator<Item = Diagnostic>) {
+        for d in found {
+            let k = (d.code, d.primary().map(|l| l.span), d.message.clone());
+            if self.seen.insert(k) {
+                self.kept.push(d);
+            }
+        }
+    }
+}
+
+/// The rules that read one (Service, pool) pair alone.
+fn pair_findings(service: &ServiceIr, s: &PoolSettings) -> impl Iterator<Item = Diagnostic> {
+    [
+        id_without_managed_by_user(service, s),
+        persistence_with_cluster(service, s),
+        force_override_local(service, s),
+        waits_for_id(service, s),
+        name_cut(service, s),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Runs every ELB rule over one cluster. The pair rules run as each pair is made; their
+/// findings follow the Service rules' in the diagnostics, and the cross-pair ones come
+/// last.
 pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
-    let mut pairs = Vec::new();
+    let mut findings = Findings::default();
+    let mut cross = CrossPair::default();
     for st in &r.topology.services {
         let service = &r.cluster.services[st.service];
         if let Some(d) = foreign_pool_class(service) {
@@ -66,28 +148,14 @@ pub fn check_cluster(r: &Resolved, diags: &mut Diagnostics) {
             diags.push(d);
         }
         for m in st.matches(&r.cluster) {
-            pairs.push(Pair {
-                service,
-                settings: PoolSettings::new(&r.cluster, service, &m),
-            });
+            let settings = PoolSettings::new(&r.cluster, service, &m);
+            findings.add(pair_findings(service, &settings));
+            cross.note(service, settings);
         }
     }
-    let mut found = Vec::new();
-    for p in &pairs {
-        found.extend(id_without_managed_by_user(p.service, &p.settings));
-        found.extend(persistence_with_cluster(p.service, &p.settings));
-        found.extend(force_override_local(p.service, &p.settings));
-        found.extend(waits_for_id(p.service, &p.settings));
-        found.extend(name_cut(p.service, &p.settings));
-    }
-    found.extend(shared_elb(&pairs));
-    found.extend(name_collisions(&pairs));
-    let mut seen: HashSet<(&'static str, Option<Span>, String)> = HashSet::new();
-    for d in found {
-        let k = (d.code, d.primary().map(|l| l.span), d.message.clone());
-        if seen.insert(k) {
-            diags.push(d);
-        }
+    findings.add(cross.findings());
+    for d in findings.kept {
+        diags.push(d);
     }
 }
 
@@ -137,27 +205,25 @@ fn id_without_managed_by_user(service: &ServiceIr, s: &PoolSettings) -> Option<D
 
 /// Seed 000 usage notes: "To share one ELB instance across multiple Services, use
 /// self-managed EIPs and ELB instances, and set externalTrafficPolicy to Cluster."
-fn shared_elb(pairs: &[Pair]) -> Vec<Diagnostic> {
-    let mut by_id: BTreeMap<&str, Vec<&Pair>> = BTreeMap::new();
-    for p in pairs {
-        if let Some(id) = p.settings.lb_id {
-            by_id.entry(id.value).or_default().push(p);
-        }
+fn shared_elb(uses: &[ElbUse]) -> Vec<Diagnostic> {
+    let mut by_id: BTreeMap<&str, Vec<&ElbUse>> = BTreeMap::new();
+    for u in uses {
+        by_id.entry(u.id.value).or_default().push(u);
     }
     let mut out = Vec::new();
     for (id, users) in by_id {
-        let mut services: Vec<String> = users.iter().map(|p| p.service.address_stem()).collect();
+        let mut services: Vec<String> = users.iter().map(|u| u.service.address_stem()).collect();
         services.sort();
         services.dedup();
         if services.len() < 2 {
             continue;
         }
-        let Some(bad) = users.iter().find(|p| {
-            !p.settings.managed_by_user || p.service.traffic_policy.value != TrafficPolicy::Cluster
+        let Some(bad) = users.iter().find(|u| {
+            !u.managed_by_user || u.service.traffic_policy.value != TrafficPolicy::Cluster
         }) else {
             continue;
         };
-        let why = if bad.settings.managed_by_user {
+        let why = if bad.managed_by_user {
             format!(
                 "`{}` uses externalTrafficPolicy Local",
                 bad.service.address_stem()
@@ -174,12 +240,9 @@ fn shared_elb(pairs: &[Pair]) -> Vec<Diagnostic> {
         )
         .with_help("give each Service its own ELB, or make all of them self-managed (`managed-by-user: \"true\"`) with `externalTrafficPolicy: Cluster` (seed 000, usage notes)");
         let mut first = true;
-        for p in &users {
-            let span = p
-                .settings
-                .lb_id
-                .map_or(name_span(p.service), |v| v.entry.value.span);
-            let msg = format!("`{}` uses `{id}`", p.service.address_stem());
+        for u in &users {
+            let span = u.id.entry.value.span;
+            let msg = format!("`{}` uses `{id}`", u.service.address_stem());
             d = if first {
                 d.with_primary(span, msg)
             } else {
@@ -313,36 +376,40 @@ fn name_cut(service: &ServiceIr, s: &PoolSettings) -> Option<Diagnostic> {
 }
 
 /// Seed 000 usage notes: "Avoid duplicate names to prevent accidental deletion" — the ECM
-/// looks ELBs and EIPs up by name, so two pairs with one name fight over one ELB.
-fn name_collisions(pairs: &[Pair]) -> Vec<Diagnostic> {
-    let mut by_name: BTreeMap<&str, Vec<&Pair>> = BTreeMap::new();
-    for p in pairs.iter().filter(|p| !p.settings.managed_by_user) {
-        by_name.entry(p.settings.name.as_str()).or_default().push(p);
-    }
-    by_name
-        .into_iter()
-        .filter(|(_, ps)| ps.len() > 1)
-        .map(|(name, ps)| {
-            let who: Vec<String> = ps
-                .iter()
-                .map(|p| format!("`{}` on pool `{}`", p.service.address_stem(), p.settings.pool.name()))
-                .collect();
-            let mut d = Diagnostic::error(
-                codes::NAME_COLLISION,
-                format!("{} get the same ELB and EIP name `{name}`", who.join(" and ")),
-            )
-            .with_help("the ECM finds ELBs and EIPs by name, so one would adopt or delete the other's; shorten the names so they differ within 80 characters (seed 000, usage notes)");
-            for (i, p) in ps.iter().enumerate() {
-                let msg = format!("named `{name}`");
-                d = if i == 0 {
-                    d.with_primary(name_span(p.service), msg)
-                } else {
-                    d.with_secondary(name_span(p.service), msg)
-                };
-            }
-            d
+/// looks ELBs and EIPs up by name, so two pairs with one name fight over one ELB. One
+/// finding per name, by name; its pairs in the order they were made.
+fn name_collisions(named: &mut [NamedPair]) -> Vec<Diagnostic> {
+    // In place: a stable sort would copy a fleet's pairs to a scratch buffer.
+    named.sort_unstable_by(|a, b| (&a.name, a.made).cmp(&(&b.name, b.made)));
+    named
+        .chunk_by(|a, b| a.name == b.name)
+        .filter_map(|ps| match ps {
+            [first, _, ..] => Some(name_collision(&first.name, ps)),
+            _ => None,
         })
         .collect()
+}
+
+/// The finding for the pairs `ps` that all get `name`.
+fn name_collision(name: &str, ps: &[NamedPair]) -> Diagnostic {
+    let who: Vec<String> = ps
+        .iter()
+        .map(|p| format!("`{}` on pool `{}`", p.service.address_stem(), p.pool))
+        .collect();
+    let mut d = Diagnostic::error(
+        codes::NAME_COLLISION,
+        format!("{} get the same ELB and EIP name `{name}`", who.join(" and ")),
+    )
+    .with_help("the ECM finds ELBs and EIPs by name, so one would adopt or delete the other's; shorten the names so they differ within 80 characters (seed 000, usage notes)");
+    for (i, p) in ps.iter().enumerate() {
+        let msg = format!("named `{name}`");
+        d = if i == 0 {
+            d.with_primary(name_span(p.service), msg)
+        } else {
+            d.with_secondary(name_span(p.service), msg)
+        };
+    }
+    d
 }
 
 #[cfg(test)]

@@ -72,6 +72,12 @@ fn parse(address: &str) -> Option<(&str, &str, &str, &str)> {
     Some((kind, ns, svc, parts.next().unwrap_or("")))
 }
 
+/// Whether [`CceCauses`] could answer for `address` (a `cce_` one): every answer starts
+/// by parsing it, so the registry need not build the causes for other addresses.
+pub fn may_answer(address: &str) -> bool {
+    parse(address).is_some()
+}
+
 /// `tcp-443` → `443/TCP`, as `kubectl get svc` prints ports.
 fn show_port(suffix: &str) -> String {
     match suffix.split_once('-') {

@@ -265,6 +265,76 @@ fn long_names_are_cut_and_collisions_reported() {
     assert!(cut.is_some_and(|m| m.contains(&format!("`k8s/{long}"))));
 }
 
+/// The cross-pair rules see every pair of the cluster: pairs of two Services that get one
+/// name are one finding listing the pairs in input order, and Services sharing an ELB are
+/// one finding pointing at each pair's id.
+#[test]
+fn cross_pair_findings_list_every_pair_in_input_order() {
+    let long = "c".repeat(63);
+    // `k8s/<63 characters>/` is 68 long: namespaces that agree on 12 give one cut name.
+    let in_namespace = |ns: &str, annotations: &str, policy: &str| {
+        service(&long, annotations, policy, PORT)
+            .replace("metadata:\n", &format!("metadata:\n  namespace: {ns}\n"))
+    };
+    let text = format!(
+        "{}{}",
+        cluster(&in_namespace("nsnsnsnsnsns2", "", "Local")),
+        in_namespace("nsnsnsnsnsns1", "", "Local")
+    );
+    let (_, d) = run(&compile(&text));
+    assert_eq!(
+        codes(&d),
+        ["LBP7006", "LBP7006", "LBP7006", "LBP7006", "LBP7005"]
+    );
+    let pairs = [
+        ("nsnsnsnsnsns2", "np-a"),
+        ("nsnsnsnsnsns2", "np-b"),
+        ("nsnsnsnsnsns1", "np-a"),
+        ("nsnsnsnsnsns1", "np-b"),
+    ];
+    let who: Vec<String> = pairs
+        .iter()
+        .map(|(ns, pool)| format!("`{ns}/{long}` on pool `{pool}`"))
+        .collect();
+    assert_eq!(
+        d[4].message,
+        format!(
+            "{} get the same ELB and EIP name `k8s/{long}/nsnsnsnsnsns`",
+            who.join(" and ")
+        )
+    );
+    let primaries: Vec<bool> = d[4].labels.iter().map(|l| l.primary).collect();
+    assert_eq!(primaries, [true, false, false, false]);
+    assert!(d[4].labels[0].span.start < d[4].labels[2].span.start);
+
+    let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-shared\n";
+    let text = format!(
+        "{}{}",
+        cluster(&service("two", ann, "Cluster", PORT)),
+        service("one", ann, "Local", PORT)
+    );
+    let (_, d) = run(&compile(&text));
+    assert_eq!(codes(&d), ["LBP7002"]);
+    let labels: Vec<(bool, &str)> = d[0]
+        .labels
+        .iter()
+        .map(|l| (l.primary, l.message.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            (true, "`default/two` uses `lb-shared`"),
+            (false, "`default/two` uses `lb-shared`"),
+            (false, "`default/one` uses `lb-shared`"),
+            (false, "`default/one` uses `lb-shared`"),
+        ]
+    );
+    assert!(
+        d[0].message
+            .contains("`default/one` uses externalTrafficPolicy Local")
+    );
+}
+
 /// Reference §8 case 57: extra `protocol-port` listeners (UDP 53 verbatim), HTTP extras
 /// ignored; `backend-weight` (case 55) and `force-override-listeners` (§6.4: tuning is
 /// applied to existing listeners only with it).
