@@ -223,11 +223,14 @@ fn sctp_port_is_rejected() {
     assert!(addresses(&b).iter().all(|a| !a.contains("sctp")));
 }
 
+/// The annotations of a Service that uses the self-managed ELB `lb-shared`.
+const SHARED_ELB: &str = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-shared\n";
+
 /// Seed 000 usage notes: sharing one ELB needs self-managed + Cluster; the error names
 /// both Services.
 #[test]
 fn shared_elb_needs_self_managed_and_cluster() {
-    let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-shared\n";
+    let ann = SHARED_ELB;
     let text = format!(
         "{}{}",
         cluster(&service("one", ann, "Local", PORT)),
@@ -307,7 +310,7 @@ fn cross_pair_findings_list_every_pair_in_input_order() {
     assert_eq!(primaries, [true, false, false, false]);
     assert!(d[4].labels[0].span.start < d[4].labels[2].span.start);
 
-    let ann = "    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-managed-by-user: \"true\"\n    service.beta.kubernetes.io/alibaba-cloud-loadbalancer-id: lb-shared\n";
+    let ann = SHARED_ELB;
     let text = format!(
         "{}{}",
         cluster(&service("two", ann, "Cluster", PORT)),
