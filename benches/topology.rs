@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use lbplan::diag::Diagnostics;
-use lbplan::manifest::Manifest;
 use lbplan::plan::{Change, JsonPlanWriter, PlanEnd, PlanSink, PlanStart};
 use lbplan::source::SourceMap;
 use lbplan::source::load::{Loaded, add_text};
@@ -90,19 +89,18 @@ fn fleet(services: usize, pools: usize, nodes: usize) -> String {
     s
 }
 
-fn parse_decode(text: &str) -> (Loaded, Vec<Manifest>, Diagnostics) {
+fn parse_decode(text: &str) -> (Loaded, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut loaded = Loaded::default();
     add_text(&mut loaded, "fleet.yaml", text.to_string(), &mut diags);
-    let manifests = std::mem::take(&mut loaded.manifests);
-    (loaded, manifests, diags)
+    (loaded, diags)
 }
 
 /// Parse, decode, lower and resolve; returns the number of (Service, pool) matches and
 /// known backends so the work cannot be optimised away.
 fn full(text: &str) -> (usize, usize) {
-    let (loaded, manifests, mut diags) = parse_decode(text);
-    let resolved = lower_and_resolve(&loaded.sources, &manifests, &mut diags);
+    let (loaded, mut diags) = parse_decode(text);
+    let resolved = lower_and_resolve(&loaded.sources, loaded.objects(), &mut diags);
     let mut matches = 0;
     let mut backends = 0;
     for r in &resolved {
@@ -142,16 +140,19 @@ fn bench_topology(c: &mut Criterion) {
             std::fs::write(&path, &text).expect("write the fleet dump");
         }
         // Sanity: a clean fleet where every Service matches pools, or we would time error paths.
-        let (loaded, manifests, mut diags) = parse_decode(&text);
+        let (loaded, mut diags) = parse_decode(&text);
         assert!(!diags.has_errors(), "{:?}", diags.sorted().first());
-        let resolved = lower_and_resolve(&loaded.sources, &manifests, &mut diags);
+        let resolved = lower_and_resolve(&loaded.sources, loaded.objects(), &mut diags);
         assert!(diags.is_empty(), "{:?}", diags.sorted().first());
         assert_eq!(resolved[0].cluster.services.len(), services);
         assert!(full(&text).0 >= services);
         let id = format!("{services}svc-{pools}pools-{nodes}nodes");
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("parse_decode", &id), &text, |b, t| {
-            b.iter(|| parse_decode(black_box(t)).1.len())
+            b.iter(|| {
+                let (loaded, _) = parse_decode(black_box(t));
+                loaded.manifests.len() + loaded.nodes.len()
+            })
         });
         group.bench_with_input(
             BenchmarkId::new("parse_decode_lower_topology", &id),

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::check;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::manifest::{Manifest, Object};
+use crate::manifest::node::NodeRecord;
+use crate::manifest::{Manifest, Object, Objects};
 use crate::model::{Model, Value};
 use crate::plan::{
     Action, AddressIndex, Causes, Change, Differ, Plan, PlanDocument, PlanEnd, PlanSink, PlanStart,
@@ -20,10 +21,23 @@ use crate::topology;
 #[derive(Debug)]
 pub struct Compilation {
     pub sources: SourceMap,
+    /// The decoded objects but Nodes.
     pub manifests: Vec<Manifest>,
+    /// The decoded Nodes, kept as records (see [`NodeRecord`]).
+    pub nodes: Vec<NodeRecord>,
     pub diagnostics: Diagnostics,
     /// An input could not be read (exit status 2).
     pub io_failed: bool,
+}
+
+impl Compilation {
+    /// Every decoded object, for the stages after the checks.
+    pub fn objects(&self) -> Objects<'_> {
+        Objects {
+            manifests: &self.manifests,
+            nodes: &self.nodes,
+        }
+    }
 }
 
 /// Reads, decodes and checks the inputs named on the command line: every rule, including
@@ -92,7 +106,11 @@ fn read_and_check_text(name: &str, text: &str) -> Compilation {
 /// the plan itself can hold millions of resources.
 fn with_cluster_rules(mut c: Compilation) -> Compilation {
     if !c.io_failed {
-        let resolved = topology::lower_and_resolve(&c.sources, &c.manifests, &mut c.diagnostics);
+        let objects = Objects {
+            manifests: &c.manifests,
+            nodes: &c.nodes,
+        };
+        let resolved = topology::lower_and_resolve(&c.sources, objects, &mut c.diagnostics);
         planner::check_clusters(&resolved, &mut c.diagnostics);
     }
     c
@@ -104,6 +122,7 @@ fn finish(loaded: Loaded, mut diags: Diagnostics) -> Compilation {
     Compilation {
         sources: loaded.sources,
         manifests: loaded.manifests,
+        nodes: loaded.nodes,
         diagnostics: diags,
         io_failed: loaded.io_failed,
     }
@@ -313,6 +332,7 @@ fn stream_compilation(
     let Compilation {
         sources,
         manifests,
+        nodes,
         mut diagnostics,
         io_failed,
     } = c;
@@ -323,7 +343,10 @@ fn stream_compilation(
     } else {
         plan_manifests(
             &sources,
-            &manifests,
+            Objects {
+                manifests: &manifests,
+                nodes: &nodes,
+            },
             state,
             &mut diagnostics,
             &mut kept,
@@ -424,13 +447,13 @@ fn build_model(
 
 fn plan_manifests(
     sources: &SourceMap,
-    manifests: &[Manifest],
+    objects: Objects<'_>,
     state_path: Option<&Path>,
     diags: &mut Diagnostics,
     kept: &mut Option<&mut Model>,
     sink: &mut dyn PlanSink,
 ) -> std::io::Result<(bool, bool)> {
-    let resolved = topology::lower_and_resolve(sources, manifests, diags);
+    let resolved = topology::lower_and_resolve(sources, objects, diags);
     report_unplanned(&resolved, diags);
     // One cluster per ClusterProfile, and several profiles are already error LBP2108. Two
     // clusters' resources share addresses (the same Service in each), so one plan of both

@@ -262,7 +262,7 @@ fn member_folders_are_lowered_once_as_their_cluster() {
         &LoadOptions::default(),
     );
     let mut diags = lbplan::diag::Diagnostics::new();
-    let clusters = lbplan::ir::lower(&c.sources, &c.manifests, &mut diags);
+    let clusters = lbplan::ir::lower(&c.sources, c.objects(), &mut diags);
     assert_eq!(clusters.len(), 1);
     let fleet = &clusters[0];
     assert!(fleet.services.is_empty(), "member Services stay in members");

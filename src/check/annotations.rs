@@ -19,28 +19,26 @@ const NLB_CLASS: &str = "alibabacloud.com/nlb";
 const ELB_CLASS: &str = "alibabacloud.com/elb";
 const NODEPOOL_SELECTOR: &str = "service.openyurt.io/nodepool-labelselector";
 
-/// Runs every annotation rule over every object.
-pub fn check(sources: &SourceMap, manifests: &[Manifest], diags: &mut Diagnostics) {
-    for m in manifests {
-        if matches!(m.object, Object::ClusterProfile(_)) {
-            continue;
-        }
-        let place = Place::of(m);
-        let mut inert_on_non_lb: Vec<&StringEntry> = Vec::new();
-        for entry in m.meta.annotations.values() {
-            check_entry(sources, m, &place, entry, &mut inert_on_non_lb, diags);
-        }
-        if let (Place::Service { svc, .. }, Some(first)) = (&place, inert_on_non_lb.first()) {
-            diags.push(not_load_balancer(m, svc, first, &inert_on_non_lb[1..]));
-        }
-        if let Place::Service { .. } = place {
-            two_clouds(m, diags);
-            huawei_combinations(m, diags);
-        }
-        legacy_shadowed(m, diags);
-        if let Place::Other(Target::Ingress) = place {
-            canary_with_conditions(m, diags);
-        }
+/// Runs every annotation rule over one object.
+pub fn check(sources: &SourceMap, m: &Manifest, diags: &mut Diagnostics) {
+    if matches!(m.object, Object::ClusterProfile(_)) {
+        return;
+    }
+    let place = Place::of(m);
+    let mut inert_on_non_lb: Vec<&StringEntry> = Vec::new();
+    for entry in m.meta.annotations.values() {
+        check_entry(sources, m, &place, entry, &mut inert_on_non_lb, diags);
+    }
+    if let (Place::Service { svc, .. }, Some(first)) = (&place, inert_on_non_lb.first()) {
+        diags.push(not_load_balancer(m, svc, first, &inert_on_non_lb[1..]));
+    }
+    if let Place::Service { .. } = place {
+        two_clouds(m, diags);
+        huawei_combinations(m, diags);
+    }
+    legacy_shadowed(m, diags);
+    if let Place::Other(Target::Ingress) = place {
+        canary_with_conditions(m, diags);
     }
 }
 

@@ -13,15 +13,12 @@ use crate::source::{SourceMap, Span};
 /// The API server's limit on the summed size of an object's annotation keys and values.
 pub const ANNOTATIONS_MAX_BYTES: usize = 256 * 1024;
 
-/// The API server's own rules, the entry point `check::run` calls: metadata of every
-/// object, then Services, Ingresses and IngressClasses.
-pub fn kube_rules(sources: &SourceMap, manifests: &[Manifest], diags: &mut Diagnostics) {
-    for m in manifests {
-        check(sources, m, diags);
-        super::service::check(sources, m, diags);
-        super::ingress::check(sources, m, diags);
-    }
-    super::ingress::check_default_classes(manifests, diags);
+/// The API server's own rules for one object: its metadata, then the Service, Ingress and
+/// IngressClass rules when it is one.
+pub fn kube_rules(sources: &SourceMap, m: &Manifest, diags: &mut Diagnostics) {
+    check(sources, m, diags);
+    super::service::check(sources, m, diags);
+    super::ingress::check(sources, m, diags);
 }
 
 /// Runs the metadata rules over one object.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::manifest::{Manifest, Object};
+use crate::manifest::{Manifest, Object, Objects};
 use crate::plan::{Action, CauseSite, Plan};
 use crate::providers::planner;
 use crate::source::git::{self, GitError};
@@ -131,6 +131,7 @@ pub fn diff(req: &DiffRequest) -> DiffRun {
     let Compilation {
         sources,
         manifests: base_manifests,
+        nodes: base_nodes,
         diagnostics: mut base_diags,
         io_failed: base_failed,
     } = base;
@@ -159,9 +160,17 @@ pub fn diff(req: &DiffRequest) -> DiffRun {
         }
     } else {
         let sources = &head.sources;
-        let base_resolved = topology::lower_and_resolve(sources, &base_manifests, &mut base_diags);
+        let base_objects = Objects {
+            manifests: &base_manifests,
+            nodes: &base_nodes,
+        };
+        let base_resolved = topology::lower_and_resolve(sources, base_objects, &mut base_diags);
         let base_model = build_model(&base_resolved, &mut base_diags);
-        let head_resolved = topology::lower_and_resolve(sources, &head.manifests, &mut diags);
+        let head_objects = Objects {
+            manifests: &head.manifests,
+            nodes: &head.nodes,
+        };
+        let head_resolved = topology::lower_and_resolve(sources, head_objects, &mut diags);
         report_unplanned(&head_resolved, &mut diags);
         run.base_errors = base_diags.count(crate::diag::Severity::Error);
         if let Some((prior, _)) = base_model {

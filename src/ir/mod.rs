@@ -27,7 +27,7 @@ use crate::manifest::albconfig::AlbConfig;
 use crate::manifest::decode::StringMap;
 use crate::manifest::endpointslice::EndpointSlice;
 use crate::manifest::ingress::{Ingress, IngressClass};
-use crate::manifest::node::NodeObject;
+use crate::manifest::node::NodeRecord;
 use crate::manifest::nodepool::NodePool;
 use crate::manifest::poolservice::PoolService;
 use crate::manifest::profile::{
@@ -35,8 +35,8 @@ use crate::manifest::profile::{
 };
 use crate::manifest::service::{Service, ServicePort};
 use crate::manifest::workload::{Pod, Workload};
-use crate::manifest::{Manifest, Object};
-use crate::source::{SourceMap, Span};
+use crate::manifest::{Manifest, Object, Objects};
+use crate::source::{FileId, SourceMap, Span};
 
 pub use annotations::{ALIBABA_ANNOTATION_PREFIX, EffectiveAnnotations, EffectiveValue, Origin};
 pub use routing::{ELB_CLASS, LbClass, NLB_CLASS, NODEPOOL_SELECTOR, NoRoute, Route};
@@ -265,7 +265,7 @@ pub struct Cluster<'m> {
     /// pool list in the topology follows.
     pub node_pools: Vec<Obj<'m, NodePool>>,
     /// Nodes sorted by name, duplicates dropped.
-    pub nodes: Vec<Obj<'m, NodeObject>>,
+    pub nodes: Vec<&'m NodeRecord>,
     pub pods: Vec<Obj<'m, Pod>>,
     pub workloads: Vec<Obj<'m, Workload>>,
     pub endpoint_slices: Vec<Obj<'m, EndpointSlice>>,
@@ -308,9 +308,10 @@ impl<'m> Cluster<'m> {
 /// already reports (bad types, bad selectors) are not repeated.
 pub fn lower<'m>(
     sources: &'m SourceMap,
-    manifests: &'m [Manifest],
+    objects: Objects<'m>,
     diags: &mut Diagnostics,
 ) -> Vec<Cluster<'m>> {
+    let manifests = objects.manifests;
     let profiles: Vec<(&'m Manifest, &'m ClusterProfile)> = manifests
         .iter()
         .filter_map(|m| match &m.object {
@@ -342,21 +343,29 @@ pub fn lower<'m>(
         }
     }
     let dir_refs: Vec<&str> = dirs.iter().map(String::as_str).collect();
-    let mut groups: Vec<Vec<&'m Manifest>> = vec![Vec::new(); profiles.len().max(1)];
-    let mut member_groups: HashMap<(usize, usize), Vec<&'m Manifest>> = HashMap::new();
+    let mut groups: Vec<Group<'m>> = vec![Group::default(); profiles.len().max(1)];
+    let mut member_groups: HashMap<(usize, usize), Group<'m>> = HashMap::new();
     // Per-file memo: a folder fleet has thousands of objects in few files.
     let mut owner_of_file: HashMap<u32, usize> = HashMap::new();
-    for m in manifests {
-        if matches!(m.object, Object::ClusterProfile(_)) {
-            continue;
-        }
+    let mut claimant_of = |file: FileId| {
         let owner = *owner_of_file
-            .entry(m.file.0)
-            .or_insert_with(|| owner(&dir_refs, &sources.get(m.file).name));
-        match member_of_dir.get(owner).copied().flatten() {
-            Some(key) => member_groups.entry(key).or_default().push(m),
-            None => groups[owner].push(m),
+            .entry(file.0)
+            .or_insert_with(|| owner(&dir_refs, &sources.get(file).name));
+        (owner, member_of_dir.get(owner).copied().flatten())
+    };
+    for m in manifests {
+        if !matches!(m.object, Object::ClusterProfile(_)) {
+            let claimant = claimant_of(m.file);
+            group_of(&mut groups, &mut member_groups, claimant)
+                .manifests
+                .push(m);
         }
+    }
+    for n in objects.nodes {
+        let claimant = claimant_of(n.span.file);
+        group_of(&mut groups, &mut member_groups, claimant)
+            .nodes
+            .push(n);
     }
     groups
         .into_iter()
@@ -421,12 +430,32 @@ fn member_folder(base: &str, path: &str) -> Option<String> {
     })
 }
 
+/// The objects routed to one cluster (or fleet member), in read order.
+#[derive(Debug, Clone, Default)]
+struct Group<'m> {
+    manifests: Vec<&'m Manifest>,
+    nodes: Vec<&'m NodeRecord>,
+}
+
+/// The group of a claimant: (index of the profile folder, fleet member when the folder
+/// is a member's).
+fn group_of<'a, 'm>(
+    groups: &'a mut [Group<'m>],
+    member_groups: &'a mut HashMap<(usize, usize), Group<'m>>,
+    (owner, member): (usize, Option<(usize, usize)>),
+) -> &'a mut Group<'m> {
+    match member {
+        Some(key) => member_groups.entry(key).or_default(),
+        None => &mut groups[owner],
+    }
+}
+
 /// Lowers one fleet member's objects as an ACK cluster of its own, named by its id.
 fn lower_member<'m>(
     sources: &'m SourceMap,
     fleet_profile: &ClusterProfile,
     member: &'m FleetMember,
-    objects: &[&'m Manifest],
+    objects: &Group<'m>,
     diags: &mut Diagnostics,
 ) -> Option<Cluster<'m>> {
     let id = member.cluster_id.as_ref()?;
@@ -476,7 +505,7 @@ fn first_definitions<'m>(objects: &[&'m Manifest], diags: &mut Diagnostics) -> V
                 kept.push(m);
             }
             std::collections::hash_map::Entry::Occupied(earlier) => {
-                diags.push(defined_twice(m, name.span, earlier.get()));
+                diags.push(manifest_defined_twice(m, name.span, earlier.get()));
             }
         }
     }
@@ -491,7 +520,36 @@ fn cluster_scoped(m: &Manifest) -> bool {
     )
 }
 
-fn defined_twice(again: &Manifest, name: Span, first: &Manifest) -> Diagnostic {
+/// The Nodes of a cluster without later definitions of a Node already defined, each
+/// reported, as [`first_definitions`] does for the other kinds.
+fn first_node_definitions<'m>(
+    nodes: &[&'m NodeRecord],
+    diags: &mut Diagnostics,
+) -> Vec<&'m NodeRecord> {
+    let mut first: HashMap<&str, &NodeRecord> = HashMap::with_capacity(nodes.len());
+    let mut kept = Vec::with_capacity(nodes.len());
+    for &n in nodes {
+        let Some(name) = n.name.as_ref().filter(|n| !n.value.is_empty()) else {
+            kept.push(n);
+            continue;
+        };
+        match first.entry(name.value.as_str()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(n);
+                kept.push(n);
+            }
+            std::collections::hash_map::Entry::Occupied(earlier) => {
+                let earlier = earlier.get();
+                let earlier = earlier.name.as_ref().map_or(earlier.span, |n| n.span);
+                let what = format!("Node `{}`", name.value);
+                diags.push(defined_twice(what, name.span, earlier));
+            }
+        }
+    }
+    kept
+}
+
+fn manifest_defined_twice(again: &Manifest, name: Span, first: &Manifest) -> Diagnostic {
     let what = if cluster_scoped(again) {
         format!("{} `{}`", again.kind.value, again.meta.name())
     } else {
@@ -503,6 +561,11 @@ fn defined_twice(again: &Manifest, name: Span, first: &Manifest) -> Diagnostic {
         )
     };
     let earlier = first.meta.name.as_ref().map_or(first.span, |n| n.span);
+    defined_twice(what, name, earlier)
+}
+
+/// `what` (`Node `a``, `Service `ns/a``) is defined again at `name`, first at `earlier`.
+fn defined_twice(what: String, name: Span, earlier: Span) -> Diagnostic {
     Diagnostic::error(
         "LBP6020",
         format!("{what} is defined twice in this cluster"),
@@ -518,13 +581,13 @@ fn lower_cluster<'m>(
     sources: &'m SourceMap,
     profile_manifest: Option<&'m Manifest>,
     profile: &ClusterProfile,
-    objects: &[&'m Manifest],
+    objects: &Group<'m>,
     diags: &mut Diagnostics,
 ) -> Cluster<'m> {
     let cloud = profile.cloud();
     let mut services = Vec::new();
     let mut node_pools = Vec::new();
-    let mut nodes = Vec::new();
+    let mut nodes = first_node_definitions(&objects.nodes, diags);
     let mut pods = Vec::new();
     let mut workloads = Vec::new();
     let mut endpoint_slices = Vec::new();
@@ -532,17 +595,15 @@ fn lower_cluster<'m>(
     let mut ingresses = Vec::new();
     let mut ingress_classes = Vec::new();
     let mut alb_configs = Vec::new();
-    for m in first_definitions(objects, diags) {
+    for m in first_definitions(&objects.manifests, diags) {
         match &m.object {
             Object::Service(s) => services.push(lower_service(sources, cloud, m, s, diags)),
             Object::NodePool(p) => node_pools.push(Obj {
                 manifest: m,
                 object: p,
             }),
-            Object::Node(n) => nodes.push(Obj {
-                manifest: m,
-                object: &**n,
-            }),
+            // Nodes reach the IR as records: the loader turns every decoded Node into one.
+            Object::Node(_) => {}
             Object::Pod(p) => pods.push(Obj {
                 manifest: m,
                 object: p,

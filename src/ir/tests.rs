@@ -9,7 +9,7 @@ fn compile(text: &str) -> Compilation {
 
 fn lowered(c: &Compilation) -> (Vec<Cluster<'_>>, Vec<&'static str>) {
     let mut d = Diagnostics::new();
-    let clusters = lower(&c.sources, &c.manifests, &mut d);
+    let clusters = lower(&c.sources, c.objects(), &mut d);
     let codes = d.iter().map(|d| d.code).collect();
     (clusters, codes)
 }
@@ -129,7 +129,7 @@ fn empty_selector_counts_as_absent() {
     let empty = "    service.openyurt.io/nodepool-labelselector: \"\"\n";
     let c = compile(&service(empty, ELB));
     let mut d = Diagnostics::new();
-    let clusters = lower(&c.sources, &c.manifests, &mut d);
+    let clusters = lower(&c.sources, c.objects(), &mut d);
     let diags: Vec<_> = d.iter().collect();
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].code, "LBP6001");
@@ -316,4 +316,41 @@ fn an_object_defined_twice_is_reported_and_the_first_definition_kept() {
         .map(|l| c.sources.location(l.span).1)
         .collect();
     assert_eq!(lines, [16, 4], "the copy, then the first definition");
+}
+
+/// Nodes reach the IR as records, not manifests: the same rule holds for them.
+#[test]
+fn a_node_defined_twice_is_reported_and_the_first_definition_kept() {
+    let node = |name: &str, ip: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\nstatus:\n  addresses:\n  - {{type: InternalIP, address: {ip}}}\n"
+        )
+    };
+    let text = [
+        node("n-b", "10.0.0.2"),
+        node("n-a", "10.0.0.1"),
+        node("n-b", "10.0.0.9"),
+    ]
+    .join("---\n");
+    let c = compile(&text);
+    let (clusters, codes) = lowered(&c);
+    assert_eq!(codes, ["LBP6020"]);
+    let nodes: Vec<(&str, &str)> = clusters[0]
+        .nodes
+        .iter()
+        .map(|n| (n.name(), n.internal_ip().map_or("", |a| a.value.as_str())))
+        .collect();
+    assert_eq!(nodes, [("n-a", "10.0.0.1"), ("n-b", "10.0.0.2")]);
+    let d = c
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "LBP6020")
+        .expect("reported by validate too");
+    assert_eq!(d.message, "Node `n-b` is defined twice in this cluster");
+    let lines: Vec<usize> = d
+        .labels
+        .iter()
+        .map(|l| c.sources.location(l.span).1)
+        .collect();
+    assert_eq!(lines, [20, 4], "the copy, then the first definition");
 }

@@ -652,8 +652,7 @@ mod tests {
         }
         text.push_str("    k3: again\n");
         let c = validate_text("t.yaml", &text);
-        c.manifests[0]
-            .meta
+        c.nodes[0]
             .labels
             .iter()
             .map(|(k, e)| (k.to_string(), e.value.value.to_string()))

@@ -20,6 +20,13 @@ use crate::source::{FileId, Node, Span, yaml::Document};
 use decode::{Ctx, Fields, Spanned, Text};
 pub use meta::ObjectMeta;
 
+/// Every object a run decoded: the manifests, and the Nodes the loader kept as records.
+#[derive(Debug, Clone, Copy)]
+pub struct Objects<'m> {
+    pub manifests: &'m [Manifest],
+    pub nodes: &'m [node::NodeRecord],
+}
+
 /// A decoded object with its envelope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
@@ -114,6 +121,10 @@ pub struct Boxed<T>(Box<T>);
 impl<T> Boxed<T> {
     pub fn new(value: T) -> Self {
         Boxed(Box::new(value))
+    }
+    /// The fields, moved off the heap (to take them apart).
+    pub fn into_inner(self) -> T {
+        *self.0
     }
 }
 

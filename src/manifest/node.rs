@@ -7,8 +7,10 @@
 //! This module also holds the small decoding pieces shared by the other object decoders of
 //! this stage (conditions, taints), so they report alike.
 
-use super::ObjectMeta;
-use super::decode::{Ctx, Fields, Spanned, StringEntry, Text, not_one_of, required_missing};
+use super::decode::{
+    Ctx, Fields, Spanned, StringEntry, StringMap, Text, not_one_of, required_missing,
+};
+use super::{Manifest, Object, ObjectMeta};
 use crate::source::{Node, Span};
 
 /// The node label that says which OpenYurt NodePool a node belongs to. OpenYurt's node
@@ -110,6 +112,89 @@ impl NodeObject {
     }
     pub fn is_unschedulable(&self) -> bool {
         self.unschedulable.as_ref().is_some_and(|u| u.value)
+    }
+}
+
+/// A Node as the run keeps it once its checks have run: what the topology and the
+/// providers read of it, and the spans their diagnostics point at. Most objects of a fleet
+/// are Nodes (fleet-10000: 20,000 of 40,501), and a decoded Node [`Manifest`] held about
+/// 660 bytes in five blocks (envelope, body, label, address and condition lists) for the
+/// whole run; the loader turns each one into a record as soon as it is decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRecord {
+    /// Span of the whole object (its file is `span.file`).
+    pub span: Span,
+    pub name: Option<Spanned<Text>>,
+    pub labels: StringMap,
+    /// The first `InternalIP` address: what CLB/ELB register as the backend address.
+    pub internal_ip: Option<Spanned<Text>>,
+    /// `spec.providerID`, e.g. `cn-hangzhou.i-bp1…`.
+    pub provider_id: Option<Box<Spanned<Text>>>,
+    pub taints: Box<[Taint]>,
+    /// The `Ready` condition's status, `None` when not reported.
+    ready: Option<bool>,
+    unschedulable: bool,
+}
+
+impl NodeRecord {
+    /// The record of a decoded Node; any other object is given back unchanged.
+    pub fn of(m: Manifest) -> Result<NodeRecord, Box<Manifest>> {
+        match m {
+            Manifest {
+                span,
+                meta,
+                object: Object::Node(node),
+                ..
+            } => Ok(NodeRecord::new(span, meta, node.into_inner())),
+            m => Err(Box::new(m)),
+        }
+    }
+
+    fn new(span: Span, meta: ObjectMeta, node: NodeObject) -> NodeRecord {
+        let ready = node.ready();
+        let unschedulable = node.is_unschedulable();
+        let internal_ip = node.internal_ip().cloned();
+        let NodeObject {
+            provider_id,
+            taints,
+            ..
+        } = node;
+        NodeRecord {
+            span,
+            name: meta.name,
+            labels: meta.labels,
+            internal_ip,
+            provider_id,
+            taints,
+            ready,
+            unschedulable,
+        }
+    }
+
+    /// The name, or `""` when absent (the check stage reports the absence).
+    pub fn name(&self) -> &str {
+        self.name.as_ref().map_or("", |n| n.value.as_str())
+    }
+    pub fn labels(&self) -> &StringMap {
+        &self.labels
+    }
+    /// The NodePool it belongs to: see [`pool_of`].
+    pub fn pool(&self) -> Option<&StringEntry> {
+        self.labels.get(NODEPOOL_LABEL)
+    }
+    pub fn internal_ip(&self) -> Option<&Spanned<Text>> {
+        self.internal_ip.as_ref()
+    }
+    /// See [`NodeObject::ready`].
+    pub fn ready(&self) -> Option<bool> {
+        self.ready
+    }
+    /// See [`NodeObject::is_ready`].
+    pub fn is_ready(&self) -> bool {
+        self.ready != Some(false)
+    }
+    pub fn is_unschedulable(&self) -> bool {
+        self.unschedulable
     }
 }
 
@@ -245,9 +330,9 @@ pub fn decode_taints(ctx: &mut Ctx, spec: &mut Fields) -> Vec<Taint> {
 
 #[cfg(test)]
 mod tests {
+    use super::NodeRecord;
     use crate::compile::validate_text;
     use crate::diag::Severity;
-    use crate::manifest::Object;
 
     const NODE: &str = r#"
 apiVersion: v1
@@ -275,19 +360,19 @@ status:
   capacity: {cpu: "4"}
 "#;
 
-    fn node_of(text: &str) -> (crate::manifest::Manifest, crate::diag::Diagnostics) {
+    fn node_of(text: &str) -> (NodeRecord, crate::diag::Diagnostics) {
         let c = validate_text("node.yaml", text);
-        let m = c.manifests.into_iter().next().expect("one manifest");
-        (m, c.diagnostics)
+        assert!(c.manifests.is_empty(), "a Node is kept as a record only");
+        let n = c.nodes.into_iter().next().expect("one node");
+        (n, c.diagnostics)
     }
 
     #[test]
     fn decodes_a_snapshot_node() {
-        let (m, diags) = node_of(NODE);
+        let (n, diags) = node_of(NODE);
         assert!(diags.is_empty(), "{diags:?}");
-        let Object::Node(n) = &m.object else {
-            panic!("not a node")
-        };
+        assert_eq!(n.name(), "ens-hefei-1");
+        assert_eq!(n.labels().len(), 2);
         assert_eq!(
             n.provider_id.as_ref().map(|p| p.value.as_str()),
             Some("cn-hefei-unicom.i-5ens1")
@@ -298,11 +383,26 @@ status:
         assert!(!n.is_unschedulable());
         assert_eq!(n.taints.len(), 1);
         assert_eq!(n.taints[0].effect_str(), "NoSchedule");
-        assert_eq!(n.pod_cidrs.len(), 1);
-        assert_eq!(
-            super::pool_of(&m.meta).map(|e| e.value.value.as_str()),
-            Some("np-hefei")
-        );
+        assert_eq!(n.pool().map(|e| e.value.value.as_str()), Some("np-hefei"));
+        assert_eq!(&NODE[n.span.start as usize..][..16], "apiVersion: v1\nk");
+    }
+
+    #[test]
+    fn the_record_keeps_the_first_internal_ip_and_the_ready_condition_wherever_written() {
+        let text = NODE
+            .replace(
+                "  - {type: Hostname, address: ens-hefei-1}",
+                "  - {type: InternalIP, address: 10.0.0.9}\n  - {type: Hostname, address: h}",
+            )
+            .replace("status: \"True\"", "status: Unknown")
+            .replace("unschedulable: false", "unschedulable: true");
+        let (n, _) = node_of(&text);
+        assert_eq!(n.internal_ip().map(|a| a.value.as_str()), Some("10.0.0.9"));
+        assert_eq!(n.ready(), Some(false), "Unknown is not ready");
+        assert!(!n.is_ready());
+        assert!(n.is_unschedulable());
+        let (n, _) = node_of(&NODE.replace("{type: Ready, status: \"True\", ", "{type: Ready, "));
+        assert_eq!(n.ready(), None, "a Ready condition without a status");
     }
 
     #[test]
@@ -311,15 +411,9 @@ status:
             "{type: Ready, status: \"True\"",
             "{type: Ready, status: \"False\"",
         );
-        let (m, _) = node_of(&text);
-        let Object::Node(n) = &m.object else {
-            panic!("not a node")
-        };
+        let (n, _) = node_of(&text);
         assert!(!n.is_ready());
-        let (m, _) = node_of("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n");
-        let Object::Node(n) = &m.object else {
-            panic!("not a node")
-        };
+        let (n, _) = node_of("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n");
         assert_eq!(n.ready(), None);
         assert!(n.is_ready());
         assert!(n.internal_ip().is_none());

@@ -325,7 +325,7 @@ mod tests {
 
         let c = validate(&["examples/edge-elb-auto".into()], &LoadOptions::default());
         let mut d = Diagnostics::new();
-        let resolved = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let resolved = lower_and_resolve(&c.sources, c.objects(), &mut d);
         let chain = Chain::new(&resolved, &prior, PLANNERS);
         assert!(chain.providers.iter().all(|p| p.built.get().is_none()));
     }
@@ -356,7 +356,7 @@ mod tests {
         let prior = Model::new();
         let c = validate(&["examples/edge-elb-auto".into()], &LoadOptions::default());
         let mut d = Diagnostics::new();
-        let resolved = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let resolved = lower_and_resolve(&c.sources, c.objects(), &mut d);
         let chain = Chain::new(&resolved, &prior, PLANNERS);
         assert!(
             chain
@@ -434,12 +434,12 @@ mod tests {
         let (mut asked, mut answered) = (0, 0);
         for (i, (dir, head)) in examples.iter().enumerate() {
             let mut d = Diagnostics::new();
-            let resolved = lower_and_resolve(&head.sources, &head.manifests, &mut d);
+            let resolved = lower_and_resolve(&head.sources, head.objects(), &mut d);
             let planned = build_models(&resolved, &mut d).resources;
             let bases = [i.checked_sub(1).map(|j| &examples[j].1), Some(head)];
             for base in bases.into_iter().flatten() {
                 let mut d = Diagnostics::new();
-                let base_resolved = lower_and_resolve(&base.sources, &base.manifests, &mut d);
+                let base_resolved = lower_and_resolve(&base.sources, base.objects(), &mut d);
                 let Ok(prior) =
                     Model::from_resources(build_models(&base_resolved, &mut d).resources)
                 else {

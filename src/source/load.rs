@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use super::yaml::parse_documents;
 use super::{FileId, SourceMap, Span};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::manifest::{Manifest, decode::Ctx, decode_document, object_root};
+use crate::manifest::node::NodeRecord;
+use crate::manifest::{Manifest, Object, Objects, decode::Ctx, decode_document, object_root};
 
 /// Default per-input size limit: far above any real manifest set, far below trouble.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -31,12 +32,26 @@ impl Default for LoadOptions {
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub sources: SourceMap,
-    /// The decoded objects, in the order of the files and of the documents in each file.
+    /// The decoded objects, in the order of the files and of the documents in each file,
+    /// except Nodes.
     pub manifests: Vec<Manifest>,
+    /// The Nodes, in the same order, each checked and kept as a record as soon as it was
+    /// decoded (see [`NodeRecord`]).
+    pub nodes: Vec<NodeRecord>,
     /// Some document held something other than `null` (even if it did not decode).
     pub has_object: bool,
     /// An input could not be read at all (exit status 2, like a usage error).
     pub io_failed: bool,
+}
+
+impl Loaded {
+    /// Every decoded object, for the stages after the checks.
+    pub fn objects(&self) -> Objects<'_> {
+        Objects {
+            manifests: &self.manifests,
+            nodes: &self.nodes,
+        }
+    }
 }
 
 /// Reads every input named on the command line. `-` is standard input.
@@ -330,6 +345,7 @@ fn parse_into(loaded: &mut Loaded, id: FileId, diags: &mut Diagnostics) {
     let Loaded {
         sources,
         manifests,
+        nodes,
         has_object,
         ..
     } = loaded;
@@ -337,10 +353,39 @@ fn parse_into(loaded: &mut Loaded, id: FileId, diags: &mut Diagnostics) {
     parse_documents(id, sources.get(id), diags, |doc, diags| {
         *has_object |= object_root(&doc).is_some();
         let mut ctx = Ctx { sources, diags };
+        let decoded = manifests.len();
         decode_document(&mut ctx, &doc, manifests);
+        keep_nodes_as_records(sources, manifests, decoded, nodes, diags);
     });
-    // The list grew by doubling: up to half of it would be empty room for the whole run.
+    // The lists grew by doubling: up to half of each would be empty room for the whole run.
     manifests.shrink_to_fit();
+    nodes.shrink_to_fit();
+}
+
+/// Runs the rules of each Node decoded since `manifests[from]` and keeps it as a
+/// [`NodeRecord`] instead: the checks need the whole object, nothing later does.
+fn keep_nodes_as_records(
+    sources: &SourceMap,
+    manifests: &mut Vec<Manifest>,
+    from: usize,
+    nodes: &mut Vec<NodeRecord>,
+    diags: &mut Diagnostics,
+) {
+    let is_node = |m: &Manifest| matches!(m.object, Object::Node(_));
+    if !manifests[from..].iter().any(is_node) {
+        return;
+    }
+    for m in manifests.split_off(from) {
+        if !is_node(&m) {
+            manifests.push(m);
+            continue;
+        }
+        crate::check::object(sources, &m, diags);
+        match NodeRecord::of(m) {
+            Ok(node) => nodes.push(node),
+            Err(m) => manifests.push(*m),
+        }
+    }
 }
 
 /// Adds in-memory text as an input (tests, `git show` output, generated fleets).
@@ -368,8 +413,12 @@ mod tests {
             "apiVersion: v1\nkind: Node\nmetadata:\n  name: a\n---\n---\n\
              apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata:\n    name: b\n",
         );
-        let names: Vec<&str> = loaded.manifests.iter().map(|m| m.meta.name()).collect();
+        let names: Vec<&str> = loaded.nodes.iter().map(|n| n.name()).collect();
         assert_eq!(names, ["a", "b"]);
+        assert!(
+            loaded.manifests.is_empty(),
+            "Nodes are kept as records only"
+        );
         assert!(loaded.has_object && !loaded.io_failed, "{diags:?}");
     }
 
@@ -421,7 +470,7 @@ mod tests {
             let opts = LoadOptions { max_file_size: max };
             read_file(&mut loaded, &path, &opts, &mut diags);
             (
-                loaded.manifests.len(),
+                loaded.nodes.len(),
                 diags.iter().any(|d| d.code == "LBP1003"),
             )
         };

@@ -20,11 +20,11 @@ use crate::ir::{
     self, Cluster, EffectiveAnnotations, LbClass, Obj, Route, ServiceIr, TrafficPolicy,
 };
 use crate::kube::selector::LabelSelector;
-use crate::manifest::Manifest;
 use crate::manifest::decode::StringMap;
-use crate::manifest::node::NodeObject;
+use crate::manifest::node::NodeRecord;
 use crate::manifest::nodepool::{self, ENS_NETWORK_ID, ENS_REGION_ID, ENS_VSWITCH_ID, NodePool};
 use crate::manifest::workload::Workload;
+use crate::manifest::{Manifest, Objects};
 use crate::source::{SourceMap, Span};
 
 pub use backends::{NO_NODES, SCHEDULER_DECIDES};
@@ -229,10 +229,10 @@ pub struct Resolved<'m> {
 /// (LBP6001–LBP6011) appear only where a plan is built.
 pub fn lower_and_resolve<'m>(
     sources: &'m SourceMap,
-    manifests: &'m [Manifest],
+    objects: Objects<'m>,
     diags: &mut Diagnostics,
 ) -> Vec<Resolved<'m>> {
-    ir::lower(sources, manifests, diags)
+    ir::lower(sources, objects, diags)
         .into_iter()
         .map(|cluster| {
             let topology = resolve(&cluster, diags);
@@ -343,9 +343,7 @@ fn nodes_by_pool(cluster: &Cluster) -> Vec<Vec<NodeId>> {
         .collect();
     let mut out = vec![Vec::new(); cluster.node_pools.len()];
     for (i, n) in cluster.nodes.iter().enumerate() {
-        if let Some(&p) = crate::manifest::node::pool_of(&n.manifest.meta)
-            .and_then(|l| pool_ids.get(l.value.value.as_str()))
-        {
+        if let Some(&p) = n.pool().and_then(|l| pool_ids.get(l.value.value.as_str())) {
             out[p].push(NodeId(i as u32));
         }
     }
@@ -361,7 +359,7 @@ fn backend_candidates<'m>(cluster: &Cluster<'m>, members: &[NodeId]) -> Vec<Node
             let node = cluster.nodes[id.0 as usize];
             eligible(node).then(|| NodeBackend {
                 node: id,
-                address: node.object.internal_ip().map(|a| a.value.as_str()),
+                address: node.internal_ip().map(|a| a.value.as_str()),
                 pods: 0,
             })
         })
@@ -369,8 +367,8 @@ fn backend_candidates<'m>(cluster: &Cluster<'m>, members: &[NodeId]) -> Vec<Node
 }
 
 /// Whether a pool member can be a backend at all: ready, and not excluded by label.
-fn eligible(node: Obj<NodeObject>) -> bool {
-    node.object.is_ready() && !node.labels().contains_key(EXCLUDE_FROM_LB_LABEL)
+fn eligible(node: &NodeRecord) -> bool {
+    node.is_ready() && !node.labels().contains_key(EXCLUDE_FROM_LB_LABEL)
 }
 
 /// SPEC §3: `Local` → the pool's nodes running a ready backend pod; `Cluster` → every

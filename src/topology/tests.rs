@@ -11,7 +11,7 @@ fn compile(text: &str) -> Compilation {
 /// diagnostic codes).
 fn run(c: &Compilation) -> (Vec<Resolved<'_>>, Vec<Diagnostic>) {
     let mut d = Diagnostics::new();
-    let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+    let r = lower_and_resolve(&c.sources, c.objects(), &mut d);
     (r, d.into_vec())
 }
 

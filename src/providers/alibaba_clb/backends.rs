@@ -137,12 +137,11 @@ impl ServiceBackends {
                 Server {
                     node: Some(node.name().to_string()),
                     server_id: node
-                        .object
                         .provider_id
                         .as_ref()
                         .and_then(|p| instance_id(&p.value))
                         .map(str::to_string),
-                    ip: node.object.internal_ip().map(|a| a.value.to_string()),
+                    ip: node.internal_ip().map(|a| a.value.to_string()),
                     port: port.node_port,
                     weight: if self.mode == Mode::Local {
                         i64::from(pods)

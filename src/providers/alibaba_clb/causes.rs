@@ -49,7 +49,7 @@ fn dropped_nodes(cluster: &Cluster, s: &ClbService) -> String {
         .nodes
         .iter()
         .filter_map(|n| {
-            s.dropped(cluster, *n)
+            s.dropped(cluster, n)
                 .map(|d| format!("{} {}", n.name(), d.describe()))
         })
         .collect();

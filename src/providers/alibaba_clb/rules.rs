@@ -172,13 +172,8 @@ pub fn edge_pods(cluster: &Cluster, pods: &ClusterPods, s: &ClbService) -> Optio
     }
     cluster.nodes.iter().enumerate().find_map(|(i, n)| {
         let on = placed.on_node(cluster, crate::topology::NodeId(i as u32))?;
-        (on > 0 && is_edge_node(cluster, *n)).then(|| EdgePods {
-            span: n
-                .manifest
-                .meta
-                .name
-                .as_ref()
-                .map_or(n.manifest.span, |x| x.span),
+        (on > 0 && is_edge_node(cluster, n)).then(|| EdgePods {
+            span: n.name.as_ref().map_or(n.span, |x| x.span),
             label: format!("edge node `{}` hosts a backend pod", n.name()),
         })
     })
@@ -630,7 +625,7 @@ pub fn bad_provider_ids(
         .iter()
         .filter_map(|&(id, _)| {
             let node = cluster.nodes[id.0 as usize];
-            let p = node.object.provider_id.as_ref()?;
+            let p = node.provider_id.as_ref()?;
             if instance_id(&p.value).is_some() {
                 return None;
             }

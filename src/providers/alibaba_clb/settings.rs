@@ -9,10 +9,8 @@
 
 use crate::annotations::grammar::lists::parse_key_values;
 use crate::annotations::grammar::scalar::parse_int;
-use crate::ir::{
-    Cluster, EffectiveAnnotations, EffectiveValue, Obj, Route, ServiceIr, TrafficPolicy,
-};
-use crate::manifest::node::{NodeObject, pool_of};
+use crate::ir::{Cluster, EffectiveAnnotations, EffectiveValue, Route, ServiceIr, TrafficPolicy};
+use crate::manifest::node::NodeRecord;
 use crate::manifest::profile::ClusterProfile;
 use crate::manifest::{Manifest, Object};
 use crate::topology::{EXCLUDE_FROM_LB_LABEL, NodeId};
@@ -188,7 +186,7 @@ impl<'a, 'm> ClbService<'a, 'm> {
     }
 
     /// Why `node` is not a candidate backend, or `None` when it is one.
-    pub fn dropped(&self, cluster: &Cluster<'m>, node: Obj<'m, NodeObject>) -> Option<Dropped> {
+    pub fn dropped(&self, cluster: &Cluster<'m>, node: &NodeRecord) -> Option<Dropped> {
         let labels = node.labels();
         if let Some(sel) = self.ann("backend-label")
             && let Ok(kvs) = parse_key_values(sel.value, false)
@@ -209,29 +207,23 @@ impl<'a, 'm> ClbService<'a, 'm> {
         if labels.contains_key(MASTER_LABEL) {
             return Some(Dropped::Master);
         }
-        if node
-            .object
-            .taints
-            .iter()
-            .any(|t| t.key_str() == AUTOSCALER_TAINT)
-        {
+        if node.taints.iter().any(|t| t.key_str() == AUTOSCALER_TAINT) {
             return Some(Dropped::ToBeDeleted);
         }
-        if node.object.is_unschedulable()
+        if node.is_unschedulable()
             && self
                 .ann("remove-unscheduled-backend")
                 .is_some_and(|v| v.value == "on")
         {
             return Some(Dropped::Unschedulable);
         }
-        if !node.object.is_ready() {
+        if !node.is_ready() {
             return Some(Dropped::NotReady);
         }
         if let Some(l) = EXCLUDE_LABELS.iter().find(|l| labels.contains_key(**l)) {
             return Some(Dropped::ExcludeLabel(l));
         }
         if node
-            .object
             .provider_id
             .as_ref()
             .is_some_and(|p| p.value.starts_with(HYBRID_PROVIDER_PREFIX))
@@ -250,7 +242,7 @@ impl<'a, 'm> ClbService<'a, 'm> {
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| self.dropped(cluster, **n).is_none())
+            .filter(|(_, n)| self.dropped(cluster, n).is_none())
             .map(|(i, _)| NodeId(i as u32))
             .collect()
     }
@@ -258,7 +250,7 @@ impl<'a, 'm> ClbService<'a, 'm> {
 
 /// Whether a node runs outside the cloud VPC: ACK Edge's edge-worker label, or membership
 /// of a NodePool that is not `type: Cloud`.
-pub fn is_edge_node(cluster: &Cluster, node: Obj<NodeObject>) -> bool {
+pub fn is_edge_node(cluster: &Cluster, node: &NodeRecord) -> bool {
     if node
         .labels()
         .get(EDGE_WORKER_LABEL)
@@ -267,7 +259,7 @@ pub fn is_edge_node(cluster: &Cluster, node: Obj<NodeObject>) -> bool {
         return true;
     }
     // `node_pools` is sorted by name.
-    pool_of(&node.manifest.meta)
+    node.pool()
         .and_then(|p| {
             let name = p.value.value.as_str();
             cluster

@@ -255,8 +255,7 @@ fn servers<'m>(
                 .get(ENS_INSTANCE_LABEL)
                 .map(|e| e.value.value.as_str())
                 .or_else(|| {
-                    node.object
-                        .provider_id
+                    node.provider_id
                         .as_ref()
                         .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
                 })

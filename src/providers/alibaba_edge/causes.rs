@@ -606,7 +606,7 @@ mod tests {
         }
         let c = validate_text("t.yaml", &text);
         let mut d = Diagnostics::new();
-        let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let r = lower_and_resolve(&c.sources, c.objects(), &mut d);
         let prior = Model::new();
         ElbCauses::new(&r, &prior).why_present(address)
     }
@@ -637,7 +637,7 @@ mod tests {
         let text = pool("a") + &pool("np-a") + &service("web") + &service("web-np");
         let c = validate_text("t.yaml", &text);
         let mut d = Diagnostics::new();
-        let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let r = lower_and_resolve(&c.sources, c.objects(), &mut d);
         let prior = Model::new();
         let causes = ElbCauses::new(&r, &prior);
         let says = |address: &str| causes.why_present(address).unwrap_or_default();
@@ -669,7 +669,7 @@ mod tests {
         let text = pool("a") + &pool("np-a") + &service("web") + &service("api");
         let c = validate_text("t.yaml", &text);
         let mut d = Diagnostics::new();
-        let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+        let r = lower_and_resolve(&c.sources, c.objects(), &mut d);
         let prior = Model::new();
         let causes = ElbCauses::new(&r, &prior);
         let mut units = 0;

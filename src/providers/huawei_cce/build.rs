@@ -636,7 +636,7 @@ pub fn members<'m>(
             .nodes
             .binary_search_by(|n| n.name().cmp(name))
             .ok()
-            .and_then(|i| cluster.nodes[i].object.internal_ip())
+            .and_then(|i| cluster.nodes[i].internal_ip())
             .map(|a| a.value.as_str())
     };
     if !cluster.pods.is_empty() {
@@ -702,13 +702,10 @@ pub fn members<'m>(
                             .get(&e.key.value)
                             .is_some_and(|v| v.value.value == e.value.value)
                     });
-                    if fits
-                        && n.object.is_ready()
-                        && !n.labels().contains_key(EXCLUDE_FROM_LB_LABEL)
-                    {
+                    if fits && n.is_ready() && !n.labels().contains_key(EXCLUDE_FROM_LB_LABEL) {
                         hosts.push(Host {
                             name: n.name(),
-                            address: n.object.internal_ip().map(|a| a.value.as_str()),
+                            address: n.internal_ip().map(|a| a.value.as_str()),
                             pods: 1,
                             host_network: w.object.pod.uses_host_network(),
                             pod: None,

@@ -581,7 +581,7 @@ pub fn ipvs_node_ip(
     let node = cluster
         .nodes
         .iter()
-        .find(|n| n.object.internal_ip().is_some_and(|a| a.value == ip.value))?;
+        .find(|n| n.internal_ip().is_some_and(|a| a.value == ip.value))?;
     Some(
         Diagnostic::error(
             codes::IPVS_NODE_IP,

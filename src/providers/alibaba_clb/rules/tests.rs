@@ -24,7 +24,7 @@ const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  uid:
 fn default_name_from_uid() {
     let c = validate_text("t.yaml", SVC);
     let mut d = crate::diag::Diagnostics::new();
-    let resolved = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+    let resolved = lower_and_resolve(&c.sources, c.objects(), &mut d);
     let s = ClbService::of(&resolved[0].cluster.services[0]).expect("a CLB Service");
     assert_eq!(
         s.default_name().as_deref(),
@@ -38,7 +38,7 @@ fn default_name_from_uid() {
 fn causes_read_ccm_addresses_only() {
     let c = validate_text("t.yaml", SVC);
     let mut d = crate::diag::Diagnostics::new();
-    let resolved = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+    let resolved = lower_and_resolve(&c.sources, c.objects(), &mut d);
     let causes = ClbCauses::new(&resolved);
     assert_eq!(
         causes.why_absent("clb.default/gone").as_deref(),

@@ -43,7 +43,7 @@ fn compile(text: &str) -> Compilation {
 
 fn run(c: &Compilation) -> (Built, Vec<Diagnostic>) {
     let mut d = Diagnostics::new();
-    let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+    let r = lower_and_resolve(&c.sources, c.objects(), &mut d);
     for cluster in &r {
         super::check_cluster(cluster, &mut d);
     }
@@ -377,7 +377,7 @@ fn replan(before: &str, after: &str) -> Vec<(String, Action, bool, String)> {
     let prior = Model::from_resources(b0.resources).expect("prior model");
     let c1 = compile(after);
     let mut d = Diagnostics::new();
-    let r = lower_and_resolve(&c1.sources, &c1.manifests, &mut d);
+    let r = lower_and_resolve(&c1.sources, c1.objects(), &mut d);
     let built = build(&r, &mut d);
     let desired = Model::from_resources(built.resources).expect("desired model");
     let causes = ElbCauses::new(&r, &prior);
@@ -488,7 +488,7 @@ fn update_policy_follows_the_seed_table() {
 fn causes_fall_back_for_foreign_addresses() {
     let c = compile(&cluster(""));
     let mut d = Diagnostics::new();
-    let r = lower_and_resolve(&c.sources, &c.manifests, &mut d);
+    let r = lower_and_resolve(&c.sources, c.objects(), &mut d);
     let prior = Model::new();
     let causes = ElbCauses::new(&r, &prior);
     assert_eq!(causes.why_absent("nonsense"), None);
@@ -514,7 +514,7 @@ fn cause_sites(before: &str, after: &str) -> Vec<(String, String, Option<String>
     let prior = Model::from_resources(b0.resources).expect("prior model");
     let c1 = compile(after);
     let mut d = Diagnostics::new();
-    let r = lower_and_resolve(&c1.sources, &c1.manifests, &mut d);
+    let r = lower_and_resolve(&c1.sources, c1.objects(), &mut d);
     let causes = ElbCauses::new(&r, &prior);
     prior
         .iter()
