@@ -54,9 +54,22 @@ impl Placement<'_> {
     }
 }
 
+/// The node named `name`: the cluster's nodes are sorted by name and unique, so no index
+/// is needed (a fleet's would hold 20,000 names for the few Pods and EndpointSlices that
+/// name a node). A nameless Node, already an error, hosts nothing.
+fn node_id(cluster: &Cluster, name: &str) -> Option<u32> {
+    if name.is_empty() {
+        return None;
+    }
+    let i = cluster
+        .nodes
+        .binary_search_by(|n| n.name().cmp(name))
+        .ok()?;
+    u32::try_from(i).ok()
+}
+
 /// Indexes built once per cluster for placement lookups.
 pub(crate) struct PlacementIndex<'m> {
-    node_ids: HashMap<&'m str, u32>,
     /// (namespace, service name) → EndpointSlice indices.
     slices: HashMap<(&'m str, &'m str), Vec<usize>>,
     /// namespace → (pod label postings, pod indices).
@@ -67,12 +80,6 @@ pub(crate) struct PlacementIndex<'m> {
 
 impl<'m> PlacementIndex<'m> {
     pub(crate) fn new(cluster: &Cluster<'m>) -> Self {
-        let node_ids = cluster
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name(), i as u32))
-            .collect();
         let mut slices: HashMap<(&'m str, &'m str), Vec<usize>> = HashMap::new();
         for (i, s) in cluster.endpoint_slices.iter().enumerate() {
             if let Some(svc) = crate::manifest::endpointslice::service_name(&s.manifest.meta) {
@@ -90,7 +97,6 @@ impl<'m> PlacementIndex<'m> {
                 .map(|w| (w.namespace(), w.object.pod_labels())),
         );
         PlacementIndex {
-            node_ids,
             slices,
             pods,
             workloads,
@@ -107,7 +113,7 @@ impl<'m> PlacementIndex<'m> {
         let ns = service.namespace();
         let mut pods_per_node: HashMap<u32, u32> = HashMap::new();
         let mut count = |node: Option<&str>| {
-            if let Some(&id) = node.and_then(|n| self.node_ids.get(n)) {
+            if let Some(id) = node.and_then(|n| node_id(cluster, n)) {
                 *pods_per_node.entry(id).or_insert(0) += 1;
             }
         };
