@@ -2,7 +2,7 @@
 //! where a Service's backends run, on which nodes, on which ports.
 //!
 //! Pod labels are in the object's `metadata` ([`crate::manifest::ObjectMeta`]); a workload's
-//! pod labels are in [`Workload::template_meta`]. The API server's own rule that a
+//! pod labels are in [`WorkloadBody::template_labels`]. The API server's own rule that a
 //! workload's selector must select its pod template is checked here, at decode time.
 
 use super::Boxed;
@@ -164,8 +164,13 @@ pub struct WorkloadBody {
     pub replicas: Option<Spanned<i64>>,
     /// `spec.selector` (required in `apps/v1`).
     pub selector: Option<LabelSelector>,
-    /// The pod template's metadata: the labels a Service selects on.
-    pub template_meta: ObjectMeta,
+    /// The pod template's labels (`spec.template.metadata.labels`): what a Service selects
+    /// on, and the only part of the template's metadata a stage reads.
+    pub template_labels: StringMap,
+    /// The rest of the template's metadata (annotations, a name…) without its labels, boxed
+    /// and only when written: every workload lives for the whole run, and a whole inline
+    /// [`ObjectMeta`] took 136 bytes of each for fields no stage reads.
+    pub template_rest: Rare<ObjectMeta>,
     /// Span of `spec.template.metadata.labels` (or of the template when absent).
     pub template_labels_span: Option<Span>,
     pub pod: PodSpec,
@@ -218,7 +223,7 @@ impl WorkloadBody {
     }
     /// The pod labels (`spec.template.metadata.labels`).
     pub fn pod_labels(&self) -> &StringMap {
-        &self.template_meta.labels
+        &self.template_labels
     }
 }
 
@@ -329,7 +334,9 @@ pub fn decode_workload_of(
             w.selector = decode_label_selector(ctx, sel, "spec.selector");
         }
         if let Some(mut template) = spec.map(ctx, "template") {
-            w.template_meta = decode_meta(ctx, &mut template);
+            let mut meta = decode_meta(ctx, &mut template);
+            w.template_labels = std::mem::take(&mut meta.labels);
+            w.template_rest = Rare::new(Some(meta).filter(|m| *m != ObjectMeta::default()));
             let t_node = template.node();
             w.template_labels_span = Some(
                 t_node
@@ -426,7 +433,7 @@ fn check_selector(ctx: &mut Ctx, w: &WorkloadBody, at: Span) {
         );
         return;
     }
-    let labels = &w.template_meta.labels;
+    let labels = &w.template_labels;
     let Some(failed) = sel.requirements.iter().find(|r| !r.matches(labels)) else {
         return;
     };
