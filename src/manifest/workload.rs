@@ -17,18 +17,28 @@ use crate::kube::selector::{LabelSelector, Operator, decode_label_selector};
 use crate::source::{Node, Span};
 
 /// What the decoder found in the pod spec of a Pod or of a workload's template. Every
-/// workload carries one: `nodeName`, which a template seldom sets, is boxed, and the lists
-/// are boxed slices (16 bytes, not a `Vec`'s 24: they never grow once decoded).
+/// workload carries one: `nodeName`, which a template seldom sets, is boxed, the fields
+/// that most pods leave out share one box ([`PodSpecRare`]), and the lists are boxed
+/// slices (16 bytes, not a `Vec`'s 24: they never grow once decoded).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PodSpec {
     /// Span of the `spec` mapping.
     pub span: Option<Span>,
     /// `nodeName`: set by the scheduler, or by hand to pin a pod.
     pub node_name: Rare<Spanned<Text>>,
-    /// `hostNetwork`: the pod listens on the node's address (backend = node IP + container port).
-    pub host_network: Option<Spanned<bool>>,
     /// `nodeSelector`: the nodes a pod may run on (a DaemonSet's placement).
     pub node_selector: StringMap,
+    pub containers: Box<[Container]>,
+    /// `hostNetwork`, `affinity` and `tolerations`, when any is written.
+    pub rare: Rare<PodSpecRare>,
+}
+
+/// The fields of a pod spec that most pods leave out, in one box: inline they took 64
+/// bytes of every workload for the whole run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodSpecRare {
+    /// `hostNetwork`: the pod listens on the node's address (backend = node IP + container port).
+    pub host_network: Option<Spanned<bool>>,
     /// Span of `affinity`, kept opaque apart from which kinds it sets.
     pub affinity: Option<Span>,
     /// Span of `affinity.nodeAffinity`: placement is then narrower than `nodeSelector` says.
@@ -36,15 +46,29 @@ pub struct PodSpec {
     /// Span of `affinity.podAntiAffinity` (CCE sticky sessions require pod anti-affinity).
     pub pod_anti_affinity: Option<Span>,
     pub tolerations: Box<[Toleration]>,
-    pub containers: Box<[Container]>,
 }
 
 impl PodSpec {
+    pub fn host_network(&self) -> Option<&Spanned<bool>> {
+        self.rare.as_ref()?.host_network.as_ref()
+    }
     pub fn uses_host_network(&self) -> bool {
-        self.host_network.as_ref().is_some_and(|h| h.value)
+        self.host_network().is_some_and(|h| h.value)
+    }
+    pub fn affinity(&self) -> Option<Span> {
+        self.rare.as_ref()?.affinity
+    }
+    pub fn node_affinity(&self) -> Option<Span> {
+        self.rare.as_ref()?.node_affinity
+    }
+    pub fn pod_anti_affinity(&self) -> Option<Span> {
+        self.rare.as_ref()?.pod_anti_affinity
     }
     pub fn has_pod_anti_affinity(&self) -> bool {
-        self.pod_anti_affinity.is_some()
+        self.pod_anti_affinity().is_some()
+    }
+    pub fn tolerations(&self) -> &[Toleration] {
+        self.rare.as_ref().map_or(&[], |r| &r.tolerations)
     }
     /// Every container port, with its container.
     pub fn ports(&self) -> impl Iterator<Item = (&Container, &ContainerPort)> {
@@ -472,39 +496,18 @@ fn check_selector(ctx: &mut Ctx, w: &WorkloadBody, at: Span) {
 
 /// Reads a pod spec (of a Pod, or of a workload's template); the caller finishes `spec`.
 fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
+    let span = Some(spec.node().span);
+    let node_name = Rare::new(spec.string(ctx, "nodeName"));
+    let host_network = spec.bool(ctx, "hostNetwork");
+    let node_selector = spec.string_map(ctx, "nodeSelector");
+    let rare = decode_pod_spec_rare(ctx, spec, host_network);
     let mut out = PodSpec {
-        span: Some(spec.node().span),
-        node_name: Rare::new(spec.string(ctx, "nodeName")),
-        host_network: spec.bool(ctx, "hostNetwork"),
-        node_selector: spec.string_map(ctx, "nodeSelector"),
+        span,
+        node_name,
+        node_selector,
+        rare: Rare::new(Some(rare).filter(|r| *r != PodSpecRare::default())),
         ..PodSpec::default()
     };
-    if let Some(aff) = spec.take("affinity") {
-        out.affinity = Some(aff.span);
-        out.node_affinity = aff.get("nodeAffinity").map(|n| n.span);
-        out.pod_anti_affinity = aff.get("podAntiAffinity").map(|n| n.span);
-        if let Some(mut af) = Fields::new(ctx, aff, "spec.affinity") {
-            af.accept(&["nodeAffinity", "podAffinity", "podAntiAffinity"]);
-            af.finish(ctx);
-        }
-    }
-    let items = spec.list(ctx, "tolerations");
-    let mut tolerations = Vec::with_capacity(items.len());
-    for (path, n) in items {
-        let Some(mut t) = Fields::new(ctx, n, &path) else {
-            continue;
-        };
-        tolerations.push(Toleration {
-            span: n.span,
-            key: t.string(ctx, "key"),
-            operator: t.string(ctx, "operator"),
-            value: t.string(ctx, "value"),
-            effect: t.string(ctx, "effect"),
-        });
-        t.accept(&["tolerationSeconds"]);
-        t.finish(ctx);
-    }
-    out.tolerations = tolerations.into_boxed_slice();
     let items = spec.list(ctx, "containers");
     let mut containers = Vec::with_capacity(items.len());
     for (path, n) in items {
@@ -550,6 +553,46 @@ fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
         "resources",
         "hostnameOverride",
     ]);
+    out
+}
+
+/// `affinity` and `tolerations` of a pod spec, with the `hostNetwork` read before them (all
+/// default when absent).
+fn decode_pod_spec_rare(
+    ctx: &mut Ctx,
+    spec: &mut Fields,
+    host_network: Option<Spanned<bool>>,
+) -> PodSpecRare {
+    let mut out = PodSpecRare {
+        host_network,
+        ..PodSpecRare::default()
+    };
+    if let Some(aff) = spec.take("affinity") {
+        out.affinity = Some(aff.span);
+        out.node_affinity = aff.get("nodeAffinity").map(|n| n.span);
+        out.pod_anti_affinity = aff.get("podAntiAffinity").map(|n| n.span);
+        if let Some(mut af) = Fields::new(ctx, aff, "spec.affinity") {
+            af.accept(&["nodeAffinity", "podAffinity", "podAntiAffinity"]);
+            af.finish(ctx);
+        }
+    }
+    let items = spec.list(ctx, "tolerations");
+    let mut tolerations = Vec::with_capacity(items.len());
+    for (path, n) in items {
+        let Some(mut t) = Fields::new(ctx, n, &path) else {
+            continue;
+        };
+        tolerations.push(Toleration {
+            span: n.span,
+            key: t.string(ctx, "key"),
+            operator: t.string(ctx, "operator"),
+            value: t.string(ctx, "value"),
+            effect: t.string(ctx, "effect"),
+        });
+        t.accept(&["tolerationSeconds"]);
+        t.finish(ctx);
+    }
+    out.tolerations = tolerations.into_boxed_slice();
     out
 }
 
@@ -726,7 +769,7 @@ spec:
         assert!(w.pod.has_pod_anti_affinity());
         assert!(w.pod.uses_host_network());
         assert_eq!(w.pod.node_selector.len(), 1);
-        assert_eq!(w.pod.tolerations.len(), 1);
+        assert_eq!(w.pod.tolerations().len(), 1);
         assert!(w.pod.port_named("http").is_some());
     }
 
