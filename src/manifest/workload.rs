@@ -84,11 +84,13 @@ impl PodSpec {
     }
 }
 
+/// One `containers[]` item. Its ports are a boxed slice (16 bytes, not a `Vec`'s 24): every
+/// workload keeps its containers for the whole run, and the list never grows once decoded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Container {
     pub span: Span,
     pub name: Option<Spanned<Text>>,
-    pub ports: Vec<ContainerPort>,
+    pub ports: Box<[ContainerPort]>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -666,7 +668,7 @@ fn decode_container(ctx: &mut Ctx, node: &Node, path: String) -> Option<Containe
     Some(Container {
         span: node.span,
         name,
-        ports,
+        ports: ports.into_boxed_slice(),
     })
 }
 
