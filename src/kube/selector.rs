@@ -31,15 +31,88 @@ pub enum Operator {
 pub struct Requirement {
     pub key: Spanned<Text>,
     pub op: Operator,
-    pub values: Vec<Spanned<Text>>,
+    pub values: Values,
     /// The whole requirement's text.
     pub span: Span,
 }
 
+/// A requirement's values, read as a slice. The usual single value (every `matchLabels`
+/// entry, every `k=v`) is kept inline: as a one-item list it took an allocation of its own
+/// per requirement, and a workload's selector lives for the whole run.
+#[derive(Clone)]
+pub struct Values(ValuesRepr);
+
+#[derive(Clone)]
+enum ValuesRepr {
+    One(Spanned<Text>),
+    List(Box<[Spanned<Text>]>),
+}
+
+impl Values {
+    pub fn one(value: Spanned<Text>) -> Self {
+        Values(ValuesRepr::One(value))
+    }
+
+    pub fn as_slice(&self) -> &[Spanned<Text>] {
+        match &self.0 {
+            ValuesRepr::One(v) => std::slice::from_ref(v),
+            ValuesRepr::List(l) => l,
+        }
+    }
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Values(ValuesRepr::List(Box::default()))
+    }
+}
+
+impl std::ops::Deref for Values {
+    type Target = [Spanned<Text>];
+    fn deref(&self) -> &Self::Target {
+        self.as_slice()
+    }
+}
+
+impl From<Vec<Spanned<Text>>> for Values {
+    fn from(mut values: Vec<Spanned<Text>>) -> Self {
+        match values.pop() {
+            Some(v) if values.is_empty() => Values::one(v),
+            Some(v) => {
+                values.push(v);
+                Values(ValuesRepr::List(values.into_boxed_slice()))
+            }
+            None => Values::default(),
+        }
+    }
+}
+
+impl FromIterator<Spanned<Text>> for Values {
+    fn from_iter<I: IntoIterator<Item = Spanned<Text>>>(iter: I) -> Self {
+        Values::from(iter.into_iter().collect::<Vec<_>>())
+    }
+}
+
+/// Equal when the values are, however they are stored.
+impl PartialEq for Values {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+/// Prints as the list it replaces did.
+impl std::fmt::Debug for Values {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
 /// A parsed selector. No requirements selects everything (Kubernetes' empty selector).
+/// The requirements are a boxed slice (16 bytes, not a `Vec`'s 24): a selector never grows
+/// once decoded or parsed.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LabelSelector {
-    pub requirements: Vec<Requirement>,
+    pub requirements: Box<[Requirement]>,
     pub span: Span,
 }
 
@@ -58,14 +131,14 @@ pub fn decode_label_selector(
     let labels = f.string_map(ctx, "matchLabels");
     let expressions = f.list(ctx, "matchExpressions");
     // Exactly sized: a selector lives as long as its workload, and pushing onto an empty
-    // vector reserves four requirements (320 bytes) for the usual one.
+    // vector reserves four requirements for the usual one.
     let mut requirements = Vec::with_capacity(labels.len() + expressions.len());
     for e in labels.into_entries() {
         requirements.push(Requirement {
             span: e.key.span.join(e.value.span),
             key: e.key,
             op: Operator::Equals,
-            values: vec![e.value],
+            values: Values::one(e.value),
         });
     }
     for (ipath, item) in expressions {
@@ -140,12 +213,12 @@ pub fn decode_label_selector(
             span: item.span,
             key,
             op: operator,
-            values,
+            values: Values::from(values),
         });
     }
     f.finish(ctx);
     Some(LabelSelector {
-        requirements,
+        requirements: requirements.into_boxed_slice(),
         span: node.span,
     })
 }
@@ -1102,6 +1175,30 @@ mod tests {
         assert!(sel("zone in ()").matches(&web));
         assert!(sel("app=web,tier>1,!gone").matches(&web));
         assert!(!sel("app=web,tier>5").matches(&web));
+    }
+
+    /// A workload keeps its selector for the whole run (fleet-10000: 10,000 of them), and
+    /// the usual requirement is one `matchLabels` entry, whose value stays inline.
+    #[test]
+    fn selectors_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<Option<LabelSelector>>() <= 32);
+        assert!(size_of::<Requirement>() <= 96);
+        assert!(size_of::<Values>() <= 40);
+    }
+
+    #[test]
+    fn values_read_as_the_list_they_were_built_from() {
+        let v = |t: &str| Spanned::new(Text::from(t), Span::default());
+        assert!(Values::from(Vec::new()).is_empty());
+        assert_eq!(Values::from(vec![v("a")]), Values::one(v("a")));
+        let two: Values = [v("a"), v("b")].into_iter().collect();
+        assert_eq!(two.len(), 2);
+        assert_eq!(two[1].value, "b");
+        assert_eq!(
+            format!("{:?}", Values::one(v("a"))),
+            format!("{:?}", [v("a")])
+        );
     }
 
     #[test]
