@@ -714,6 +714,49 @@ status:
         (m, c.diagnostics.into_vec())
     }
 
+    /// Every workload stays decoded for the whole run (fleet-10000: 10,000 of them), its
+    /// pod spec inline and one container each: a byte here costs ten thousand. Tighter
+    /// than the bound in `decoded_objects_stay_small`; raise one knowing that cost.
+    #[test]
+    fn workloads_stay_small() {
+        use std::mem::size_of;
+        assert!(size_of::<WorkloadBody>() <= 200);
+        assert!(size_of::<PodSpec>() <= 64);
+        assert!(size_of::<Container>() <= 72);
+    }
+
+    #[test]
+    fn rarely_written_fields_are_boxed_only_when_written() {
+        let (m, _) = one(CUBE_DS);
+        let Object::DaemonSet(w) = &m.object else {
+            panic!("not a DaemonSet")
+        };
+        assert!(w.template_rest.is_none());
+        assert!(w.pod.rare.is_none());
+        assert_eq!(w.pod.tolerations().len(), 0);
+        let text = CUBE_DS.replace(
+            "      labels:\n        app: cube\n    spec:\n",
+            "      labels:\n        app: cube\n      annotations: {a: b}\n    spec:\n      hostNetwork: false\n",
+        );
+        let (m, diags) = one(&text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let Object::DaemonSet(w) = &m.object else {
+            panic!("not a DaemonSet")
+        };
+        assert_eq!(
+            w.template_rest.as_ref().map(|m| m.annotation("a")),
+            Some(Some("b"))
+        );
+        assert!(
+            w.template_rest
+                .as_ref()
+                .is_some_and(|m| m.labels.is_empty())
+        );
+        assert_eq!(w.pod_labels().len(), 1);
+        assert!(w.pod.host_network().is_some());
+        assert!(!w.pod.uses_host_network());
+    }
+
     #[test]
     fn seed_000_cube_daemonset_round_trips() {
         let (m, diags) = one(CUBE_DS);
