@@ -22,8 +22,6 @@ use crate::source::{Node, Span};
 /// slices (16 bytes, not a `Vec`'s 24: they never grow once decoded).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PodSpec {
-    /// Span of the `spec` mapping.
-    pub span: Option<Span>,
     /// `nodeName`: set by the scheduler, or by hand to pin a pod.
     pub node_name: Rare<Spanned<Text>>,
     /// `nodeSelector`: the nodes a pod may run on (a DaemonSet's placement).
@@ -188,8 +186,6 @@ pub struct WorkloadBody {
     /// `spec.replicas` (Deployment and StatefulSet only; DaemonSets run one pod per
     /// eligible node). See [`Workload::desired_replicas`] for the default.
     pub replicas: Option<Spanned<i64>>,
-    /// `spec.selector` (required in `apps/v1`).
-    pub selector: Option<LabelSelector>,
     /// The pod template's labels (`spec.template.metadata.labels`): what a Service selects
     /// on, and the only part of the template's metadata a stage reads.
     pub template_labels: StringMap,
@@ -203,7 +199,6 @@ pub struct WorkloadBody {
     /// Boxed and only when written: the counters take 224 bytes, and manifests in a
     /// repository seldom carry a status.
     pub status: Option<Box<WorkloadStatus>>,
-    pub spec_span: Option<Span>,
 }
 
 /// The counters of a workload's `status` that tell how many backends are ready.
@@ -341,7 +336,6 @@ pub fn decode_workload_of(
     };
     if let Some(mut spec) = f.map(ctx, "spec") {
         let spec_span = spec.node().span;
-        w.spec_span = Some(spec_span);
         if kind != WorkloadKind::DaemonSet {
             w.replicas = spec.int(ctx, "replicas");
             if let Some(r) = w.replicas.as_ref().filter(|r| r.value < 0) {
@@ -356,9 +350,12 @@ pub fn decode_workload_of(
             }
         }
         let selector_key = spec.key_span("selector");
-        if let Some(sel) = spec.take("selector") {
-            w.selector = decode_label_selector(ctx, sel, "spec.selector");
-        }
+        // Checked against the template below, then dropped: every later stage matches a
+        // Service's selector against the template labels, as the controllers do, and a
+        // fleet's 10,000 workloads would keep 1.3 MB of selectors nothing reads.
+        let selector = spec
+            .take("selector")
+            .and_then(|sel| decode_label_selector(ctx, sel, "spec.selector"));
         if let Some(mut template) = spec.map(ctx, "template") {
             let mut meta = decode_meta(ctx, &mut template);
             w.template_labels = std::mem::take(&mut meta.labels);
@@ -399,7 +396,12 @@ pub fn decode_workload_of(
             }
         }
         spec.finish(ctx);
-        check_selector(ctx, &w, selector_key.unwrap_or(spec_span));
+        check_selector(
+            ctx,
+            &w,
+            selector.as_ref(),
+            selector_key.unwrap_or(spec_span),
+        );
     }
     if let Some(mut status) = f.map(ctx, "status") {
         let s = w.status.insert(Box::default());
@@ -438,9 +440,9 @@ pub fn decode_workload_of(
 /// The API server's workload selector rules (`apps/v1`): a selector is required, must not
 /// be empty, and must select the pod template's labels — otherwise the workload would
 /// create pods it does not own.
-fn check_selector(ctx: &mut Ctx, w: &WorkloadBody, at: Span) {
+fn check_selector(ctx: &mut Ctx, w: &WorkloadBody, selector: Option<&LabelSelector>, at: Span) {
     let kind = w.kind.as_str();
-    let Some(sel) = &w.selector else {
+    let Some(sel) = selector else {
         ctx.push(
             Diagnostic::error(
                 "LBP1104",
@@ -498,13 +500,11 @@ fn check_selector(ctx: &mut Ctx, w: &WorkloadBody, at: Span) {
 
 /// Reads a pod spec (of a Pod, or of a workload's template); the caller finishes `spec`.
 fn decode_pod_spec(ctx: &mut Ctx, spec: &mut Fields) -> PodSpec {
-    let span = Some(spec.node().span);
     let node_name = Rare::new(spec.string(ctx, "nodeName"));
     let host_network = spec.bool(ctx, "hostNetwork");
     let node_selector = spec.string_map(ctx, "nodeSelector");
     let rare = decode_pod_spec_rare(ctx, spec, host_network);
     let mut out = PodSpec {
-        span,
         node_name,
         node_selector,
         rare: Rare::new(Some(rare).filter(|r| *r != PodSpecRare::default())),
@@ -720,8 +720,8 @@ status:
     #[test]
     fn workloads_stay_small() {
         use std::mem::size_of;
-        assert!(size_of::<WorkloadBody>() <= 200);
-        assert!(size_of::<PodSpec>() <= 64);
+        assert!(size_of::<WorkloadBody>() <= 136);
+        assert!(size_of::<PodSpec>() <= 48);
         assert!(size_of::<Container>() <= 72);
     }
 
