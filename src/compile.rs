@@ -9,8 +9,8 @@ use crate::manifest::node::NodeRecord;
 use crate::manifest::{Manifest, Object, Objects};
 use crate::model::{Model, Value};
 use crate::plan::{
-    Action, AddressIndex, Causes, Change, Differ, Plan, PlanDocument, PlanEnd, PlanSink, PlanStart,
-    PriorState, ServiceOutputs, State, StateError, Summary,
+    Action, AddressIndex, Causes, Change, Differ, Outputs, Plan, PlanDocument, PlanEnd, PlanSink,
+    PlanStart, PriorState, ServiceOutputs, State, StateError, Summary,
 };
 use crate::providers::planner;
 use crate::source::load::{Loaded, add_text};
@@ -292,7 +292,7 @@ impl PlanSink for Collector {
                 summary: end.summary,
                 prior_state: end.prior_state.cloned(),
             });
-            self.outputs = end.outputs.clone();
+            self.outputs = end.outputs.to_map();
         }
         Ok(())
     }
@@ -380,7 +380,7 @@ fn end_unplanned(
             has_changes: false,
             warnings: &[],
             diagnostics: diags,
-            outputs: &BTreeMap::new(),
+            outputs: &Outputs::default(),
         },
     )
 }
@@ -540,7 +540,7 @@ fn plan_resolved(
         },
     )?;
     let mut differ = Differ::new(prior.model, prior.causes);
-    let mut outputs: BTreeMap<String, ServiceOutputs> = BTreeMap::new();
+    let mut outputs = Outputs::default();
     let mut refused: Vec<Diagnostic> = Vec::new();
     let mut written: std::io::Result<()> = Ok(());
     let mut has_changes = false;
@@ -579,11 +579,9 @@ fn plan_resolved(
             sink.change(sources, c)?;
         }
     } else {
-        outputs.clear();
+        outputs = Outputs::default();
     }
-    for ips in outputs.values_mut() {
-        ips.external_ip.sort();
-    }
+    outputs.finish();
     sink.end(
         sources,
         &PlanEnd {
@@ -600,24 +598,20 @@ fn plan_resolved(
 }
 
 /// The external addresses one unit gives its Services (the EXTERNAL-IP column).
-fn add_outputs(
-    ingress: &[planner::IngressSource],
-    changes: &[Change],
-    outputs: &mut BTreeMap<String, ServiceOutputs>,
-) {
+fn add_outputs(ingress: &[planner::IngressSource], changes: &[Change], outputs: &mut Outputs) {
     if ingress.is_empty() {
         return;
     }
     let index = AddressIndex::new(changes);
-    let address_of = |address: &str, attr: &str| -> Option<String> {
-        match changes[index.find(address)?].after.as_ref()?.get(attr)? {
-            Value::String(s) => Some(s.to_string()),
-            _ => None,
-        }
+    let address_of = |address: &str, attr: &str| match changes[index.find(address)?]
+        .after
+        .as_ref()?
+        .get(attr)?
+    {
+        Value::String(s) => Some(s.as_str()),
+        _ => None,
     };
-    for (service, ips) in planner::external_ips(ingress, address_of) {
-        outputs.entry(service).or_default().external_ip.extend(ips);
-    }
+    planner::external_ips(ingress, address_of, outputs);
 }
 
 mod comparison;

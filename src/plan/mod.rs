@@ -19,6 +19,7 @@
 //!   User-owned objects are never updated or replaced: every change is "not applied".
 
 mod contract;
+mod outputs;
 mod state;
 mod stream;
 
@@ -26,6 +27,7 @@ pub use contract::{
     JsonPlanWriter, PlanDocument, PlanFileError, PriorState, ResourceChange, ServiceOutputs,
     SourceRef,
 };
+pub use outputs::{KNOWN_AFTER_APPLY, Outputs};
 pub use state::{Applying, State, StateError, StateResource};
 pub(crate) use stream::AddressIndex;
 pub use stream::{Differ, Finished, PlanEnd, PlanSink, PlanStart};

@@ -12,12 +12,12 @@
 //! (for duplicates and dependencies on earlier units), the prior addresses already
 //! planned, the summary and the plan's warnings.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::sync::Arc;
 
 use super::{
-    Action, Causes, Change, PriorState, ServiceOutputs, Summary, appear, compare, disappear,
+    Action, Causes, Change, Outputs, PriorState, Summary, appear, compare, disappear,
     model_diagnostics,
 };
 use crate::diag::{Diagnostic, Diagnostics};
@@ -60,7 +60,7 @@ pub struct PlanEnd<'a> {
     /// Every other finding of the run.
     pub diagnostics: &'a Diagnostics,
     /// What each Service shows after apply, by `<namespace>/<name>`.
-    pub outputs: &'a BTreeMap<String, ServiceOutputs>,
+    pub outputs: &'a Outputs,
 }
 
 /// Diffs desired units against one prior model.

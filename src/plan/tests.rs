@@ -353,7 +353,7 @@ fn document() -> String {
             ..State::empty()
         });
     let owned = PlanDocument::build(&sources, &p, &crate::diag::Diagnostics::new()).to_json();
-    let outputs = std::collections::BTreeMap::new();
+    let outputs = super::Outputs::default();
     assert_eq!(
         through_sink(&sources, &p, &outputs, true),
         owned,
@@ -363,12 +363,7 @@ fn document() -> String {
 }
 
 /// The plan file as `lbplan plan` writes it: each change handed to a [`JsonPlanWriter`].
-fn through_sink(
-    sources: &SourceMap,
-    p: &Plan,
-    outputs: &std::collections::BTreeMap<String, super::ServiceOutputs>,
-    begin: bool,
-) -> String {
+fn through_sink(sources: &SourceMap, p: &Plan, outputs: &super::Outputs, begin: bool) -> String {
     use super::{JsonPlanWriter, PlanEnd, PlanSink, PlanStart};
     let mut bytes = Vec::new();
     let mut w = JsonPlanWriter::new(&mut bytes);
@@ -401,7 +396,7 @@ fn through_sink(
 fn the_plan_file_written_change_by_change_matches_the_document_when_empty_or_with_outputs() {
     let sources = SourceMap::new();
     let empty = diff(&Model::new(), &Model::new(), &NoCauses).expect("ok");
-    let none = std::collections::BTreeMap::new();
+    let none = super::Outputs::default();
     let owned = PlanDocument::build(&sources, &empty, &crate::diag::Diagnostics::new());
     // A run that never began (an unreadable input) still writes a whole document.
     assert_eq!(
@@ -409,14 +404,11 @@ fn the_plan_file_written_change_by_change_matches_the_document_when_empty_or_wit
         owned.to_json()
     );
     assert_eq!(through_sink(&sources, &empty, &none, true), owned.to_json());
-    let outputs: std::collections::BTreeMap<String, super::ServiceOutputs> = [(
-        "default/cube-svc".to_string(),
-        super::ServiceOutputs {
-            external_ip: vec!["(known after apply)".into(), "47.0.0.1".into()],
-        },
-    )]
-    .into();
-    let with_outputs = owned.with_outputs(outputs.clone()).to_json();
+    let mut outputs = super::Outputs::default();
+    outputs.add("default/cube-svc", Some("47.0.0.1"));
+    outputs.add("default/cube-svc", None);
+    outputs.finish();
+    let with_outputs = owned.with_outputs(outputs.to_map()).to_json();
     assert_eq!(through_sink(&sources, &empty, &outputs, true), with_outputs);
 }
 

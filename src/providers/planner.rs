@@ -5,15 +5,13 @@
 //! [`PLANNERS`], so providers never touch the driver or each other.
 
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
 
 use crate::diag::Diagnostics;
 use crate::model::{Model, Resource};
-use crate::plan::Causes;
+use crate::plan::{Causes, Outputs};
 use crate::topology::Resolved;
 
-/// What a plan shows for a value the cloud assigns.
-pub const KNOWN_AFTER_APPLY: &str = "(known after apply)";
+pub use crate::plan::KNOWN_AFTER_APPLY;
 
 /// Where one external address of a Service will come from (its EXTERNAL-IP column).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,27 +217,21 @@ pub fn causes<'a>(resolved: &'a [Resolved<'a>], prior: &'a Model) -> Box<dyn Cau
     Box::new(Chain::new(resolved, prior, PLANNERS))
 }
 
-/// Each Service's future EXTERNAL-IP column, by `<namespace>/<name>`: one address per
-/// ingress source, sorted, `(known after apply)` where the cloud has not assigned it yet
-/// (SPEC §3, reference §6.6). `address_of(resource, attr)` reads a planned attribute.
-pub fn external_ips(
+/// Adds to each Service's future EXTERNAL-IP column, by `<namespace>/<name>`, one address
+/// per ingress source, `(known after apply)` where the cloud has not assigned it yet (SPEC
+/// §3, reference §6.6). `address_of(resource, attr)` reads a planned attribute.
+pub fn external_ips<'v>(
     ingress: &[IngressSource],
-    address_of: impl Fn(&str, &str) -> Option<String>,
-) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    address_of: impl Fn(&str, &str) -> Option<&'v str>,
+    outputs: &mut Outputs,
+) {
     for i in ingress {
         let ip = match &i.eip {
             Some(eip) => address_of(eip, "ip_address"),
             None => address_of(&i.load_balancer, "address"),
         };
-        out.entry(i.service.clone())
-            .or_default()
-            .push(ip.unwrap_or_else(|| KNOWN_AFTER_APPLY.to_string()));
+        outputs.add(&i.service, ip);
     }
-    for v in out.values_mut() {
-        v.sort();
-    }
-    out
 }
 
 #[cfg(test)]

@@ -61,19 +61,21 @@ const IDENTIFYING: [&str; 2] = ["id", "name"];
 /// The EXTERNAL-IP column each Service will show in `kubectl get svc` once applied (one
 /// address per region for an ELB Service, seed 000 step 3), so reviewers see what clients
 /// will connect to. Empty when no Service gets an address.
-pub fn service_outputs(
-    outputs: &std::collections::BTreeMap<String, crate::plan::ServiceOutputs>,
-) -> String {
+pub fn service_outputs(outputs: &crate::plan::Outputs) -> String {
     if outputs.is_empty() {
         return String::new();
     }
-    let width = outputs.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+    let width = outputs
+        .services()
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = String::from("\nService addresses after apply (kubectl get svc EXTERNAL-IP):\n");
-    for (service, o) in outputs {
-        let ips = if o.external_ip.is_empty() {
+    for (service, external_ip) in outputs.iter() {
+        let ips = if external_ip.is_empty() {
             "<pending>".to_string()
         } else {
-            o.external_ip.join(",")
+            external_ip.join(",")
         };
         out.push_str(&format!("  {service:<width$}  {ips}\n"));
     }

@@ -681,7 +681,7 @@ fn streamed(plan: &Plan, diags: &Diagnostics, prior_is_empty: bool) -> String {
     for c in &plan.changes {
         w.change(&sources, c.clone()).expect("writes");
     }
-    let outputs = BTreeMap::new();
+    let outputs = crate::plan::Outputs::default();
     let end = PlanEnd {
         planned: true,
         prior_state: None,
