@@ -20,6 +20,7 @@
 
 mod contract;
 mod outputs;
+mod seen;
 mod state;
 mod stream;
 

@@ -13,9 +13,9 @@
 //! planned, the summary and the plan's warnings.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::Hasher;
 use std::sync::Arc;
 
+use super::seen::Seen;
 use super::{
     Action, Causes, Change, Outputs, PriorState, Summary, appear, compare, disappear,
     model_diagnostics,
@@ -70,7 +70,7 @@ pub struct Differ<'a> {
     /// Fingerprints of every desired address so far. A collision of two 64-bit
     /// fingerprints among a fleet's ~10⁶ addresses has a probability near 10⁻⁸; a fingerprint
     /// instead of the address keeps this set an eighth of the addresses' size.
-    seen: HashSet<u64, Prehashed>,
+    seen: Seen,
     /// Prior addresses that a desired resource matched; the rest disappear at the end.
     matched: HashSet<&'a str>,
     summary: Summary,
@@ -91,7 +91,7 @@ impl<'a> Differ<'a> {
         Differ {
             prior,
             causes,
-            seen: HashSet::default(),
+            seen: Seen::default(),
             matched: HashSet::new(),
             summary: Summary::default(),
             warnings: Vec::new(),
@@ -133,18 +133,18 @@ impl<'a> Differ<'a> {
     /// and a fleet has tens of thousands of them: this orders them with bit sets on the
     /// stack, without a graph, a map or a vector.
     fn order_small(&mut self, resources: &mut [Resource]) -> bool {
-        let Some(unit) = SmallUnit::new(resources, |dep| self.seen.contains(&fingerprint(dep)))
+        let Some(unit) = SmallUnit::new(resources, |dep| self.seen.contains(fingerprint(dep)))
         else {
             return false;
         };
-        if unit.prints().iter().any(|p| self.seen.contains(p)) {
+        if unit.prints().iter().any(|p| self.seen.contains(*p)) {
             return false;
         }
         let Some((order, len)) = unit.creation_order(resources) else {
             return false;
         };
         permute(resources, &order[..len]);
-        self.seen.extend(unit.prints());
+        self.seen.extend(unit.prints().iter().copied());
         true
     }
 
@@ -153,7 +153,7 @@ impl<'a> Differ<'a> {
     fn order_large(&mut self, resources: &mut Vec<Resource>) -> bool {
         let prints: Vec<u64> = resources.iter().map(|r| fingerprint(&r.address)).collect();
         let index = AddressIndex::new(resources);
-        if index.has_duplicates() || prints.iter().any(|p| self.seen.contains(p)) {
+        if index.has_duplicates() || prints.iter().any(|p| self.seen.contains(*p)) {
             return false;
         }
         let mut edges: Vec<(usize, usize)> = Vec::new();
@@ -161,7 +161,7 @@ impl<'a> Differ<'a> {
             for dep in &r.depends_on {
                 match index.find(dep) {
                     Some(from) => edges.push((from, to)),
-                    None if self.seen.contains(&fingerprint(dep)) => {}
+                    None if self.seen.contains(fingerprint(dep)) => {}
                     None => return false,
                 }
             }
@@ -185,7 +185,7 @@ impl<'a> Differ<'a> {
         if let Some(again) = model
             .iter()
             .zip(&prints)
-            .find(|(_, p)| self.seen.contains(p))
+            .find(|(_, p)| self.seen.contains(**p))
         {
             let e = ModelError::DuplicateAddress {
                 address: again.0.address.clone(),
@@ -193,7 +193,7 @@ impl<'a> Differ<'a> {
             return Err(model_diagnostics(&model, &e));
         }
         model
-            .validate_beyond(|dep| self.seen.contains(&fingerprint(dep)))
+            .validate_beyond(|dep| self.seen.contains(fingerprint(dep)))
             .map_err(|e| model_diagnostics(&model, &e))?;
         self.seen.extend(prints);
         Ok(self.diff_in_order(model.into_creation_order(), cause))
@@ -397,28 +397,6 @@ impl<'r, T: Addressed> AddressIndex<'r, T> {
                 .any(|(i, r)| rs[..i].iter().any(|o| o.address() == r.address())),
             AddressIndex::Map(_, repeated) => *repeated,
         }
-    }
-}
-
-/// The hasher of [`Differ::seen`]: its keys are fingerprints already, so hashing
-/// them again would only cost time.
-type Prehashed = std::hash::BuildHasherDefault<PassThrough>;
-
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used (the keys are u64); fold anything else in.
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 
