@@ -44,6 +44,11 @@ impl Outputs {
         let row = match self.rows.last_mut() {
             Some(row) if row.service == service => row,
             _ => {
+                if self.rows.len() == self.rows.capacity() {
+                    // An eighth more, not twice as many: the rows are held until the plan
+                    // ends, and doubling would hold up to half of them again unused.
+                    self.rows.reserve_exact(self.rows.len() / 8 + 16);
+                }
                 self.rows.push(Row {
                     service: service.into(),
                     unknown: 0,
