@@ -4,8 +4,8 @@
 //! fleet gives tens of thousands of Services an address each per region, nearly all of
 //! them still `(known after apply)`: a map of owned strings held a copy of that text per
 //! address, a vector per Service and a tree node per dozen Services. Here a Service is one
-//! row with its name inline, a count of the addresses the cloud has yet to assign and,
-//! only when some are known, a list of those.
+//! row with its name inline and a count of the addresses the cloud has yet to assign; the
+//! few known addresses are listed apart.
 
 use std::collections::BTreeMap;
 
@@ -77,6 +77,7 @@ impl Outputs {
         self.known.sort_unstable();
     }
 
+    /// No Service gets an address: the plan file then has no `outputs`.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
