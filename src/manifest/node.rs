@@ -2,7 +2,8 @@
 //! `providerID` (the cloud instance behind it) and its internal IP (ELB/CLB backends).
 //!
 //! Labels live in `metadata` ([`crate::manifest::ObjectMeta`]); pool membership is the
-//! label [`NODEPOOL_LABEL`] (`apps.openyurt.io/nodepool=<pool>`), read with [`pool_of`].
+//! label [`NODEPOOL_LABEL`] (`apps.openyurt.io/nodepool=<pool>`), read with
+//! [`NodeRecord::pool`].
 //!
 //! This module also holds the small decoding pieces shared by the other object decoders of
 //! this stage (conditions, taints), so they report alike.
@@ -127,7 +128,7 @@ pub struct NodeRecord {
     pub name: Option<Spanned<Text>>,
     pub labels: StringMap,
     /// The first `InternalIP` address: what CLB/ELB register as the backend address.
-    pub internal_ip: Option<Spanned<Text>>,
+    internal_ip: Option<Spanned<Text>>,
     /// `spec.providerID`, e.g. `cn-hangzhou.i-bp1…`.
     pub provider_id: Option<Box<Spanned<Text>>>,
     pub taints: Box<[Taint]>,
@@ -178,7 +179,8 @@ impl NodeRecord {
     pub fn labels(&self) -> &StringMap {
         &self.labels
     }
-    /// The NodePool it belongs to: see [`pool_of`].
+    /// The NodePool it belongs to: its [`NODEPOOL_LABEL`] label (the desired-pool label is
+    /// not membership yet: the webhook only copies it on the next node update).
     pub fn pool(&self) -> Option<&StringEntry> {
         self.labels.get(NODEPOOL_LABEL)
     }
@@ -196,12 +198,6 @@ impl NodeRecord {
     pub fn is_unschedulable(&self) -> bool {
         self.unschedulable
     }
-}
-
-/// The NodePool a node belongs to: its [`NODEPOOL_LABEL`] label (the desired-pool label is
-/// not membership yet: the webhook only copies it on the next node update).
-pub fn pool_of(meta: &ObjectMeta) -> Option<&StringEntry> {
-    meta.labels.get(NODEPOOL_LABEL)
 }
 
 /// The first condition of the given type.

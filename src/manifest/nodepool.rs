@@ -47,7 +47,7 @@ pub type NodePool = Boxed<NodePoolBody>;
 pub struct NodePoolBody {
     /// `v1beta1` or `v1beta2`, as written in `apiVersion`.
     pub version: String,
-    /// `spec.type` as written; see [`NodePool::pool_type`] for the default.
+    /// `spec.type` as written; see [`NodePoolBody::pool_type`] for the default.
     pub type_: Option<Spanned<Text>>,
     pub host_network: Option<Spanned<bool>>,
     /// `spec.labels`: copied onto member nodes, **not** matched by Service selectors.

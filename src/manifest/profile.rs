@@ -18,7 +18,7 @@
 //! ```
 //!
 //! Every field is optional. Absent fields take the defaults documented on the accessors of
-//! [`ClusterProfile`]; [`ClusterProfile::default_notes`] lists the ones assumed so that a
+//! [`ClusterProfile`]; [`ClusterProfileBody::default_notes`] lists the ones assumed so that a
 //! later stage can tell the user.
 
 use std::cmp::Ordering;

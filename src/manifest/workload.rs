@@ -184,7 +184,7 @@ pub type Workload = Boxed<WorkloadBody>;
 pub struct WorkloadBody {
     pub kind: WorkloadKind,
     /// `spec.replicas` (Deployment and StatefulSet only; DaemonSets run one pod per
-    /// eligible node). See [`Workload::desired_replicas`] for the default.
+    /// eligible node). See [`WorkloadBody::desired_replicas`] for the default.
     pub replicas: Option<Spanned<i64>>,
     /// The pod template's labels (`spec.template.metadata.labels`): what a Service selects
     /// on, and the only part of the template's metadata a stage reads.
