@@ -3,13 +3,16 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceSpan, SpanContents,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::diag::record::DiagnosticRecord;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::source::{SourceMap, Span};
+use crate::source::{SourceFile, SourceMap, Span};
 
 /// Human output options.
 #[derive(Debug, Clone, Copy)]
@@ -34,7 +37,7 @@ struct View<'a> {
     /// A secondary label in another file, shown as its own snippet under the main one.
     related_only: bool,
     header: String,
-    source: Option<NamedSource<String>>,
+    source: Option<FileSource<'a>>,
     labels: Vec<LabeledSpan>,
     related: Vec<View<'a>>,
 }
@@ -94,6 +97,44 @@ impl miette::Diagnostic for View<'_> {
     }
 }
 
+/// A file's text as miette reads it, borrowed from the source map. miette's own
+/// `NamedSource` owns its text: each report then copied the whole file, 11 MB per
+/// diagnostic for the 10× fleet, and as many copies as diagnostics for a file full of them.
+struct FileSource<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl<'a> FileSource<'a> {
+    fn of(file: &'a SourceFile) -> Self {
+        FileSource {
+            name: &file.name,
+            text: &file.text,
+        }
+    }
+}
+
+impl miette::SourceCode for FileSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let read = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            read.data(),
+            *read.span(),
+            read.line(),
+            read.column(),
+            read.line_count(),
+        )))
+    }
+}
+
 fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new((span.start as usize).into(), span.len())
 }
@@ -102,7 +143,7 @@ fn header(d: &Diagnostic) -> String {
     format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message)
 }
 
-fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
+fn view<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> View<'a> {
     let mut header = header(d);
     let Some(primary) = d.primary() else {
         if let Some(p) = &d.path {
@@ -135,7 +176,7 @@ fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
                 d,
                 related_only: true,
                 header: l.message.clone(),
-                source: Some(NamedSource::new(other.name.clone(), other.text.clone())),
+                source: Some(FileSource::of(other)),
                 labels: vec![LabeledSpan::new_with_span(None, source_span(l.span))],
                 related: vec![],
             });
@@ -145,7 +186,7 @@ fn view<'a>(sources: &SourceMap, d: &'a Diagnostic) -> View<'a> {
         d,
         related_only: false,
         header,
-        source: Some(NamedSource::new(f.name.clone(), f.text.clone())),
+        source: Some(FileSource::of(f)),
         labels,
         related,
     }
