@@ -62,6 +62,8 @@ pub struct SourceFile {
     /// Built on the first [`SourceFile::line_col`]: only diagnostics and plan locations
     /// need lines, and checking never reads them.
     lines_before_block: std::sync::OnceLock<Vec<u32>>,
+    /// Whether a `\r` ends a line on its own somewhere; found on first asked.
+    lone_cr: std::sync::OnceLock<bool>,
 }
 
 /// Bytes per entry of the line index. The index is kept for the whole run once built: one
@@ -77,6 +79,7 @@ impl SourceFile {
             name: name.into(),
             text,
             lines_before_block: std::sync::OnceLock::new(),
+            lone_cr: std::sync::OnceLock::new(),
         }
     }
 
@@ -96,13 +99,31 @@ impl SourceFile {
         })
     }
 
+    /// The number of `\n` before byte `offset` (clamped to the text).
+    pub fn newlines_before(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let block = offset / BLOCK;
+        self.lines_before_block()[block] as usize
+            + count_newlines(&self.text.as_bytes()[block * BLOCK..offset])
+    }
+
+    /// Whether some `\r` is not followed by `\n` (a classic Mac line end): line counts
+    /// that take it as a line end, as miette's do, then differ from [`Self::newlines_before`].
+    pub fn has_lone_cr(&self) -> bool {
+        *self.lone_cr.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            bytes
+                .iter()
+                .enumerate()
+                .any(|(i, b)| *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        })
+    }
+
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());
         let bytes = self.text.as_bytes();
-        let block = offset / BLOCK;
-        let line = self.lines_before_block()[block] as usize
-            + count_newlines(&bytes[block * BLOCK..offset]);
+        let line = self.newlines_before(offset);
         // Walks back over the offset's own line only, which the column counts anyway.
         let start = bytes[..offset]
             .iter()
