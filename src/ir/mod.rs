@@ -486,30 +486,80 @@ fn owner(dirs: &[&str], file: &str) -> usize {
 /// The cluster's objects without later definitions of an object already defined (same
 /// kind, namespace and name), each reported: Kubernetes keeps one, and two copies would
 /// build the same cloud resources twice. The first definition in read order is kept.
-fn first_definitions<'m>(objects: &[&'m Manifest], diags: &mut Diagnostics) -> Vec<&'m Manifest> {
-    let mut first: HashMap<(&str, &str, &str), &Manifest> = HashMap::with_capacity(objects.len());
+/// Serves the manifests and the Node records alike.
+fn first_definitions<'m, T: Definition>(objects: &[&'m T], diags: &mut Diagnostics) -> Vec<&'m T> {
+    let mut first: HashMap<(&str, &str, &str), &T> = HashMap::with_capacity(objects.len());
     let mut kept = Vec::with_capacity(objects.len());
     for &m in objects {
-        let Some(name) = m.meta.name.as_ref().filter(|n| !n.value.is_empty()) else {
+        let Some((identity, name)) = m.identity() else {
             kept.push(m);
             continue;
         };
-        let namespace = if cluster_scoped(m) {
-            ""
-        } else {
-            m.meta.namespace()
-        };
-        match first.entry((m.kind.value.as_str(), namespace, name.value.as_str())) {
+        match first.entry(identity) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(m);
                 kept.push(m);
             }
             std::collections::hash_map::Entry::Occupied(earlier) => {
-                diags.push(manifest_defined_twice(m, name.span, earlier.get()));
+                diags.push(defined_twice(m.describe(), name, earlier.get().site()));
             }
         }
     }
     kept
+}
+
+/// What [`first_definitions`] reads of an object.
+trait Definition {
+    /// (kind, namespace, name) and the name's span; `None` without a name (the checks
+    /// report that), so that such an object is never taken for a copy.
+    fn identity(&self) -> Option<((&str, &str, &str), Span)>;
+    /// Where a copy's diagnostic points at this first definition.
+    fn site(&self) -> Span;
+    /// The object in messages: ``Node `a` ``, ``Service `ns/a` ``.
+    fn describe(&self) -> String;
+}
+
+impl Definition for Manifest {
+    fn identity(&self) -> Option<((&str, &str, &str), Span)> {
+        let name = self.meta.name.as_ref().filter(|n| !n.value.is_empty())?;
+        let namespace = if cluster_scoped(self) {
+            ""
+        } else {
+            self.meta.namespace()
+        };
+        Some((
+            (self.kind.value.as_str(), namespace, name.value.as_str()),
+            name.span,
+        ))
+    }
+    fn site(&self) -> Span {
+        self.meta.name.as_ref().map_or(self.span, |n| n.span)
+    }
+    fn describe(&self) -> String {
+        if cluster_scoped(self) {
+            format!("{} `{}`", self.kind.value, self.meta.name())
+        } else {
+            format!(
+                "{} `{}/{}`",
+                self.kind.value,
+                self.meta.namespace(),
+                self.meta.name()
+            )
+        }
+    }
+}
+
+impl Definition for NodeRecord {
+    fn identity(&self) -> Option<((&str, &str, &str), Span)> {
+        let name = self.name.as_ref().filter(|n| !n.value.is_empty())?;
+        Some((("Node", "", name.value.as_str()), name.span))
+    }
+    fn site(&self) -> Span {
+        self.name.as_ref().map_or(self.span, |n| n.span)
+    }
+    fn describe(&self) -> String {
+        format!("Node `{}`", self.name())
+    }
 }
 
 /// Kinds whose objects have no namespace (a `metadata.namespace` on them is ignored).
@@ -520,51 +570,7 @@ fn cluster_scoped(m: &Manifest) -> bool {
     )
 }
 
-/// The Nodes of a cluster without later definitions of a Node already defined, each
-/// reported, as [`first_definitions`] does for the other kinds.
-fn first_node_definitions<'m>(
-    nodes: &[&'m NodeRecord],
-    diags: &mut Diagnostics,
-) -> Vec<&'m NodeRecord> {
-    let mut first: HashMap<&str, &NodeRecord> = HashMap::with_capacity(nodes.len());
-    let mut kept = Vec::with_capacity(nodes.len());
-    for &n in nodes {
-        let Some(name) = n.name.as_ref().filter(|n| !n.value.is_empty()) else {
-            kept.push(n);
-            continue;
-        };
-        match first.entry(name.value.as_str()) {
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(n);
-                kept.push(n);
-            }
-            std::collections::hash_map::Entry::Occupied(earlier) => {
-                let earlier = earlier.get();
-                let earlier = earlier.name.as_ref().map_or(earlier.span, |n| n.span);
-                let what = format!("Node `{}`", name.value);
-                diags.push(defined_twice(what, name.span, earlier));
-            }
-        }
-    }
-    kept
-}
-
-fn manifest_defined_twice(again: &Manifest, name: Span, first: &Manifest) -> Diagnostic {
-    let what = if cluster_scoped(again) {
-        format!("{} `{}`", again.kind.value, again.meta.name())
-    } else {
-        format!(
-            "{} `{}/{}`",
-            again.kind.value,
-            again.meta.namespace(),
-            again.meta.name()
-        )
-    };
-    let earlier = first.meta.name.as_ref().map_or(first.span, |n| n.span);
-    defined_twice(what, name, earlier)
-}
-
-/// `what` (`Node `a``, `Service `ns/a``) is defined again at `name`, first at `earlier`.
+/// `what` (see [`Definition::describe`]) is defined again at `name`, first at `earlier`.
 fn defined_twice(what: String, name: Span, earlier: Span) -> Diagnostic {
     Diagnostic::error(
         "LBP6020",
@@ -587,7 +593,7 @@ fn lower_cluster<'m>(
     let cloud = profile.cloud();
     let mut services = Vec::new();
     let mut node_pools = Vec::new();
-    let mut nodes = first_node_definitions(&objects.nodes, diags);
+    let mut nodes = first_definitions(&objects.nodes, diags);
     let mut pods = Vec::new();
     let mut workloads = Vec::new();
     let mut endpoint_slices = Vec::new();
