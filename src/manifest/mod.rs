@@ -390,9 +390,10 @@ mod tests {
     use std::mem::size_of;
 
     /// Every object of the input stays decoded for the whole run, one `Manifest` (or, for a
-    /// Node, one `NodeRecord`) each in one vector: a field made inline in the envelope, the metadata or a numerous kind costs its
-    /// size times tens of thousands (fleet-10000: 40,501 objects, 20,000 Nodes, 10,000
-    /// Services, 10,000 workloads). Raise a bound knowing that cost; 64-bit sizes.
+    /// Node, one `NodeRecord`) each in one vector: a field made inline in the envelope, the
+    /// metadata or a numerous kind costs its size times tens of thousands (fleet-10000:
+    /// 40,501 objects, 20,000 Nodes, 10,000 Services, 10,000 workloads). Raise a bound
+    /// knowing that cost; 64-bit sizes.
     #[test]
     fn decoded_objects_stay_small() {
         assert!(size_of::<super::Manifest>() <= 200);

@@ -376,11 +376,9 @@ fn keep_nodes_as_records(
         return;
     }
     for m in manifests.split_off(from) {
-        if !is_node(&m) {
-            manifests.push(m);
-            continue;
+        if is_node(&m) {
+            crate::check::object(sources, &m, diags);
         }
-        crate::check::object(sources, &m, diags);
         match NodeRecord::of(m) {
             Ok(node) => nodes.push(node),
             Err(m) => manifests.push(*m),
