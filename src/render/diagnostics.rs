@@ -2,6 +2,8 @@
 //! SPEC §7.
 
 use std::fmt;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
@@ -101,15 +103,43 @@ impl miette::Diagnostic for View<'_> {
 /// `NamedSource` owns its text: each report then copied the whole file, 11 MB per
 /// diagnostic for the 10× fleet. And miette finds a span's lines by counting them from the
 /// start of the text, so a large file with many diagnostics took time in the product of
-/// the two (2,000 warnings on the 1× fleet: 11 s); here it counts from a few lines before
-/// the span, and the line index says how many lines come before those.
+/// the two (2,000 warnings on the 1× fleet: 11 s); here miette reads only the lines around
+/// the span, and the line index says how many lines come before them.
 struct FileSource<'a> {
     file: &'a SourceFile,
+    /// The lines read again from a file whose text was given back: miette borrows what it
+    /// reads for as long as it holds the report. Each read takes the next slot.
+    reads: Vec<OnceLock<String>>,
+    used: AtomicUsize,
 }
 
 impl<'a> FileSource<'a> {
-    fn of(file: &'a SourceFile) -> Self {
-        FileSource { file }
+    /// The source of a report with `labels` labels in `file`. miette reads each label's
+    /// lines, then those of labels close enough to share a snippet together, then for each
+    /// snippet its lines and the primary label's: at most four reads a label.
+    fn of(file: &'a SourceFile, labels: usize) -> Self {
+        FileSource {
+            file,
+            reads: (0..4 * labels + 4).map(|_| OnceLock::new()).collect(),
+            used: AtomicUsize::new(0),
+        }
+    }
+
+    /// Bytes `from..to`: borrowed from the held text, or read again and kept in a slot.
+    fn window(&self, from: usize, to: usize) -> Result<&str, MietteError> {
+        if let Some(text) = self.file.text() {
+            return text.get(from..to).ok_or(MietteError::OutOfBounds);
+        }
+        let read = self
+            .file
+            .read(from, to)
+            .ok_or(MietteError::OutOfBounds)?
+            .into_owned();
+        let slot = self
+            .reads
+            .get(self.used.fetch_add(1, Ordering::Relaxed))
+            .ok_or(MietteError::OutOfBounds)?;
+        Ok(slot.get_or_init(|| read))
     }
 }
 
@@ -120,18 +150,24 @@ impl miette::SourceCode for FileSource<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        let text = self.file.text.as_str();
         // miette also ends a line at a lone `\r`, which the line index does not count. One
-        // line more than the context: miette treats a span at the very start of what it
-        // reads apart (its end is taken as `offset + len - 1`, saturating at 0).
-        let from = if self.file.has_lone_cr() {
-            0
+        // line more than the context on either side: miette treats a span at the very
+        // start of what it reads apart (its end is taken as `offset + len - 1`, saturating
+        // at 0), and stops reading one line end past the context after.
+        let (from, to) = if self.file.has_lone_cr() {
+            (0, self.file.len())
         } else {
-            line_start_before(text.as_bytes(), span.offset(), context_lines_before + 2)
+            let lines = self.file.lines();
+            let last = (span.offset() + span.len()).saturating_sub(1);
+            (
+                lines.line_start_before(span.offset(), context_lines_before + 2),
+                lines.line_end_after(last, context_lines_after + 2),
+            )
         };
+        let text = self.window(from, to)?;
         let lines_before = self.file.newlines_before(from);
         let within = SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
-        let read = text[from..].read_span(&within, context_lines_before, context_lines_after)?;
+        let read = text.read_span(&within, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.file.name.clone(),
             read.data(),
@@ -141,21 +177,6 @@ impl miette::SourceCode for FileSource<'_> {
             read.line_count() + lines_before,
         )))
     }
-}
-
-/// The start of the line `lines` lines above the one holding `offset` (0 when there are
-/// fewer): just past the `lines`-th `\n` before `offset`.
-fn line_start_before(bytes: &[u8], offset: usize, lines: usize) -> usize {
-    let mut seen = 0;
-    for (i, b) in bytes[..offset.min(bytes.len())].iter().enumerate().rev() {
-        if *b == b'\n' {
-            seen += 1;
-            if seen == lines {
-                return i + 1;
-            }
-        }
-    }
-    0
 }
 
 fn source_span(span: Span) -> SourceSpan {
@@ -183,6 +204,17 @@ fn view<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> View<'a> {
     };
     let file = primary.span.file;
     let f = sources.get(file);
+    if !f.is_readable() {
+        header.push_str(&changed_file_location(sources, primary.span));
+        return View {
+            d,
+            related_only: false,
+            header,
+            source: None,
+            labels: vec![],
+            related: vec![],
+        };
+    }
     let mut labels = Vec::new();
     let mut related = Vec::new();
     for l in &d.labels {
@@ -195,13 +227,24 @@ fn view<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> View<'a> {
             });
         } else {
             let other = sources.get(l.span.file);
-            related.push(View {
-                d,
-                related_only: true,
-                header: l.message.clone(),
-                source: Some(FileSource::of(other)),
-                labels: vec![LabeledSpan::new_with_span(None, source_span(l.span))],
-                related: vec![],
+            related.push(if other.is_readable() {
+                View {
+                    d,
+                    related_only: true,
+                    header: l.message.clone(),
+                    source: Some(FileSource::of(other, 1)),
+                    labels: vec![LabeledSpan::new_with_span(None, source_span(l.span))],
+                    related: vec![],
+                }
+            } else {
+                View {
+                    d,
+                    related_only: true,
+                    header: l.message.clone() + &changed_file_location(sources, l.span),
+                    source: None,
+                    labels: vec![],
+                    related: vec![],
+                }
             });
         }
     }
@@ -209,10 +252,20 @@ fn view<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> View<'a> {
         d,
         related_only: false,
         header,
-        source: Some(FileSource::of(f)),
+        source: Some(FileSource::of(f, labels.len())),
         labels,
         related,
     }
+}
+
+/// `--> file:line:col` for a span in a file that changed after it was read, and why no
+/// lines follow: the file's lines may no longer be the ones the span points at. The line
+/// and column still are those of the text that was checked.
+fn changed_file_location(sources: &SourceMap, span: Span) -> String {
+    let (name, line, col) = sources.location(span);
+    format!(
+        "\n  --> {name}:{line}:{col}\n  = note: `{name}` changed after lbplan read it; its lines are not shown"
+    )
 }
 
 /// rustc-style text: `error[CODE]: message`, `--> file:line:col`, the snippet with the
@@ -337,6 +390,34 @@ mod tests {
         ))
     }
 
+    #[test]
+    fn a_report_in_a_file_changed_since_it_was_read_shows_where_but_not_the_lines() {
+        let text = "a: 1\nb: 2\n";
+        let (_, path) = crate::source::file_on_disk("changed-report", text);
+        let report = || {
+            let mut sources = SourceMap::new();
+            let id = sources.add_file("x.yaml", path.clone(), text.to_string());
+            sources.release_texts();
+            let mut diags = Diagnostics::new();
+            let at = Span::new(id, 8, 9);
+            diags.push(Diagnostic::warning("LBP1005", "b is odd").with_primary(at, "here"));
+            human(&sources, &diags, HumanOptions::default())
+        };
+        let unchanged = report();
+        assert!(unchanged.contains("2 │ b: 2"), "{unchanged}");
+        std::fs::write(&path, "a: 1\nb: 3\n").unwrap();
+        let changed = report();
+        assert!(changed.contains("--> x.yaml:2:4"), "{changed}");
+        assert!(
+            changed.contains("`x.yaml` changed after lbplan read it"),
+            "{changed}"
+        );
+        assert!(
+            !changed.contains("b: 3") && !changed.contains("b: 2"),
+            "{changed}"
+        );
+    }
+
     /// Reading from a few lines before the span must give what miette's own reading from
     /// the start gives, for every span of texts with `\r\n`, lone `\r`, empty lines and
     /// multi-byte characters.
@@ -349,17 +430,21 @@ mod tests {
             "",
             "\n\n\n",
         ];
-        for text in texts {
-            let file = SourceFile::new("t.yaml", text.to_string());
-            let ours = FileSource::of(&file);
+        for (i, text) in texts.into_iter().enumerate() {
+            let held = SourceFile::new("t.yaml", text.to_string());
+            let (mut released, _) = crate::source::file_on_disk(&format!("miette-{i}"), text);
+            released.release();
             for offset in 0..=text.len() {
                 for len in 0..4.min(text.len() - offset + 1) {
                     for context in 0..3 {
-                        assert_eq!(
-                            read(&ours, offset, len, context),
-                            read(&text, offset, len, context),
-                            "{text:?} at {offset}+{len}, {context} lines of context"
-                        );
+                        let expected = read(&text, offset, len, context);
+                        for file in [&held, &released] {
+                            assert_eq!(
+                                read(&FileSource::of(file, 1), offset, len, context),
+                                expected,
+                                "{text:?} at {offset}+{len}, {context} lines of context"
+                            );
+                        }
                     }
                 }
             }

@@ -889,11 +889,10 @@ pub fn warning_help(c: &Change, site: Option<&CauseSite>) -> String {
 
 /// The whole line a span starts on, for an excerpt under a warning.
 pub fn source_line(sources: &SourceMap, span: crate::source::Span) -> String {
-    let f = sources.get(span.file);
-    let start = f.text[..(span.start as usize).min(f.text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    f.text[start..].lines().next().unwrap_or("").to_string()
+    sources
+        .get(span.file)
+        .line_text(span.start as usize)
+        .into_owned()
 }
 
 /// One change as its plan block (no colour), for renderers that show changes one by one

@@ -75,7 +75,7 @@ pub fn load_inputs_into(
             let stdin = std::io::stdin();
             let hint = stdin_size_hint(&stdin);
             let bytes = read_limited(stdin.lock(), opts.max_file_size, hint);
-            add_bytes(loaded, "<stdin>", bytes, opts, diags);
+            add_bytes(loaded, "<stdin>", bytes, None, opts, diags);
             continue;
         }
         let path = Path::new(input);
@@ -260,11 +260,15 @@ fn stdin_size_hint(_stdin: &std::io::Stdin) -> Option<u64> {
 
 fn read_file(loaded: &mut Loaded, path: &Path, opts: &LoadOptions, diags: &mut Diagnostics) {
     let name = path.display().to_string();
+    let mut regular = false;
     let bytes = std::fs::File::open(path).and_then(|f| {
         let hint = f.metadata().ok().as_ref().and_then(file_size_hint);
+        regular = hint.is_some();
         read_limited(f, opts.max_file_size, hint)
     });
-    add_bytes(loaded, &name, bytes, opts, diags);
+    // Only a regular file can be read again once its text is given back.
+    let origin = regular.then(|| path.to_path_buf());
+    add_bytes(loaded, &name, bytes, origin, opts, diags);
 }
 
 /// Adds bytes read elsewhere (a git blob) with the same checks as a file: size limit,
@@ -276,13 +280,15 @@ pub fn add_blob(
     opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) {
-    add_bytes(loaded, name, Ok(bytes), opts, diags);
+    add_bytes(loaded, name, Ok(bytes), None, opts, diags);
 }
 
+/// `origin` is where the bytes can be read again (a regular file), if anywhere.
 fn add_bytes(
     loaded: &mut Loaded,
     name: &str,
     bytes: std::io::Result<Vec<u8>>,
+    origin: Option<PathBuf>,
     opts: &LoadOptions,
     diags: &mut Diagnostics,
 ) {
@@ -316,7 +322,11 @@ fn add_bytes(
         }
     };
     let nul = text.find('\0');
-    let id = loaded.sources.add(name, text);
+    // Text mended from bad UTF-8 is not what the file holds: it cannot be read again.
+    let id = match origin.filter(|_| bad_utf8.is_none()) {
+        Some(path) => loaded.sources.add_file(name, path, text),
+        None => loaded.sources.add(name, text),
+    };
     let here = |at: usize| Span::new(id, at, at + 1);
     if let Some(at) = nul {
         diags.push(

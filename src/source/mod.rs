@@ -4,10 +4,17 @@
 //! owns the only mapping from bytes to the `line:column` a user sees.
 
 pub mod git;
+mod lines;
 pub mod load;
 pub mod node;
 pub mod offsets;
 pub mod yaml;
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+pub use lines::LineIndex;
 
 pub use load::{LoadOptions, load_inputs};
 pub use node::{Node, NodeKind, Resolved, Scalar, ScalarStyle};
@@ -55,63 +62,171 @@ impl Span {
 }
 
 /// One input: its display name (the path as given, or `<stdin>`) and its text.
+///
+/// The text of a file read from disk is given back once the objects are decoded and
+/// checked ([`SourceMap::release_texts`]): a large fleet's text is a third of what a plan
+/// would hold at its peak, and past the checks only diagnostics and a few rules read it,
+/// a few lines at a time. Those lines are read again from the file, after checking that
+/// it still holds what was decoded; the line index keeps every line and column known.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
-    pub text: String,
-    /// Built on the first [`SourceFile::line_col`]: only diagnostics and plan locations
-    /// need lines, and checking never reads them.
-    lines_before_block: std::sync::OnceLock<Vec<u32>>,
+    contents: Contents,
+    /// Where the text can be read again: regular files only (standard input, pipes and
+    /// in-memory text cannot be read twice).
+    origin: Option<PathBuf>,
+    /// Built on first use, and before the text is given back.
+    lines: OnceLock<LineIndex>,
     /// Whether a `\r` ends a line on its own somewhere; found on first asked.
-    lone_cr: std::sync::OnceLock<bool>,
+    lone_cr: OnceLock<bool>,
 }
 
-/// Bytes per entry of the line index. The index is kept for the whole run once built: one
-/// `u32` per line (4 MB for a million-line fleet) is a large share of a plan's peak, while
-/// one per block of this many bytes is 3 % of the text. Counting the newlines of at most
-/// one block per lookup, eight bytes at a time, costs less than the binary search over
-/// every line start did; halving the block saves little more and doubles the index.
-const BLOCK: usize = 128;
+#[derive(Debug, Clone)]
+enum Contents {
+    Held(String),
+    Released(Box<Released>),
+}
+
+/// A file whose text was given back: enough to read parts of it again and to tell whether
+/// it changed since.
+#[derive(Debug, Clone)]
+struct Released {
+    path: PathBuf,
+    len: usize,
+    fingerprint: u64,
+    /// Whether the file on disk still holds the text decoded; checked on the first read.
+    unchanged: OnceLock<bool>,
+}
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Self {
         SourceFile {
             name: name.into(),
-            text,
-            lines_before_block: std::sync::OnceLock::new(),
-            lone_cr: std::sync::OnceLock::new(),
+            contents: Contents::Held(text),
+            origin: None,
+            lines: OnceLock::new(),
+            lone_cr: OnceLock::new(),
         }
     }
 
-    /// For every `i` up to `text.len() / BLOCK`, the number of newlines before byte
-    /// `i * BLOCK`: so every offset, the end of the text included, has its block's entry.
-    fn lines_before_block(&self) -> &[u32] {
-        self.lines_before_block.get_or_init(|| {
-            let (blocks, _) = self.text.as_bytes().as_chunks::<BLOCK>();
-            let mut lines = 0u32;
-            let mut index = Vec::with_capacity(blocks.len() + 1);
-            index.push(0);
-            for block in blocks {
-                lines += count_newlines(block) as u32;
-                index.push(lines);
-            }
-            index
+    /// A file read from `path`, whose text [`SourceFile::release`] may give back.
+    pub fn from_file(name: impl Into<String>, path: PathBuf, text: String) -> Self {
+        SourceFile {
+            origin: Some(path),
+            ..SourceFile::new(name, text)
+        }
+    }
+
+    /// The whole text, while it is held: the parser reads it right after the file is
+    /// added; later stages read parts through [`SourceFile::read`].
+    pub fn text(&self) -> Option<&str> {
+        match &self.contents {
+            Contents::Held(t) => Some(t),
+            Contents::Released(_) => None,
+        }
+    }
+
+    /// The length of the text in bytes.
+    pub fn len(&self) -> usize {
+        match &self.contents {
+            Contents::Held(t) => t.len(),
+            Contents::Released(r) => r.len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Gives the text back when the file can be read again, keeping its line index. The
+    /// fingerprint lets a later read notice a file changed in the meantime.
+    pub fn release(&mut self) {
+        let (Contents::Held(text), Some(path)) = (&self.contents, &self.origin) else {
+            return;
+        };
+        self.lines();
+        self.has_lone_cr();
+        let released = Released {
+            path: path.clone(),
+            len: text.len(),
+            fingerprint: Fingerprint::of(text.as_bytes()),
+            unchanged: OnceLock::new(),
+        };
+        self.contents = Contents::Released(Box::new(released));
+    }
+
+    /// Whether the text can still be read: always while held; once given back, when the
+    /// file still holds it (a file edited during the run reads as unreadable rather than
+    /// showing other lines).
+    pub fn is_readable(&self) -> bool {
+        match &self.contents {
+            Contents::Held(_) => true,
+            Contents::Released(r) => r.is_unchanged(),
+        }
+    }
+
+    /// Bytes `start..end` of the text, `None` when out of range, not on character
+    /// boundaries, or no longer readable.
+    pub fn read(&self, start: usize, end: usize) -> Option<Cow<'_, str>> {
+        match self.bytes(start, end)? {
+            Cow::Borrowed(b) => std::str::from_utf8(b).ok().map(Cow::Borrowed),
+            Cow::Owned(b) => String::from_utf8(b).ok().map(Cow::Owned),
+        }
+    }
+
+    /// Bytes `start..end`, `None` when out of range or no longer readable.
+    fn bytes(&self, start: usize, end: usize) -> Option<Cow<'_, [u8]>> {
+        if start > end || end > self.len() {
+            return None;
+        }
+        match &self.contents {
+            Contents::Held(t) => Some(Cow::Borrowed(&t.as_bytes()[start..end])),
+            Contents::Released(r) => r.read(start, end).map(Cow::Owned),
+        }
+    }
+
+    /// The text a span covers (empty if the span is out of range or cannot be read).
+    pub fn slice(&self, span: Span) -> Cow<'_, str> {
+        self.read(span.start as usize, span.end as usize)
+            .unwrap_or(Cow::Borrowed(""))
+    }
+
+    /// The whole line holding `offset`, without its line end.
+    pub fn line_text(&self, offset: usize) -> Cow<'_, str> {
+        let lines = self.lines();
+        let start = lines.line_start(offset);
+        let end = lines.line_end(offset);
+        let line = self.read(start, end).unwrap_or(Cow::Borrowed(""));
+        // As `str::lines`: a `\r` ends the line only before a `\n`.
+        match line.strip_suffix('\r') {
+            Some(cut) if end < lines.len() => Cow::Owned(cut.to_string()),
+            _ => line,
+        }
+    }
+
+    /// The index of the text's lines, built on first use.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| match &self.contents {
+            Contents::Held(t) => LineIndex::new(t.as_bytes()),
+            // Released files have their index built first.
+            Contents::Released(_) => LineIndex::new(&[]),
         })
     }
 
     /// The number of `\n` before byte `offset` (clamped to the text).
     pub fn newlines_before(&self, offset: usize) -> usize {
-        let offset = offset.min(self.text.len());
-        let block = offset / BLOCK;
-        self.lines_before_block()[block] as usize
-            + count_newlines(&self.text.as_bytes()[block * BLOCK..offset])
+        self.lines().newlines_before(offset)
     }
 
     /// Whether some `\r` is not followed by `\n` (a classic Mac line end): line counts
     /// that take it as a line end, as miette's do, then differ from [`Self::newlines_before`].
     pub fn has_lone_cr(&self) -> bool {
         *self.lone_cr.get_or_init(|| {
-            let bytes = self.text.as_bytes();
+            let Some(text) = self.text() else {
+                // Released files have this found first.
+                return false;
+            };
+            let bytes = text.as_bytes();
             bytes
                 .iter()
                 .enumerate()
@@ -121,49 +236,109 @@ impl SourceFile {
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
-        let offset = (offset as usize).min(self.text.len());
-        let bytes = self.text.as_bytes();
-        let line = self.newlines_before(offset);
-        // Walks back over the offset's own line only, which the column counts anyway.
-        let start = bytes[..offset]
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        let mut end = offset;
-        while !self.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let col = self.text[start..end].chars().count();
+        let lines = self.lines();
+        let offset = (offset as usize).min(lines.len());
+        let line = lines.newlines_before(offset);
+        let start = lines.line_start(offset);
+        let col = if lines.is_ascii(start, offset) {
+            offset - start
+        } else {
+            self.chars_between(start, offset)
+        };
         (line + 1, col + 1)
     }
 
-    /// The text a span covers (empty if the span is out of range).
-    pub fn slice(&self, span: Span) -> &str {
-        self.text
-            .get(span.start as usize..span.end as usize)
-            .unwrap_or("")
+    /// The characters of `start..end`, where `end` may fall inside a character (which
+    /// then does not count, as a column counts the characters before an offset).
+    fn chars_between(&self, start: usize, end: usize) -> usize {
+        // One byte past `end` tells whether `end` is inside a character.
+        let upto = (end + 1).min(self.len());
+        let Some(bytes) = self.bytes(start, upto) else {
+            return end - start;
+        };
+        let is_continuation = |b: &u8| (*b as i8) < -0x40;
+        let starts = bytes[..end - start]
+            .iter()
+            .filter(|b| !is_continuation(b))
+            .count();
+        let inside = bytes.get(end - start).is_some_and(is_continuation);
+        starts - usize::from(inside)
     }
 }
 
-/// The number of `\n` bytes in `bytes`, eight at a step: every lookup counts up to a
-/// block's worth, which one byte at a step would make the larger part of its cost.
-fn count_newlines(bytes: &[u8]) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const LOW_SEVEN: u64 = u64::from_ne_bytes([0x7f; 8]);
-    const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
-    let (words, rest) = bytes.as_chunks::<8>();
-    let mut n = 0;
-    for word in words {
-        // A byte of `x` is 0 exactly where `word` holds a newline.
-        let x = u64::from_ne_bytes(*word) ^ NEWLINES;
-        // Top bit of each byte: set iff that byte of `x` is not 0. The sum of the low seven
-        // bits and 0x7f stays within its byte, so no byte disturbs the next.
-        let nonzero = ((x & LOW_SEVEN) + LOW_SEVEN) | x;
-        let newline = (!nonzero >> 7) & ONES;
-        // Adds the eight 0/1 bytes up into the top byte (at most 8: no carry out).
-        n += (newline.wrapping_mul(ONES) >> 56) as usize;
+impl Released {
+    fn is_unchanged(&self) -> bool {
+        *self
+            .unchanged
+            .get_or_init(|| self.check_unchanged().unwrap_or(false))
     }
-    n + rest.iter().filter(|b| **b == b'\n').count()
+
+    /// Reads the whole file again, a piece at a time, and compares it with the text
+    /// decoded: once per file, on its first read.
+    fn check_unchanged(&self) -> std::io::Result<bool> {
+        use std::io::BufRead;
+        let file = std::fs::File::open(&self.path)?;
+        if file.metadata()?.len() != self.len as u64 {
+            return Ok(false);
+        }
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut digest = Fingerprint::new();
+        loop {
+            let piece = reader.fill_buf()?;
+            if piece.is_empty() {
+                break;
+            }
+            digest.add(piece);
+            let n = piece.len();
+            reader.consume(n);
+        }
+        Ok(digest.finish() == self.fingerprint)
+    }
+
+    fn read(&self, start: usize, end: usize) -> Option<Vec<u8>> {
+        if !self.is_unchanged() {
+            return None;
+        }
+        let file = std::fs::File::open(&self.path).ok()?;
+        if file.metadata().ok()?.len() != self.len as u64 {
+            return None;
+        }
+        let mut buf = vec![0; end - start];
+        read_exact_at(&file, &mut buf, start as u64).ok()?;
+        Some(buf)
+    }
+}
+
+/// A 64-bit digest of a byte stream, the same however the stream is cut into pieces.
+struct Fingerprint(std::hash::DefaultHasher);
+
+impl Fingerprint {
+    fn new() -> Self {
+        Fingerprint(std::hash::DefaultHasher::new())
+    }
+    fn add(&mut self, piece: &[u8]) {
+        std::hash::Hasher::write(&mut self.0, piece);
+    }
+    fn finish(&self) -> u64 {
+        std::hash::Hasher::finish(&self.0)
+    }
+    fn of(bytes: &[u8]) -> u64 {
+        let mut digest = Fingerprint::new();
+        digest.add(bytes);
+        digest.finish()
+    }
+}
+
+#[cfg(unix)]
+fn read_exact_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_exact_at(mut file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
 
 /// All inputs of a run. Files are only ever added, so a [`FileId`] stays valid.
@@ -177,8 +352,23 @@ impl SourceMap {
         Self::default()
     }
     pub fn add(&mut self, name: impl Into<String>, text: String) -> FileId {
-        self.files.push(SourceFile::new(name, text));
+        self.push(SourceFile::new(name, text))
+    }
+    /// Adds the text of the regular file at `path`, which can be read again after
+    /// [`SourceMap::release_texts`].
+    pub fn add_file(&mut self, name: impl Into<String>, path: PathBuf, text: String) -> FileId {
+        self.push(SourceFile::from_file(name, path, text))
+    }
+    fn push(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
         FileId(self.files.len() as u32 - 1)
+    }
+    /// Gives back the text of every file that can be read again (see [`SourceFile`]):
+    /// called once the objects are decoded and checked.
+    pub fn release_texts(&mut self) {
+        for f in &mut self.files {
+            f.release();
+        }
     }
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
@@ -197,8 +387,21 @@ impl SourceMap {
     }
 }
 
+/// A file written to a temporary path named after `tag`, read as the loader reads files
+/// (for tests of released texts).
+#[cfg(test)]
+pub(crate) fn file_on_disk(tag: &str, text: &str) -> (SourceFile, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("lbplan-source-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{tag}.yaml"));
+    std::fs::write(&path, text).unwrap();
+    let file = SourceFile::from_file("x.yaml", path.clone(), text.to_string());
+    (file, path)
+}
+
 #[cfg(test)]
 mod tests {
+    use super::lines::BLOCK;
     use super::*;
 
     #[test]
@@ -281,18 +484,74 @@ mod tests {
     }
 
     #[test]
-    fn newlines_are_counted_among_all_byte_values() {
-        let bytes: Vec<u8> = (0..=255u8)
-            .chain((0..=255u8).rev())
-            .chain([b'\n'; 20])
-            .collect();
-        for from in 0..40 {
-            for to in from..bytes.len() {
-                let slice = &bytes[from..to];
-                let naive = slice.iter().filter(|b| **b == b'\n').count();
-                assert_eq!(count_newlines(slice), naive, "{from}..{to}");
+    fn a_released_file_answers_as_the_held_text_did() {
+        let mut longest = 0;
+        for (i, text) in texts().into_iter().enumerate() {
+            let held = SourceFile::new("x.yaml", text.clone());
+            let (mut released, _) = file_on_disk(&format!("answers-{i}"), &text);
+            released.release();
+            assert!(released.text().is_none() && released.is_readable());
+            assert_eq!(released.len(), text.len());
+            assert_eq!(released.has_lone_cr(), held.has_lone_cr(), "{text:?}");
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    released.line_col(offset as u32),
+                    held.line_col(offset as u32)
+                );
+                assert_eq!(released.line_text(offset), held.line_text(offset));
             }
+            for start in (0..=text.len()).step_by(5) {
+                for end in [start, start + 1, start + 9, text.len(), text.len() + 1] {
+                    assert_eq!(released.read(start, end), held.read(start, end));
+                }
+            }
+            longest = longest.max(text.len());
         }
+        assert!(longest > 8 * BLOCK, "{longest}");
+    }
+
+    #[test]
+    fn a_file_changed_after_it_was_read_is_not_read_again() {
+        let text = "a: 1\nb: 2\n";
+        for (tag, edit) in [("same-length", "a: 1\nb: 3\n"), ("longer", "a: 1\nb: 22\n")] {
+            let (mut file, path) = file_on_disk(tag, text);
+            file.release();
+            std::fs::write(&path, edit).unwrap();
+            assert!(!file.is_readable(), "{tag}");
+            assert_eq!(file.slice(Span::new(FileId(0), 5, 9)), "", "{tag}");
+            // Lines and columns are still those of the text that was read.
+            assert_eq!(file.line_col(8), (2, 4), "{tag}");
+        }
+    }
+
+    #[test]
+    fn text_that_cannot_be_read_again_is_kept() {
+        let mut held = SourceFile::new("<stdin>", "a: 1\n".to_string());
+        held.release();
+        assert_eq!(held.text(), Some("a: 1\n"));
+    }
+
+    #[test]
+    fn a_file_removed_after_it_was_read_is_not_read_again() {
+        let (mut file, path) = file_on_disk("gone", "a: 1\n");
+        std::fs::remove_file(&path).unwrap();
+        file.release();
+        assert!(file.text().is_none() && !file.is_readable());
+        assert_eq!(file.line_col(3), (1, 4));
+    }
+
+    #[test]
+    fn a_fingerprint_is_the_same_however_the_bytes_are_cut() {
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(3000).collect();
+        let whole = Fingerprint::of(&bytes);
+        for cut in [1, 7, 64, 1000, 2999] {
+            let mut digest = Fingerprint::new();
+            for piece in bytes.chunks(cut) {
+                digest.add(piece);
+            }
+            assert_eq!(digest.finish(), whole, "{cut}");
+        }
+        assert_ne!(Fingerprint::of(&bytes[1..]), whole);
     }
 
     #[test]

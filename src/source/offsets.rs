@@ -32,8 +32,8 @@ impl ValueLocator {
     /// value's span and style, not its YAML node.
     pub fn of_scalar(file: &SourceFile, span: Span, style: ScalarStyle, decoded: &str) -> Self {
         let raw = file.slice(span);
-        let indent = indent_before(&file.text, span.start as usize);
-        let ranges = rebuild(raw, style, indent)
+        let indent = indent_before(file, span.start as usize);
+        let ranges = rebuild(&raw, style, indent)
             .and_then(|chars| match_decoded(&chars, decoded, style))
             .map(|v| {
                 v.into_iter()
@@ -77,14 +77,11 @@ impl ValueLocator {
     }
 }
 
-fn indent_before(text: &str, offset: usize) -> usize {
-    let line_start = text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1);
-    text[line_start..offset.min(text.len())]
-        .chars()
-        .take_while(|c| *c == ' ')
-        .count()
+fn indent_before(file: &SourceFile, offset: usize) -> usize {
+    let offset = offset.min(file.len());
+    let line_start = file.lines().line_start(offset);
+    file.read(line_start, offset)
+        .map_or(0, |text| text.chars().take_while(|c| *c == ' ').count())
 }
 
 /// (decoded char, source byte range relative to the raw text)

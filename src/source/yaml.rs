@@ -92,7 +92,7 @@ fn duplicate_checked_key(key: &Node) -> Option<&str> {
 
 struct Builder<'a> {
     file: FileId,
-    src: &'a SourceFile,
+    text: &'a str,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
     root: Option<Node>,
@@ -206,7 +206,7 @@ impl<'a> Builder<'a> {
                         )
                     }
                 };
-                let node = trim_block_end(node, self.src);
+                let node = trim_block_end(node, self.text);
                 self.attach(node, anchor, diags);
             }
             Event::Alias(id) => {
@@ -241,10 +241,10 @@ fn duplicate_key(key: &str, at: Span, first: Span) -> Diagnostic {
 
 /// Block collections end where the next token starts (often after trailing newlines and
 /// comments); end the span at the last non-blank byte of the content instead.
-fn trim_block_end(mut node: Node, src: &SourceFile) -> Node {
+fn trim_block_end(mut node: Node, src: &str) -> Node {
     let s = node.span.start as usize;
     let e = node.span.end as usize;
-    if let Some(text) = src.text.get(s..e) {
+    if let Some(text) = src.get(s..e) {
         let trimmed = text.trim_end().len();
         node.span.end = (s + trimmed.max(1).min(e - s)) as u32;
     }
@@ -297,21 +297,17 @@ fn convert_style(s: serde_saphyr::granit_parser::ScalarStyle) -> ScalarStyle {
     }
 }
 
-fn byte_of(m: &serde_saphyr::granit_parser::Marker, src: &SourceFile) -> usize {
+fn byte_of(m: &serde_saphyr::granit_parser::Marker, src: &str) -> usize {
     m.byte_offset().unwrap_or_else(|| {
-        src.text
-            .char_indices()
+        src.char_indices()
             .nth(m.index())
-            .map_or(src.text.len(), |(b, _)| b)
+            .map_or(src.len(), |(b, _)| b)
     })
 }
 
-fn syntax_diagnostic(err: &ScanError, file: FileId, src: &SourceFile) -> Diagnostic {
-    let at = byte_of(err.marker(), src).min(src.text.len());
-    let end = src.text[at..]
-        .chars()
-        .next()
-        .map_or(at, |c| at + c.len_utf8());
+fn syntax_diagnostic(err: &ScanError, file: FileId, src: &str) -> Diagnostic {
+    let at = byte_of(err.marker(), src).min(src.len());
+    let end = src[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     let span = Span::new(file, at, end);
     match err.kind() {
         ErrorKind::RecursionLimitExceeded => {
@@ -328,7 +324,7 @@ fn syntax_diagnostic(err: &ScanError, file: FileId, src: &SourceFile) -> Diagnos
                 .with_primary(span, "the parser stopped here");
             // The parser often trips a line or more after a bracket that was never closed;
             // point at the bracket, which is what the user has to fix.
-            match unclosed_bracket(&src.text, at) {
+            match unclosed_bracket(src, at) {
                 Some((open, c)) if !matches!(kind, ErrorKind::UnclosedFlowCollection { .. }) => d
                     .with_secondary(Span::new(file, open, open + 1), format!("this `{c}` is never closed"))
                     .with_help(format!(
@@ -413,11 +409,13 @@ pub fn parse_documents(
     let mut options = Options::default();
     options.block_nesting_limit = 256;
     options.flow_nesting_limit = 512;
-    let mut parser = Parser::new_from_str_with_options(&src.text, options);
+    // Files are parsed as they are added, while their text is held.
+    let src = src.text().unwrap_or_default();
+    let mut parser = Parser::new_from_str_with_options(src, options);
     let mut index = 0;
     let mut builder = Builder {
         file,
-        src,
+        text: src,
         stack: Vec::new(),
         anchors: HashMap::new(),
         root: None,
@@ -504,22 +502,22 @@ mod tests {
         let mut text: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
         text.push_str("k3: again\nk39: again\n\"<<\": 1\n<<: {}\n<<: {}\n\"<<\": 2\n");
         let (map, _, d) = parse(&text);
-        let found: Vec<(&str, &str)> = d
+        let found: Vec<(&str, String)> = d
             .iter()
             .map(|x| {
                 let first = x.labels.iter().find(|l| !l.primary).expect("first");
                 (
                     x.message.as_str(),
-                    map.get(first.span.file).slice(first.span),
+                    map.get(first.span.file).slice(first.span).into_owned(),
                 )
             })
             .collect();
         assert_eq!(
             found,
             [
-                ("duplicate key `k3`", "k3"),
-                ("duplicate key `k39`", "k39"),
-                ("duplicate key `<<`", "\"<<\""),
+                ("duplicate key `k3`", "k3".to_string()),
+                ("duplicate key `k39`", "k39".to_string()),
+                ("duplicate key `<<`", "\"<<\"".to_string()),
             ]
         );
     }
