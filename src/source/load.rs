@@ -360,6 +360,9 @@ fn parse_into(loaded: &mut Loaded, id: FileId, diags: &mut Diagnostics) {
         ..
     } = loaded;
     let sources: &SourceMap = sources;
+    let (objects, node_objects) = expected_objects(sources.get(id).text().unwrap_or_default());
+    manifests.reserve_exact(objects);
+    nodes.reserve_exact(node_objects);
     parse_documents(id, sources.get(id), diags, |doc, diags| {
         *has_object |= object_root(&doc).is_some();
         let mut ctx = Ctx { sources, diags };
@@ -370,6 +373,21 @@ fn parse_into(loaded: &mut Loaded, id: FileId, diags: &mut Diagnostics) {
     // The lists grew by doubling: up to half of each would be empty room for the whole run.
     manifests.shrink_to_fit();
     nodes.shrink_to_fit();
+}
+
+/// How many objects but Nodes, and how many Nodes, `text` likely holds: one per document
+/// separator, and a Node per top-level `kind: Node` line. The lists are sized for them up
+/// front: grown by doubling, they would hold up to twice what they need at the end of
+/// loading, which is when a large fleet's memory peaks (the text is given back after).
+/// Only a size: a wrong guess costs room or growth, never an object.
+fn expected_objects(text: &str) -> (usize, usize) {
+    let documents = text.matches("\n---").count() + 1;
+    let nodes = ["\nkind: Node\n", "\nkind: Node\r\n"]
+        .iter()
+        .map(|line| text.matches(line).count())
+        .sum::<usize>()
+        + usize::from(text.starts_with("kind: Node\n") || text.starts_with("kind: Node\r\n"));
+    (documents.saturating_sub(nodes), nodes)
 }
 
 /// Runs the rules of each Node decoded since `manifests[from]` and keeps it as a
@@ -428,6 +446,19 @@ mod tests {
             "Nodes are kept as records only"
         );
         assert!(loaded.has_object && !loaded.io_failed, "{diags:?}");
+    }
+
+    #[test]
+    fn the_lists_are_sized_for_the_documents_and_nodes_written() {
+        let node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: n\n";
+        let pool = "apiVersion: apps.openyurt.io/v1beta1\nkind: NodePool\nmetadata:\n  name: p\n";
+        let text = [node, pool, node].join("---\n");
+        assert_eq!(expected_objects(&text), (1, 2));
+        assert_eq!(expected_objects(&text.replace('\n', "\r\n")), (1, 2));
+        assert_eq!(expected_objects("kind: Node\n"), (0, 1));
+        // `kind: NodePool`, an indented `kind: Node` and a JSON document are no Node lines.
+        assert_eq!(expected_objects("a:\n  kind: Node\n"), (1, 0));
+        assert_eq!(expected_objects("{\"kind\": \"Node\"}"), (1, 0));
     }
 
     #[test]
