@@ -45,10 +45,10 @@ fn check_enums(svc: &Service, diags: &mut Diagnostics) {
     if let Some(p) = &svc.external_traffic_policy {
         require_one_of(diags, "spec.externalTrafficPolicy", p, POLICIES);
     }
-    if let Some(p) = &svc.internal_traffic_policy {
+    if let Some(p) = svc.internal_traffic_policy() {
         require_one_of(diags, "spec.internalTrafficPolicy", p, POLICIES);
     }
-    if let Some(a) = &svc.session_affinity {
+    if let Some(a) = svc.session_affinity() {
         require_one_of(diags, "spec.sessionAffinity", a, AFFINITIES);
     }
 }
@@ -59,7 +59,7 @@ fn type_is_known(svc: &Service) -> bool {
 }
 
 fn is_headless(svc: &Service) -> bool {
-    svc.cluster_ip.as_ref().is_some_and(|c| c.value == "None")
+    svc.cluster_ip().is_some_and(|c| c.value == "None")
 }
 
 /// Where to point when a Service-wide requirement fails: its type, else its spec.
@@ -356,10 +356,10 @@ fn check_type_specific_fields(svc: &Service, diags: &mut Diagnostics) {
     if let Some(c) = svc.load_balancer_class.as_ref().filter(|_| !lb) {
         forbid(diags, svc, "loadBalancerClass", c.span, &NEEDS_LB);
     }
-    if let Some(r) = svc.load_balancer_source_ranges.first().filter(|_| !lb) {
+    if let Some(r) = svc.load_balancer_source_ranges().first().filter(|_| !lb) {
         forbid(diags, svc, "loadBalancerSourceRanges", r.span, &NEEDS_LB);
     }
-    if let Some(h) = svc.health_check_node_port.as_ref().filter(|h| h.value != 0) {
+    if let Some(h) = svc.health_check_node_port().filter(|h| h.value != 0) {
         if !lb || svc.traffic_policy() != "Local" {
             forbid(diags, svc, "healthCheckNodePort", h.span, &NEEDS_LB_LOCAL);
         } else {
@@ -394,7 +394,7 @@ fn check_load_balancer_class(sources: &SourceMap, svc: &Service, diags: &mut Dia
 }
 
 fn check_source_ranges(sources: &SourceMap, svc: &Service, diags: &mut Diagnostics) {
-    for range in &svc.load_balancer_source_ranges {
+    for range in svc.load_balancer_source_ranges() {
         // The API server tolerates blanks around each entry (a historical accident).
         let trimmed = range.value.trim();
         let lead = range.value.len() - range.value.trim_start().len();
@@ -424,7 +424,7 @@ fn check_external_name(sources: &SourceMap, svc: &Service, m: &Manifest, diags: 
     if svc.type_name() != "ExternalName" {
         return;
     }
-    let Some(name) = &svc.external_name else {
+    let Some(name) = svc.external_name() else {
         diags.push(
             Diagnostic::error(
                 "LBP1104",

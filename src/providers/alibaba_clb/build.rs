@@ -136,7 +136,7 @@ fn with_offline_assumptions(lb: Resource, s: &ClbService) -> Resource {
             id.value
         ));
     }
-    match s.service.obj.object.status_ingress.first() {
+    match s.service.obj.object.status_ingress().first() {
         Some(ip) => lb.with_note(format!(
             "assumed: the load balancer behind `status.loadBalancer.ingress` ({}) still exists; if it was deleted in the console the CCM creates none and fails: \"can not find loadbalancer, but it's defined in service\" (reference §8 case 18)",
             ip.value
@@ -310,7 +310,8 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
             .with_note(
                 "reused: the CCM creates no load balancer and tags it `kubernetes.reused.by.user=true` (reference §2.6)",
             );
-        if !s.service.obj.object.load_balancer_source_ranges.is_empty() {
+        let ranges = s.service.obj.object.load_balancer_source_ranges();
+        if !ranges.is_empty() {
             r = r.with_note(
                 "`loadBalancerSourceRanges` are ignored on a reused NLB: the CCM builds no security group for it (reference §2.6)",
             );
@@ -391,7 +392,7 @@ fn nlb(cluster: &Cluster, s: &ClbService, address: &str) -> Resource {
 /// and drops everything else (priority 100). The CCM ignores the ranges on a reused NLB
 /// (§2.6): the NLB's note says so, and no group is built.
 fn source_ranges_group(cluster: &Cluster, s: &ClbService, lb_address: &str) -> Option<Resource> {
-    let ranges = &s.service.obj.object.load_balancer_source_ranges;
+    let ranges = s.service.obj.object.load_balancer_source_ranges();
     if s.product != Product::Nlb || ranges.is_empty() || s.reused_id().is_some() {
         return None;
     }

@@ -654,7 +654,7 @@ mod tests;
 /// Warning event); the security group of §3 is built only for NLBs it creates.
 pub fn source_ranges_on_reused_nlb(s: &ClbService) -> Option<Diagnostic> {
     let id = s.reused_id().filter(|_| s.product == Product::Nlb)?;
-    let first = s.service.obj.object.load_balancer_source_ranges.first()?;
+    let first = s.service.obj.object.load_balancer_source_ranges().first()?;
     Some(
         Diagnostic::warning(
             codes::SOURCE_RANGES_ON_REUSED_NLB,

@@ -196,7 +196,7 @@ pub fn no_elb(service: &ServiceIr, s: &CceSettings) -> Option<Diagnostic> {
         ),
     );
     let help = "use an existing ELB with `kubernetes.io/elb.id: <ELB id>`, or let CCE create one with `kubernetes.io/elb.autocreate: '{\"type\": \"inner\"}'` (seed 003)";
-    d = match (service.type_.span, &svc.load_balancer_ip) {
+    d = match (service.type_.span, svc.load_balancer_ip()) {
         (_, Some(ip)) => d
             .with_primary(
                 ip.span,
@@ -577,7 +577,7 @@ pub fn ipvs_node_ip(
     if facts.proxy_mode != ProxyMode::Ipvs {
         return None;
     }
-    let ip = service.obj.object.load_balancer_ip.as_ref()?;
+    let ip = service.obj.object.load_balancer_ip()?;
     let node = cluster
         .nodes
         .iter()
