@@ -97,18 +97,18 @@ fn check_port(
     diags: &mut Diagnostics,
 ) {
     check_port_name(sources, port, several, diags);
-    match &port.port {
-        Some(p) => check_port_number(diags, &format!("{}.port", port.path), p),
+    match port.port() {
+        Some(p) => check_port_number(diags, &format!("{}.port", port.path()), &p),
         // Present but not an integer: decoding already said so (LBP1103).
-        None if port.port_written => {}
+        None if port.port_written() => {}
         None => diags.push(
-            Diagnostic::error("LBP1104", format!("`{}` has no `port`", port.path))
+            Diagnostic::error("LBP1104", format!("`{}` has no `port`", port.path()))
                 .with_primary(port.span, "`port` is required")
                 .with_help("add the port clients connect to, e.g. `port: 80`"),
         ),
     }
     if let Some(p) = &port.protocol {
-        require_one_of(diags, &format!("{}.protocol", port.path), p, PROTOCOLS);
+        require_one_of(diags, &format!("{}.protocol", port.path()), p, PROTOCOLS);
     }
     check_target_port(sources, port, diags);
     check_node_port(svc, port, diags);
@@ -132,7 +132,7 @@ fn check_port_name(
                 sources,
                 diags,
                 "LBP2012",
-                &format!("`{}.name`", port.path),
+                &format!("`{}.name`", port.path()),
                 name,
                 validation::dns1123_label,
                 "a Service port name is a DNS-1123 label: at most 63 lower-case letters, digits or '-', starting and ending with a letter or digit (e.g. `http`, `grpc-web`)",
@@ -143,7 +143,7 @@ fn check_port_name(
                 "LBP2011",
                 format!(
                     "`{}` needs a `name`: the Service has several ports",
-                    port.path
+                    port.path()
                 ),
             )
             .with_primary(
@@ -161,7 +161,7 @@ fn check_target_port(sources: &SourceMap, port: &ServicePort, diags: &mut Diagno
     let Some(tp) = &port.target_port else {
         return;
     };
-    let field = format!("{}.targetPort", port.path);
+    let field = format!("{}.targetPort", port.path());
     match &tp.value {
         IntOrString::Int(0) => {}
         IntOrString::Int(n) => check_port_number(diags, &field, &Spanned::new(*n, tp.span)),
@@ -189,13 +189,13 @@ fn check_target_port(sources: &SourceMap, port: &ServicePort, diags: &mut Diagno
 }
 
 fn check_node_port(svc: &Service, port: &ServicePort, diags: &mut Diagnostics) {
-    let Some(np) = &port.node_port else {
+    let Some(np) = port.node_port() else {
         return;
     };
     if np.value == 0 {
         return; // 0 asks the API server to allocate one.
     }
-    let field = format!("{}.nodePort", port.path);
+    let field = format!("{}.nodePort", port.path());
     if !type_is_known(svc) {
         return;
     }
@@ -258,7 +258,7 @@ fn check_unique_names(svc: &Service, diags: &mut Diagnostics) {
 fn check_unique_ports(svc: &Service, diags: &mut Diagnostics) {
     let mut seen: Vec<(i64, &str, Span)> = Vec::new();
     for p in &svc.ports {
-        let Some(number) = &p.port else {
+        let Some(number) = p.port() else {
             continue;
         };
         let proto = p.protocol_name();
@@ -286,7 +286,7 @@ fn check_unique_ports(svc: &Service, diags: &mut Diagnostics) {
 fn check_unique_node_ports(svc: &Service, diags: &mut Diagnostics) {
     let mut seen: Vec<(i64, &str, Span)> = Vec::new();
     for p in &svc.ports {
-        let Some(np) = p.node_port.as_ref().filter(|n| n.value != 0) else {
+        let Some(np) = p.node_port().filter(|n| n.value != 0) else {
             continue;
         };
         let proto = p.protocol_name();

@@ -739,12 +739,12 @@ fn lower_service<'m>(
     // a Service has one port or two, for the whole run.
     let mut ports = Vec::with_capacity(svc.ports.len());
     ports.extend(svc.ports.iter().filter_map(|p| {
-        let number = p.port.as_ref()?.value;
+        let number = p.port()?.value;
         let protocol = Protocol::parse(p.protocol_name())?;
         Some(PortIr {
             port: p,
             number,
-            node_port: p.node_port.as_ref().map(|n| n.value),
+            node_port: p.node_port().map(|n| n.value),
             protocol: Setting {
                 value: protocol,
                 span: p.protocol.as_ref().map(|s| s.span),

@@ -401,7 +401,7 @@ mod tests {
         assert!(size_of::<super::node::NodeObject>() <= 112);
         assert!(size_of::<super::node::NodeRecord>() <= 136);
         assert!(size_of::<super::service::ServiceBody>() <= 176);
-        assert!(size_of::<super::service::ServicePort>() <= 232);
+        assert!(size_of::<super::service::ServicePort>() <= 168);
         assert!(size_of::<super::workload::WorkloadBody>() <= 136);
         assert!(size_of::<super::decode::StringEntry>() <= 96);
     }

@@ -40,22 +40,68 @@ pub struct ServiceRare {
     pub status_ingress: Box<[Spanned<Text>]>,
 }
 
+/// One `spec.ports[]` item. Every Service has a port or two for the whole run: its path is
+/// made from its index when a message needs it, `port` is packed ([`PortNumber`]), and the
+/// fields that most ports leave out share one box ([`PortRare`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServicePort {
     /// Span of the whole list item.
     pub span: Span,
-    /// `spec.ports[i]`, for messages (short enough to be kept inline).
-    pub path: Text,
+    /// Its index in `spec.ports` (items that are not mappings are not kept, so not its
+    /// place among the ports kept).
+    index: u32,
     pub name: Option<Spanned<Text>>,
     pub protocol: Option<Spanned<Text>>,
-    pub port: Option<Spanned<i64>>,
-    /// `port` is written, even if its value could not be decoded (so that rules do not
-    /// report it missing on top of the type error).
-    pub port_written: bool,
+    port: PortNumber,
     pub target_port: Option<Spanned<IntOrString>>,
+    /// The fields of [`PortRare`], when any is written.
+    pub rare: Rare<PortRare>,
+}
+
+/// The fields of a Service port that most ports leave out, in one box: inline, they took
+/// 40 bytes of every port for the whole run. Read through the accessors of [`ServicePort`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PortRare {
     pub node_port: Option<Spanned<i64>>,
-    /// Boxed: few ports set it, and every Service has a port or two.
-    pub app_protocol: Rare<Spanned<Text>>,
+    pub app_protocol: Option<Spanned<Text>>,
+}
+
+/// A port's `port`: 24 bytes, where an `Option<Spanned<i64>>` (which has no spare bits for
+/// its tag) and a `bool` saying it was written took 40.
+#[derive(Debug, Clone, PartialEq)]
+struct PortNumber {
+    value: i64,
+    span: Span,
+    state: PortState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum PortState {
+    Absent,
+    /// Written, but not an integer (decoding reported it).
+    Unreadable,
+    Read,
+}
+
+impl PortNumber {
+    fn new(written: bool, read: Option<Spanned<i64>>) -> Self {
+        match read {
+            Some(p) => PortNumber {
+                value: p.value,
+                span: p.span,
+                state: PortState::Read,
+            },
+            None => PortNumber {
+                value: 0,
+                span: Span::default(),
+                state: if written {
+                    PortState::Unreadable
+                } else {
+                    PortState::Absent
+                },
+            },
+        }
+    }
 }
 
 impl ServiceBody {
@@ -110,6 +156,25 @@ impl ServiceBody {
 }
 
 impl ServicePort {
+    /// `spec.ports[i]`, for messages.
+    pub fn path(&self) -> String {
+        format!("spec.ports[{}]", self.index)
+    }
+    pub fn port(&self) -> Option<Spanned<i64>> {
+        let p = &self.port;
+        (p.state == PortState::Read).then(|| Spanned::new(p.value, p.span))
+    }
+    /// `port` is written, even if its value could not be decoded (so that rules do not
+    /// report it missing on top of the type error).
+    pub fn port_written(&self) -> bool {
+        self.port.state != PortState::Absent
+    }
+    pub fn node_port(&self) -> Option<&Spanned<i64>> {
+        self.rare.as_ref()?.node_port.as_ref()
+    }
+    pub fn app_protocol(&self) -> Option<&Spanned<Text>> {
+        self.rare.as_ref()?.app_protocol.as_ref()
+    }
     /// The effective protocol (`TCP` when unset).
     pub fn protocol_name(&self) -> &str {
         self.protocol.as_ref().map_or("TCP", |p| p.value.as_str())
@@ -126,7 +191,8 @@ pub fn decode(ctx: &mut Ctx, f: &mut Fields, _object: &Node) -> ServiceBody {
         svc.ports = spec
             .list(ctx, "ports")
             .into_iter()
-            .filter_map(|(path, n)| decode_port(ctx, n, path))
+            .zip(0..)
+            .filter_map(|((path, n), index)| decode_port(ctx, n, path, index))
             .collect();
         svc.external_traffic_policy = spec.string(ctx, "externalTrafficPolicy");
         rare.internal_traffic_policy = spec.string(ctx, "internalTrafficPolicy");
@@ -166,25 +232,30 @@ fn decode_rare_spec(ctx: &mut Ctx, spec: &mut Fields, rare: &mut ServiceRare) {
     rare.cluster_ip = spec.string(ctx, "clusterIP");
 }
 
-fn decode_port(ctx: &mut Ctx, node: &Node, path: String) -> Option<ServicePort> {
+/// `index` counts in `u32`, as spans do: a list in a file has fewer items than bytes.
+fn decode_port(ctx: &mut Ctx, node: &Node, path: String, index: u32) -> Option<ServicePort> {
     let mut f = Fields::new(ctx, node, &path)?;
     let target_port = f
         .take("targetPort")
         .and_then(|n| int_or_string_of(ctx, n, &format!("{path}.targetPort")));
     let port_written = f.key_span("port").is_some();
-    let port = ServicePort {
-        port_written,
-        span: node.span,
-        name: f.string(ctx, "name"),
-        protocol: f.string(ctx, "protocol"),
-        port: f.int(ctx, "port"),
-        target_port,
+    let name = f.string(ctx, "name");
+    let protocol = f.string(ctx, "protocol");
+    let port = PortNumber::new(port_written, f.int(ctx, "port"));
+    let rare = PortRare {
         node_port: f.int(ctx, "nodePort"),
-        app_protocol: Rare::new(f.string(ctx, "appProtocol")),
-        path: Text::from(path),
+        app_protocol: f.string(ctx, "appProtocol"),
     };
     f.finish(ctx);
-    Some(port)
+    Some(ServicePort {
+        span: node.span,
+        index,
+        name,
+        protocol,
+        port,
+        target_port,
+        rare: Rare::new(Some(rare).filter(|r| *r != PortRare::default())),
+    })
 }
 
 /// `status.loadBalancer.ingress[]` addresses (ip or hostname), as Services and PoolServices
@@ -204,4 +275,27 @@ pub fn decode_load_balancer_status(ctx: &mut Ctx, status: &mut Fields) -> Vec<Sp
     }
     lb.finish(ctx);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::validate_text;
+
+    /// A port's path is its place in the list as written: an item that is not a mapping is
+    /// reported and not kept, yet still counts.
+    #[test]
+    fn a_port_path_counts_the_items_not_kept() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [80, {port: 0}]\n";
+        let c = validate_text("s.yaml", text);
+        let messages: Vec<_> = c
+            .diagnostics
+            .sorted()
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(
+            messages.iter().any(|m| m.contains("`spec.ports[1].port`")),
+            "{messages:?}"
+        );
+    }
 }
