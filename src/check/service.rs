@@ -5,13 +5,12 @@ use super::metadata::{require_one_of, require_valid};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kube::validation;
 use crate::manifest::decode::{IntOrString, Spanned, Text};
-use crate::manifest::service::{Service, ServicePort};
+use crate::manifest::service::{
+    PROTOCOLS, Service, ServicePort, TRAFFIC_POLICIES as POLICIES, TYPES,
+};
 use crate::manifest::{Manifest, Object};
 use crate::source::{SourceMap, Span};
 
-const TYPES: &[&str] = &["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"];
-const PROTOCOLS: &[&str] = &["TCP", "UDP", "SCTP"];
-const POLICIES: &[&str] = &["Cluster", "Local"];
 const AFFINITIES: &[&str] = &["ClientIP", "None"];
 /// The API server's default `--service-node-port-range`.
 pub const NODE_PORT_RANGE: std::ops::RangeInclusive<i64> = 30000..=32767;
@@ -40,10 +39,10 @@ pub fn check(sources: &SourceMap, m: &Manifest, diags: &mut Diagnostics) {
 
 fn check_enums(svc: &Service, diags: &mut Diagnostics) {
     if let Some(t) = &svc.type_ {
-        require_one_of(diags, "spec.type", t, TYPES);
+        require_one_of(diags, "spec.type", &t.to_text(), TYPES);
     }
     if let Some(p) = &svc.external_traffic_policy {
-        require_one_of(diags, "spec.externalTrafficPolicy", p, POLICIES);
+        require_one_of(diags, "spec.externalTrafficPolicy", &p.to_text(), POLICIES);
     }
     if let Some(p) = svc.internal_traffic_policy() {
         require_one_of(diags, "spec.internalTrafficPolicy", p, POLICIES);
@@ -108,7 +107,12 @@ fn check_port(
         ),
     }
     if let Some(p) = &port.protocol {
-        require_one_of(diags, &format!("{}.protocol", port.path()), p, PROTOCOLS);
+        require_one_of(
+            diags,
+            &format!("{}.protocol", port.path()),
+            &p.to_text(),
+            PROTOCOLS,
+        );
     }
     check_target_port(sources, port, diags);
     check_node_port(svc, port, diags);

@@ -400,8 +400,8 @@ mod tests {
         assert!(size_of::<super::ObjectMeta>() <= 136);
         assert!(size_of::<super::node::NodeObject>() <= 112);
         assert!(size_of::<super::node::NodeRecord>() <= 136);
-        assert!(size_of::<super::service::ServiceBody>() <= 176);
-        assert!(size_of::<super::service::ServicePort>() <= 168);
+        assert!(size_of::<super::service::ServiceBody>() <= 160);
+        assert!(size_of::<super::service::ServicePort>() <= 160);
         assert!(size_of::<super::workload::WorkloadBody>() <= 136);
         assert!(size_of::<super::decode::StringEntry>() <= 96);
     }
