@@ -107,11 +107,17 @@ impl miette::Diagnostic for View<'_> {
 /// the span, and the line index says how many lines come before them.
 struct FileSource<'a> {
     file: &'a SourceFile,
-    /// The lines read again from a file whose text was given back: miette borrows what it
-    /// reads for as long as it holds the report. Each read takes the next slot.
-    reads: Vec<OnceLock<String>>,
+    /// The lines read again from a file whose text was given back, by their range: miette
+    /// borrows what it reads for as long as it holds the report. Each new range takes the
+    /// next slot.
+    reads: Vec<OnceLock<(usize, usize, String)>>,
     used: AtomicUsize,
 }
+
+/// Lines read around a span, before and after it, at the least: miette asks for a label's
+/// lines with one line of context, then for the primary label's with none; reading the
+/// same lines for both lets a file whose text was given back be read once per label.
+const LEAST_CONTEXT: usize = 2;
 
 impl<'a> FileSource<'a> {
     /// The source of a report with `labels` labels in `file`. miette reads each label's
@@ -125,10 +131,19 @@ impl<'a> FileSource<'a> {
         }
     }
 
-    /// Bytes `from..to`: borrowed from the held text, or read again and kept in a slot.
+    /// Bytes `from..to`: borrowed from the held text, or read again (once) and kept in a
+    /// slot.
     fn window(&self, from: usize, to: usize) -> Result<&str, MietteError> {
         if let Some(text) = self.file.text() {
             return text.get(from..to).ok_or(MietteError::OutOfBounds);
+        }
+        let used = self.used.load(Ordering::Relaxed).min(self.reads.len());
+        let earlier = self.reads[..used]
+            .iter()
+            .filter_map(OnceLock::get)
+            .find(|(start, end, _)| (*start, *end) == (from, to));
+        if let Some((_, _, text)) = earlier {
+            return Ok(text);
         }
         let read = self
             .file
@@ -139,7 +154,7 @@ impl<'a> FileSource<'a> {
             .reads
             .get(self.used.fetch_add(1, Ordering::Relaxed))
             .ok_or(MietteError::OutOfBounds)?;
-        Ok(slot.get_or_init(|| read))
+        Ok(&slot.get_or_init(|| (from, to, read)).2)
     }
 }
 
@@ -159,9 +174,11 @@ impl miette::SourceCode for FileSource<'_> {
         } else {
             let lines = self.file.lines();
             let last = (span.offset() + span.len()).saturating_sub(1);
+            let before = context_lines_before.max(LEAST_CONTEXT) + 2;
+            let after = context_lines_after.max(LEAST_CONTEXT) + 2;
             (
-                lines.line_start_before(span.offset(), context_lines_before + 2),
-                lines.line_end_after(last, context_lines_after + 2),
+                lines.line_start_before(span.offset(), before),
+                lines.line_end_after(last, after),
             )
         };
         let text = self.window(from, to)?;
