@@ -5,6 +5,11 @@
 //! its index table and hashes every key on insert, which made the plan allocation- and
 //! hash-bound. These maps are small, built once and read a few times, so an insertion-ordered
 //! vector with a linear lookup does the same job with one allocation and no hashing.
+//!
+//! A map whose keys a provider fixes at compile time ([`OrderedMap::fixed`]) keeps only its
+//! values: the backend servers of a fleet's pools are ten thousand maps held for the whole
+//! plan, and their keys were more than a third of them. Either kind reads, compares and
+//! serialises the same, so nothing outside this module can tell them apart.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -15,9 +20,60 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::Key;
 
 /// Keys in insertion order, which is the output order; each key at most once.
-#[derive(Clone)]
 pub struct OrderedMap<V> {
-    entries: Vec<(Key, V)>,
+    entries: Entries<V>,
+}
+
+/// How a map holds its entries. Both variants fit in the 24 bytes of the vector, so a
+/// [`super::Value`] is no larger for the second.
+enum Entries<V> {
+    /// Any keys, each next to its value.
+    Pairs(Vec<(Key, V)>),
+    /// Keys fixed at compile time, shared by every map built with them.
+    Fixed(Box<dyn FixedEntries<V>>),
+}
+
+/// The entries of a map built by [`OrderedMap::fixed`]: one pointer to the shared keys, then
+/// the values. A trait object, so that the key count is not part of the map's type.
+trait FixedEntries<V>: Send + Sync {
+    fn keys(&self) -> &'static [Key];
+    fn values(&self) -> &[V];
+    fn values_mut(&mut self) -> &mut [V];
+    /// The entries as pairs, for a change that may add or drop a key.
+    fn into_pairs(self: Box<Self>) -> Vec<(Key, V)>;
+    fn clone_box(&self) -> Box<dyn FixedEntries<V>>
+    where
+        V: Clone;
+}
+
+struct Fixed<V, const N: usize> {
+    keys: &'static [Key; N],
+    values: [V; N],
+}
+
+impl<V: Send + Sync + 'static, const N: usize> FixedEntries<V> for Fixed<V, N> {
+    fn keys(&self) -> &'static [Key] {
+        self.keys
+    }
+    fn values(&self) -> &[V] {
+        &self.values
+    }
+    fn values_mut(&mut self) -> &mut [V] {
+        &mut self.values
+    }
+    fn into_pairs(self: Box<Self>) -> Vec<(Key, V)> {
+        let Fixed { keys, values } = *self;
+        keys.iter().cloned().zip(values).collect()
+    }
+    fn clone_box(&self) -> Box<dyn FixedEntries<V>>
+    where
+        V: Clone,
+    {
+        Box::new(Fixed {
+            keys: self.keys,
+            values: self.values.clone(),
+        })
+    }
 }
 
 impl<V> Default for OrderedMap<V> {
@@ -26,16 +82,42 @@ impl<V> Default for OrderedMap<V> {
     }
 }
 
+impl<V: Clone> Clone for OrderedMap<V> {
+    fn clone(&self) -> Self {
+        let entries = match &self.entries {
+            Entries::Pairs(pairs) => Entries::Pairs(pairs.clone()),
+            Entries::Fixed(fixed) => Entries::Fixed(fixed.clone_box()),
+        };
+        OrderedMap { entries }
+    }
+}
+
 impl<V> OrderedMap<V> {
     pub const fn new() -> Self {
         OrderedMap {
-            entries: Vec::new(),
+            entries: Entries::Pairs(Vec::new()),
         }
     }
 
     pub fn with_capacity(n: usize) -> Self {
         OrderedMap {
-            entries: Vec::with_capacity(n),
+            entries: Entries::Pairs(Vec::with_capacity(n)),
+        }
+    }
+
+    /// `keys[i]` set to `values[i]`, storing only the values and a pointer to `keys`: for
+    /// maps a provider builds by the thousand with the same literal keys. The keys must be
+    /// distinct, as [`OrderedMap::insert`] would have made them.
+    pub fn fixed<const N: usize>(keys: &'static [Key; N], values: [V; N]) -> Self
+    where
+        V: Send + Sync + 'static,
+    {
+        debug_assert!(
+            keys.iter().enumerate().all(|(i, k)| !keys[..i].contains(k)),
+            "repeated key in {keys:?}"
+        );
+        OrderedMap {
+            entries: Entries::Fixed(Box::new(Fixed { keys, values })),
         }
     }
 
@@ -44,16 +126,17 @@ impl<V> OrderedMap<V> {
     pub fn insert(&mut self, key: impl Into<Key>, value: V) -> Option<V> {
         let key = key.into();
         match self.position(&key) {
-            Some(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Some(i) => Some(std::mem::replace(self.value_at_mut(i), value)),
             None => {
-                self.entries.push((key, value));
+                self.with_pairs(|pairs| pairs.push((key, value)));
                 None
             }
         }
     }
 
     pub fn get(&self, key: &(impl AsRef<str> + ?Sized)) -> Option<&V> {
-        self.position(key.as_ref()).map(|i| &self.entries[i].1)
+        let key = key.as_ref();
+        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &(impl AsRef<str> + ?Sized)) -> bool {
@@ -62,43 +145,92 @@ impl<V> OrderedMap<V> {
 
     /// Removes `key`, keeping the order of the others.
     pub fn remove(&mut self, key: &(impl AsRef<str> + ?Sized)) -> Option<V> {
-        self.position(key.as_ref())
-            .map(|i| self.entries.remove(i).1)
+        let i = self.position(key.as_ref())?;
+        Some(self.with_pairs(|pairs| pairs.remove(i).1))
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.entries {
+            Entries::Pairs(pairs) => pairs.len(),
+            Entries::Fixed(fixed) => fixed.values().len(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     pub fn iter(&self) -> Iter<'_, V> {
-        Iter(self.entries.iter())
+        match &self.entries {
+            Entries::Pairs(pairs) => Iter {
+                pairs: pairs.iter(),
+                fixed: [].iter().zip([].iter()),
+            },
+            Entries::Fixed(fixed) => Iter {
+                pairs: [].iter(),
+                fixed: fixed.keys().iter().zip(fixed.values().iter()),
+            },
+        }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &Key> {
-        self.entries.iter().map(|(k, _)| k)
+        self.iter().map(|(k, _)| k)
     }
 
     pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.entries.iter().map(|(_, v)| v)
+        self.iter().map(|(_, v)| v)
     }
 
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
-        self.entries.iter_mut().map(|(_, v)| v)
+        let (pairs, values): (&mut [(Key, V)], &mut [V]) = match &mut self.entries {
+            Entries::Pairs(pairs) => (pairs, &mut []),
+            Entries::Fixed(fixed) => (&mut [], fixed.values_mut()),
+        };
+        pairs.iter_mut().map(|(_, v)| v).chain(values)
     }
 
     /// The same keys in the same order, each value mapped.
     pub fn map_values<W>(self, mut f: impl FnMut(V) -> W) -> OrderedMap<W> {
         OrderedMap {
-            entries: self.entries.into_iter().map(|(k, v)| (k, f(v))).collect(),
+            entries: Entries::Pairs(
+                self.into_pairs()
+                    .into_iter()
+                    .map(|(k, v)| (k, f(v)))
+                    .collect(),
+            ),
         }
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.entries.iter().position(|(k, _)| k == key)
+        self.iter().position(|(k, _)| k == key)
+    }
+
+    fn value_at_mut(&mut self, i: usize) -> &mut V {
+        match &mut self.entries {
+            Entries::Pairs(pairs) => &mut pairs[i].1,
+            Entries::Fixed(fixed) => &mut fixed.values_mut()[i],
+        }
+    }
+
+    fn into_pairs(self) -> Vec<(Key, V)> {
+        match self.entries {
+            Entries::Pairs(pairs) => pairs,
+            Entries::Fixed(fixed) => fixed.into_pairs(),
+        }
+    }
+
+    /// `change` applied to the entries as pairs, which a map of fixed keys becomes first:
+    /// the change may add or drop a key.
+    fn with_pairs<R>(&mut self, change: impl FnOnce(&mut Vec<(Key, V)>) -> R) -> R {
+        match &mut self.entries {
+            Entries::Pairs(pairs) => change(pairs),
+            Entries::Fixed(_) => {
+                let mut pairs = std::mem::take(self).into_pairs();
+                let out = change(&mut pairs);
+                self.entries = Entries::Pairs(pairs);
+                out
+            }
+        }
     }
 }
 
@@ -110,10 +242,7 @@ impl<V: PartialEq> PartialEq for OrderedMap<V> {
             return false;
         }
         if self.len() <= SCAN_LIMIT {
-            return self
-                .entries
-                .iter()
-                .all(|(k, v)| other.get(k.as_ref()) == Some(v));
+            return self.iter().all(|(k, v)| other.get(k.as_ref()) == Some(v));
         }
         let theirs: HashMap<&str, &V> = other.iter().map(|(k, v)| (k.as_ref(), v)).collect();
         self.iter().all(|(k, v)| theirs.get(k.as_ref()) == Some(&v))
@@ -140,16 +269,24 @@ impl<V> std::ops::Index<&str> for OrderedMap<V> {
     }
 }
 
-/// Borrowing iterator over `(key, value)` pairs in order.
-pub struct Iter<'a, V>(std::slice::Iter<'a, (Key, V)>);
+/// Borrowing iterator over `(key, value)` pairs in order. One of the two is empty: the
+/// entries of a map are pairs or fixed keys with their values.
+pub struct Iter<'a, V> {
+    pairs: std::slice::Iter<'a, (Key, V)>,
+    fixed: std::iter::Zip<std::slice::Iter<'a, Key>, std::slice::Iter<'a, V>>,
+}
 
 impl<'a, V> Iterator for Iter<'a, V> {
     type Item = (&'a Key, &'a V);
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k, v))
+        match self.pairs.next() {
+            Some((k, v)) => Some((k, v)),
+            None => self.fixed.next(),
+        }
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
+        let n = self.pairs.len() + self.fixed.len();
+        (n, Some(n))
     }
 }
 
@@ -167,7 +304,7 @@ impl<V> IntoIterator for OrderedMap<V> {
     type Item = (Key, V);
     type IntoIter = std::vec::IntoIter<(Key, V)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+        self.into_pairs().into_iter()
     }
 }
 
@@ -183,12 +320,13 @@ impl<K: Into<Key>, V> FromIterator<(K, V)> for OrderedMap<V> {
 /// way [`OrderedMap::insert`] would have, without being quadratic on a huge map.
 impl<K: Into<Key>, V> Extend<(K, V)> for OrderedMap<V> {
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        let before = self.entries.len();
-        self.entries
-            .extend(iter.into_iter().map(|(k, v)| (k.into(), v)));
-        if self.entries.len() > before {
-            crate::unique::keep_last_in_first_place(&mut self.entries, |(k, _)| k);
-        }
+        self.with_pairs(|pairs| {
+            let before = pairs.len();
+            pairs.extend(iter.into_iter().map(|(k, v)| (k.into(), v)));
+            if pairs.len() > before {
+                crate::unique::keep_last_in_first_place(pairs, |(k, _)| k);
+            }
+        });
     }
 }
 
@@ -287,6 +425,116 @@ mod tests {
                 back.iter().next().map(|(k, v)| (k.as_ref(), *v)),
                 Some(("a", 2))
             );
+        }
+    }
+
+    use crate::model::Value;
+    use proptest::prelude::*;
+    use std::borrow::Cow;
+
+    static KEYS: [Key; 4] = [
+        Cow::Borrowed("node"),
+        Cow::Borrowed("server_id"),
+        Cow::Borrowed("ip"),
+        Cow::Borrowed("weight"),
+    ];
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Unknown),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            "[a-z0-9.\"-]{0,30}".prop_map(Value::from),
+        ]
+    }
+
+    /// A key of the fixed ones, or another.
+    fn key() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0..KEYS.len()).prop_map(|i| KEYS[i].to_string()),
+            Just("extra".to_string()),
+        ]
+    }
+
+    /// What a caller can change in a map: insert (`Some`) or remove (`None`) a key.
+    fn edits() -> impl Strategy<Value = Vec<(String, Option<Value>)>> {
+        proptest::collection::vec((key(), proptest::option::of(value())), 0..6)
+    }
+
+    fn pairs_of(values: &[Value; 4]) -> OrderedMap<Value> {
+        KEYS.iter().cloned().zip(values.iter().cloned()).collect()
+    }
+
+    fn entries(m: &OrderedMap<Value>) -> Vec<(String, Value)> {
+        m.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    }
+
+    proptest! {
+        /// The backend servers of the edge provider are fixed maps, and the plan compares
+        /// them with the maps a state file reads back: every reading must agree.
+        #[test]
+        fn a_fixed_map_reads_compares_and_serialises_as_its_pairs(
+            values in proptest::array::uniform4(value()),
+            other in value(),
+        ) {
+            let pairs = pairs_of(&values);
+            let fixed = OrderedMap::fixed(&KEYS, values.clone());
+            prop_assert_eq!(&fixed, &pairs);
+            prop_assert_eq!(&pairs, &fixed);
+            prop_assert_eq!(entries(&fixed), entries(&pairs));
+            prop_assert_eq!(fixed.len(), 4);
+            prop_assert_eq!(fixed.iter().len(), 4);
+            for k in KEYS.iter().map(|k| k.as_ref()).chain(["extra", ""]) {
+                prop_assert_eq!(fixed.get(k), pairs.get(k));
+                prop_assert_eq!(fixed.contains_key(k), pairs.contains_key(k));
+            }
+            prop_assert_eq!(format!("{fixed:?}"), format!("{pairs:?}"));
+            let (fv, pv) = (Value::Map(fixed.clone()), Value::Map(pairs.clone()));
+            prop_assert_eq!(fv.to_string(), pv.to_string());
+            let json = serde_json::to_string(&fv).expect("serialises");
+            prop_assert_eq!(&json, &serde_json::to_string(&pv).expect("serialises"));
+            let back: Value = serde_json::from_str(&json).expect("deserialises");
+            prop_assert_eq!(&back, &fv);
+            prop_assert_eq!(&fv, &back);
+            let reversed: OrderedMap<Value> = pairs.clone().into_iter().rev().collect();
+            prop_assert_eq!(&fixed, &reversed);
+            prop_assert_eq!(&reversed, &fixed);
+            let mut changed = values.clone();
+            changed[3] = other;
+            let changed = OrderedMap::fixed(&KEYS, changed);
+            prop_assert_eq!(changed == fixed, entries(&changed) == entries(&pairs));
+            prop_assert_eq!(entries(&fixed.clone()), entries(&pairs));
+        }
+
+        /// Changing a fixed map changes it as it would its pairs.
+        #[test]
+        fn a_fixed_map_changes_as_its_pairs(
+            values in proptest::array::uniform4(value()),
+            edits in edits(),
+        ) {
+            let mut pairs = pairs_of(&values);
+            let mut fixed = OrderedMap::fixed(&KEYS, values.clone());
+            for (k, edit) in edits {
+                match edit {
+                    Some(v) => prop_assert_eq!(fixed.insert(k.clone(), v.clone()), pairs.insert(k, v)),
+                    None => prop_assert_eq!(fixed.remove(&k), pairs.remove(&k)),
+                }
+                prop_assert_eq!(entries(&fixed), entries(&pairs));
+            }
+            let bump = |v: &mut Value| *v = Value::list(vec![v.clone()]);
+            fixed.values_mut().for_each(bump);
+            pairs.values_mut().for_each(bump);
+            prop_assert_eq!(entries(&fixed), entries(&pairs));
+            let mut grown = OrderedMap::fixed(&KEYS, values.clone());
+            let mut grown_pairs = pairs_of(&values);
+            let more = [("ip", Value::Int(1)), ("more", Value::Unknown)];
+            grown.extend(more.clone());
+            grown_pairs.extend(more);
+            prop_assert_eq!(entries(&grown), entries(&grown_pairs));
+            let text = |m: OrderedMap<Value>| -> Vec<String> {
+                m.map_values(|v| v.to_string()).into_iter().map(|(k, v)| format!("{k}={v}")).collect()
+            };
+            prop_assert_eq!(text(OrderedMap::fixed(&KEYS, values.clone())), text(pairs_of(&values)));
         }
     }
 

@@ -20,11 +20,14 @@ use crate::ir::{
 };
 use crate::manifest::nodepool::{self, NodePool};
 use crate::manifest::poolservice::LOADBALANCER_ID_ANNOTATION;
-use crate::model::{DeletePolicy, Kind, Owner, ProviderKind, Resource, UpdatePolicy, Value};
+use crate::model::{
+    DeletePolicy, Key, Kind, OrderedMap, Owner, ProviderKind, Resource, UpdatePolicy, Value,
+};
 pub use crate::providers::planner::KNOWN_AFTER_APPLY;
 use crate::providers::planner::{Built, IngressSource};
 use crate::source::Span;
 use crate::topology::{Backends, ClusterPods, NodeBackend, NodeId, PoolId, PoolMatch, Resolved};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -227,6 +230,15 @@ impl<'a, 'm> ServerLists<'a, 'm> {
     }
 }
 
+/// The attributes of a backend server, in output order. A fleet's plan holds its pools'
+/// servers by the ten thousand, so each keeps its values only ([`OrderedMap::fixed`]).
+static SERVER_KEYS: [Key; 4] = [
+    Cow::Borrowed("node"),
+    Cow::Borrowed("server_id"),
+    Cow::Borrowed("ip"),
+    Cow::Borrowed("weight"),
+];
+
 /// One server per backend node: the node, its ENS instance, its address and its weight
 /// (`backend-weight`: the node's own, else `base`, else 100).
 fn servers<'m>(
@@ -260,12 +272,12 @@ fn servers<'m>(
                         .and_then(|p| p.value.split_once('.').map(|(_, id)| id))
                 })
                 .map_or(Value::Unknown, Value::from);
-            let mut server = crate::model::OrderedMap::with_capacity(4);
-            server.insert("node", Value::from(node.name()));
-            server.insert("server_id", instance);
-            server.insert("ip", b.address.map_or(Value::Unknown, Value::from));
-            server.insert("weight", Value::from(weight_of(node.name())));
-            Value::Map(server)
+            let ip = b.address.map_or(Value::Unknown, Value::from);
+            let weight = Value::from(weight_of(node.name()));
+            Value::Map(OrderedMap::fixed(
+                &SERVER_KEYS,
+                [Value::from(node.name()), instance, ip, weight],
+            ))
         })
         .collect()
 }
