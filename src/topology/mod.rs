@@ -157,8 +157,9 @@ pub struct ServiceTopology {
     pub service: usize,
     /// Matched pools, ascending (= by name); empty when nothing matches (LBP6010). Only the
     /// ids are kept: [`ServiceTopology::matches`] and [`Topology::backends`] derive the
-    /// rest of a pair when it is needed.
-    pub pools: Vec<PoolId>,
+    /// rest of a pair when it is needed. Exactly sized: a fleet's ten thousand lists are
+    /// held for the whole plan.
+    pub pools: Box<[PoolId]>,
 }
 
 impl ServiceTopology {
@@ -183,7 +184,8 @@ pub struct Topology<'m> {
     pub nodes_by_pool: Vec<Vec<NodeId>>,
     /// The members per pool that can be backends at all (ready, not excluded by label),
     /// with their address: decided once per node rather than once per (Service, pool).
-    candidates_by_pool: Vec<Vec<NodeBackend<'m>>>,
+    /// Exactly sized, as they are held for the whole plan.
+    candidates_by_pool: Vec<Box<[NodeBackend<'m>]>>,
     /// One entry per Service routed to PoolServices, in Service order.
     pub services: Vec<ServiceTopology>,
 }
@@ -255,7 +257,9 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
         .iter()
         .map(|p| missing_ens(p.manifest))
         .collect();
-    let mut services = Vec::new();
+    // At most one entry per Service, and no spare room once done: the list is held for the
+    // whole plan, and growing it by pushes left it up to twice its size.
+    let mut services = Vec::with_capacity(cluster.services.len());
     for (si, service) in cluster.services.iter().enumerate() {
         let Route::PoolServices {
             selector, class, ..
@@ -278,8 +282,12 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
                 }
             }
         }
-        services.push(ServiceTopology { service: si, pools });
+        services.push(ServiceTopology {
+            service: si,
+            pools: pools.into_boxed_slice(),
+        });
     }
+    services.shrink_to_fit();
     Topology {
         index,
         nodes_by_pool,
@@ -333,7 +341,8 @@ impl<'m> ServicePods<'m> {
     }
 }
 
-/// Members of each pool by node label (nodes are sorted by name, so are the lists).
+/// Members of each pool by node label (nodes are sorted by name, so are the lists), each
+/// list without spare room: they are held for the whole plan.
 fn nodes_by_pool(cluster: &Cluster) -> Vec<Vec<NodeId>> {
     let pool_ids: HashMap<&str, usize> = cluster
         .node_pools
@@ -347,12 +356,13 @@ fn nodes_by_pool(cluster: &Cluster) -> Vec<Vec<NodeId>> {
             out[p].push(NodeId(i as u32));
         }
     }
+    out.iter_mut().for_each(Vec::shrink_to_fit);
     out
 }
 
 /// The pool members that can be backends at all (ready, and not excluded by label),
 /// each with its first `InternalIP` and no pods counted yet.
-fn backend_candidates<'m>(cluster: &Cluster<'m>, members: &[NodeId]) -> Vec<NodeBackend<'m>> {
+fn backend_candidates<'m>(cluster: &Cluster<'m>, members: &[NodeId]) -> Box<[NodeBackend<'m>]> {
     members
         .iter()
         .filter_map(|&id| {
