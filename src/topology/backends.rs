@@ -73,9 +73,9 @@ pub(crate) struct PlacementIndex<'m> {
     /// (namespace, service name) → EndpointSlice indices.
     slices: HashMap<(&'m str, &'m str), Vec<usize>>,
     /// namespace → (pod label postings, pod indices).
-    pods: HashMap<&'m str, (Postings<'m>, Vec<usize>)>,
+    pods: HashMap<&'m str, (Postings<'m>, Box<[u32]>)>,
     /// namespace → (pod template label postings, workload indices).
-    workloads: HashMap<&'m str, (Postings<'m>, Vec<usize>)>,
+    workloads: HashMap<&'m str, (Postings<'m>, Box<[u32]>)>,
 }
 
 impl<'m> PlacementIndex<'m> {
@@ -141,7 +141,7 @@ impl<'m> PlacementIndex<'m> {
         if !cluster.pods.is_empty() {
             if let Some((postings, ids)) = self.pods.get(ns) {
                 for &c in postings.candidates_equal(selector) {
-                    let pod = cluster.pods[ids[c as usize]];
+                    let pod = cluster.pods[ids[c as usize] as usize];
                     if pod.object.is_ready() && contains_all(pod.labels(), selector) {
                         count(pod.object.node_name());
                     }
@@ -155,7 +155,7 @@ impl<'m> PlacementIndex<'m> {
         let mut daemon_sets = Vec::new();
         if let Some((postings, ids)) = self.workloads.get(ns) {
             for &c in postings.candidates_equal(selector) {
-                let w = cluster.workloads[ids[c as usize]];
+                let w = cluster.workloads[ids[c as usize] as usize];
                 if !contains_all(w.object.pod_labels(), selector) {
                     continue;
                 }
@@ -174,18 +174,20 @@ impl<'m> PlacementIndex<'m> {
     }
 }
 
+/// The postings and object indices of each namespace, the indices exactly sized: the
+/// index is held for the whole plan.
 fn by_namespace<'m>(
     objects: impl Iterator<Item = (&'m str, &'m crate::manifest::decode::StringMap)>,
-) -> HashMap<&'m str, (Postings<'m>, Vec<usize>)> {
-    let mut groups: HashMap<&'m str, (Vec<&'m crate::manifest::decode::StringMap>, Vec<usize>)> =
+) -> HashMap<&'m str, (Postings<'m>, Box<[u32]>)> {
+    let mut groups: HashMap<&'m str, (Vec<&'m crate::manifest::decode::StringMap>, Vec<u32>)> =
         HashMap::new();
     for (i, (ns, labels)) in objects.enumerate() {
         let g = groups.entry(ns).or_default();
         g.0.push(labels);
-        g.1.push(i);
+        g.1.push(i as u32);
     }
     groups
         .into_iter()
-        .map(|(ns, (labels, ids))| (ns, (Postings::build(labels), ids)))
+        .map(|(ns, (labels, ids))| (ns, (Postings::build(labels), ids.into_boxed_slice())))
         .collect()
 }
