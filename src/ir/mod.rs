@@ -176,7 +176,9 @@ pub struct ServiceIr<'m> {
     pub obj: Obj<'m, Service>,
     pub type_: Setting<ServiceType>,
     pub traffic_policy: Setting<TrafficPolicy>,
-    pub ports: Vec<PortIr<'m>>,
+    /// Never grown once lowered: a boxed slice is a word smaller than a vector, and a
+    /// fleet holds ten thousand Services for the whole plan.
+    pub ports: Box<[PortIr<'m>]>,
     pub route: Route,
 }
 
@@ -759,7 +761,7 @@ fn lower_service<'m>(
         },
         type_,
         traffic_policy,
-        ports,
+        ports: ports.into_boxed_slice(),
         route,
     }
 }

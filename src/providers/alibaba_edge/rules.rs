@@ -420,13 +420,20 @@ mod tests;
 /// (typically a typo) every pool gets a PoolService and nothing is ever exposed.
 fn foreign_pool_class(service: &ServiceIr) -> Option<Diagnostic> {
     let Route::PoolServices {
-        class: LbClass::Other(class),
+        class: LbClass::Other,
         class_span,
         ..
     } = &service.route
     else {
         return None;
     };
+    let class = service
+        .obj
+        .object
+        .load_balancer_class
+        .as_ref()?
+        .value
+        .as_str();
     let elb = "alibabacloud.com/elb";
     let help = match crate::annotations::suggest(class, [elb]) {
         Some(s) => format!(
