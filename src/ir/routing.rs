@@ -12,7 +12,8 @@ use crate::manifest::profile::Cloud;
 use crate::manifest::service::Service;
 use crate::source::{SourceMap, Span};
 
-use super::{ServiceType, Setting};
+use super::{ServiceIr, ServiceType, Setting};
+use crate::annotations::grammar::ValueError;
 
 /// The Service annotation OpenYurt's loadbalancerset controller reads (reference §5.3).
 pub const NODEPOOL_SELECTOR: &str = "service.openyurt.io/nodepool-labelselector";
@@ -57,10 +58,12 @@ pub enum Route {
     Clb { type_span: Option<Span> },
     /// CCM: one NLB, chosen by `spec.loadBalancerClass`.
     Nlb { class_span: Span },
-    /// OpenYurt fans the Service out into one PoolService per NodePool matched by
-    /// `selector`; with [`LbClass::Elb`] the ECM then builds one ELB per PoolService.
+    /// OpenYurt fans the Service out into one PoolService per NodePool matched by its
+    /// selector ([`ServiceIr::pool_selector`]); with [`LbClass::Elb`] the ECM then builds
+    /// one ELB per PoolService.
     PoolServices {
-        selector: LabelSelector,
+        /// The selector text inside the annotation value.
+        selector_span: Span,
         /// The whole annotation entry (key and value).
         annotation_span: Span,
         class: LbClass,
@@ -151,10 +154,9 @@ pub(super) fn route(
         };
     }
     if let Some(entry) = selector {
-        let locator = entry.locator(sources.get(m.file));
-        return match parse_selector_spanned(&entry.value.value, &locator) {
+        return match parse_in_file(sources, m, entry) {
             Ok(selector) => Route::PoolServices {
-                selector,
+                selector_span: selector.span,
                 annotation_span: entry.key.span.join(entry.value.span),
                 class: lb_class,
                 class_span: class.span,
@@ -186,6 +188,30 @@ pub(super) fn route(
                 },
             }
         }
+    }
+}
+
+/// The selector `entry` of `m` holds, positioned in `m`'s file.
+fn parse_in_file(
+    sources: &SourceMap,
+    m: &Manifest,
+    entry: &StringEntry,
+) -> Result<LabelSelector, Vec<ValueError>> {
+    let locator = entry.locator(sources.get(m.file));
+    parse_selector_spanned(&entry.value.value, &locator)
+}
+
+impl ServiceIr<'_> {
+    /// The node pool selector of a Service routed to PoolServices. Parsed again when asked
+    /// for (by the topology, once per Service) rather than kept in the route: a fleet's
+    /// plan holds ten thousand routes throughout, and their selectors were most of them.
+    pub fn pool_selector(&self, sources: &SourceMap) -> Option<LabelSelector> {
+        if !matches!(self.route, Route::PoolServices { .. }) {
+            return None;
+        }
+        let m = self.obj.manifest;
+        let entry = m.meta.annotations.get(NODEPOOL_SELECTOR)?;
+        parse_in_file(sources, m, entry).ok()
     }
 }
 

@@ -94,9 +94,15 @@ fn elb_class_with_selector_routes_to_poolservices() {
     assert!(codes.is_empty(), "{codes:?}");
     match &clusters[0].services[0].route {
         Route::PoolServices {
-            selector, class, ..
+            selector_span,
+            class,
+            ..
         } => {
             assert_eq!(*class, LbClass::Elb);
+            let selector = clusters[0].services[0]
+                .pool_selector(&c.sources)
+                .expect("the route's selector parses again");
+            assert_eq!(selector.span, *selector_span);
             assert_eq!(selector.requirements.len(), 1);
             assert_eq!(selector.requirements[0].key.value, "app");
             // The span points at the selector text inside the annotation value.

@@ -261,15 +261,15 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
     // whole plan, and growing it by pushes left it up to twice its size.
     let mut services = Vec::with_capacity(cluster.services.len());
     for (si, service) in cluster.services.iter().enumerate() {
-        let Route::PoolServices {
-            selector, class, ..
-        } = &service.route
-        else {
+        let Route::PoolServices { class, .. } = &service.route else {
             continue;
         };
-        let pools = index.matching_pools(selector);
+        let Some(selector) = service.pool_selector(cluster.sources.0) else {
+            continue;
+        };
+        let pools = index.matching_pools(&selector);
         if pools.is_empty() {
-            diags.push(no_pool_matches(cluster, selector));
+            diags.push(no_pool_matches(cluster, &selector));
         }
         if *class == LbClass::Elb {
             for &p in &pools {
