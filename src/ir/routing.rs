@@ -5,7 +5,7 @@
 //! with the decision (a plan entry can then say "because of `loadBalancerClass` on line 9").
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::kube::selector::{LabelSelector, parse_selector_spanned};
+use crate::kube::selector::{LabelSelector, parse_selector_at, parse_selector_spanned};
 use crate::manifest::Manifest;
 use crate::manifest::decode::StringEntry;
 use crate::manifest::profile::Cloud;
@@ -13,7 +13,6 @@ use crate::manifest::service::Service;
 use crate::source::{SourceMap, Span};
 
 use super::{ServiceIr, ServiceType, Setting};
-use crate::annotations::grammar::ValueError;
 
 /// The Service annotation OpenYurt's loadbalancerset controller reads (reference §5.3).
 pub const NODEPOOL_SELECTOR: &str = "service.openyurt.io/nodepool-labelselector";
@@ -154,7 +153,8 @@ pub(super) fn route(
         };
     }
     if let Some(entry) = selector {
-        return match parse_in_file(sources, m, entry) {
+        let locator = entry.locator(sources.get(m.file));
+        return match parse_selector_spanned(&entry.value.value, &locator) {
             Ok(selector) => Route::PoolServices {
                 selector_span: selector.span,
                 annotation_span: entry.key.span.join(entry.value.span),
@@ -191,27 +191,17 @@ pub(super) fn route(
     }
 }
 
-/// The selector `entry` of `m` holds, positioned in `m`'s file.
-fn parse_in_file(
-    sources: &SourceMap,
-    m: &Manifest,
-    entry: &StringEntry,
-) -> Result<LabelSelector, Vec<ValueError>> {
-    let locator = entry.locator(sources.get(m.file));
-    parse_selector_spanned(&entry.value.value, &locator)
-}
-
 impl ServiceIr<'_> {
-    /// The node pool selector of a Service routed to PoolServices. Parsed again when asked
-    /// for (by the topology, once per Service) rather than kept in the route: a fleet's
-    /// plan holds ten thousand routes throughout, and their selectors were most of them.
-    pub fn pool_selector(&self, sources: &SourceMap) -> Option<LabelSelector> {
-        if !matches!(self.route, Route::PoolServices { .. }) {
+    /// The node pool selector of a Service routed to PoolServices, every part of it
+    /// positioned at the whole selector. Parsed again when asked for (by the topology, once
+    /// per Service) rather than kept in the route: a fleet's plan holds ten thousand routes
+    /// throughout, and their selectors were most of them.
+    pub fn pool_selector(&self) -> Option<LabelSelector> {
+        let Route::PoolServices { selector_span, .. } = &self.route else {
             return None;
-        }
-        let m = self.obj.manifest;
-        let entry = m.meta.annotations.get(NODEPOOL_SELECTOR)?;
-        parse_in_file(sources, m, entry).ok()
+        };
+        let text = self.obj.manifest.meta.annotation(NODEPOOL_SELECTOR)?;
+        parse_selector_at(text, *selector_span).ok()
     }
 }
 

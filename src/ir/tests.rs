@@ -100,7 +100,7 @@ fn elb_class_with_selector_routes_to_poolservices() {
         } => {
             assert_eq!(*class, LbClass::Elb);
             let selector = clusters[0].services[0]
-                .pool_selector(&c.sources)
+                .pool_selector()
                 .expect("the route's selector parses again");
             assert_eq!(selector.span, *selector_span);
             assert_eq!(selector.requirements.len(), 1);

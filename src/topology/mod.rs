@@ -264,7 +264,7 @@ pub fn resolve<'m>(cluster: &Cluster<'m>, diags: &mut Diagnostics) -> Topology<'
         let Route::PoolServices { class, .. } = &service.route else {
             continue;
         };
-        let Some(selector) = service.pool_selector(cluster.sources.0) else {
+        let Some(selector) = service.pool_selector() else {
             continue;
         };
         let pools = index.matching_pools(&selector);
