@@ -36,8 +36,9 @@ enum Entries<V> {
 /// The entries of a map built by [`OrderedMap::fixed`]: one pointer to the shared keys, then
 /// the values. A trait object, so that the key count is not part of the map's type.
 trait FixedEntries<V>: Send + Sync {
-    fn keys(&self) -> &'static [Key];
-    fn values(&self) -> &[V];
+    /// The keys and the values, `keys[i]` naming `values[i]`: both at once, as every
+    /// reading wants both and each call goes through the vtable.
+    fn entries(&self) -> (&'static [Key], &[V]);
     fn values_mut(&mut self) -> &mut [V];
     /// The entries as pairs, for a change that may add or drop a key.
     fn into_pairs(self: Box<Self>) -> Vec<(Key, V)>;
@@ -52,11 +53,8 @@ struct Fixed<V, const N: usize> {
 }
 
 impl<V: Send + Sync + 'static, const N: usize> FixedEntries<V> for Fixed<V, N> {
-    fn keys(&self) -> &'static [Key] {
-        self.keys
-    }
-    fn values(&self) -> &[V] {
-        &self.values
+    fn entries(&self) -> (&'static [Key], &[V]) {
+        (self.keys, &self.values)
     }
     fn values_mut(&mut self) -> &mut [V] {
         &mut self.values
@@ -125,6 +123,16 @@ impl<V> OrderedMap<V> {
     /// writes a key twice in a map literal expects), and returns the value it replaced.
     pub fn insert(&mut self, key: impl Into<Key>, value: V) -> Option<V> {
         let key = key.into();
+        // Pairs directly: every attribute of every resource is inserted here.
+        if let Entries::Pairs(pairs) = &mut self.entries {
+            return match pairs.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => Some(std::mem::replace(v, value)),
+                None => {
+                    pairs.push((key, value));
+                    None
+                }
+            };
+        }
         match self.position(&key) {
             Some(i) => Some(std::mem::replace(self.value_at_mut(i), value)),
             None => {
@@ -136,7 +144,15 @@ impl<V> OrderedMap<V> {
 
     pub fn get(&self, key: &(impl AsRef<str> + ?Sized)) -> Option<&V> {
         let key = key.as_ref();
-        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        match &self.entries {
+            Entries::Pairs(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Entries::Fixed(fixed) => {
+                let (keys, values) = fixed.entries();
+                keys.iter()
+                    .position(|k| k == key)
+                    .and_then(|i| values.get(i))
+            }
+        }
     }
 
     pub fn contains_key(&self, key: &(impl AsRef<str> + ?Sized)) -> bool {
@@ -152,7 +168,7 @@ impl<V> OrderedMap<V> {
     pub fn len(&self) -> usize {
         match &self.entries {
             Entries::Pairs(pairs) => pairs.len(),
-            Entries::Fixed(fixed) => fixed.values().len(),
+            Entries::Fixed(fixed) => fixed.entries().1.len(),
         }
     }
 
@@ -166,10 +182,13 @@ impl<V> OrderedMap<V> {
                 pairs: pairs.iter(),
                 fixed: [].iter().zip([].iter()),
             },
-            Entries::Fixed(fixed) => Iter {
-                pairs: [].iter(),
-                fixed: fixed.keys().iter().zip(fixed.values().iter()),
-            },
+            Entries::Fixed(fixed) => {
+                let (keys, values) = fixed.entries();
+                Iter {
+                    pairs: [].iter(),
+                    fixed: keys.iter().zip(values.iter()),
+                }
+            }
         }
     }
 
@@ -177,8 +196,15 @@ impl<V> OrderedMap<V> {
         self.iter().map(|(k, _)| k)
     }
 
+    /// A chain rather than [`OrderedMap::iter`]: searches (`any`, `find`) then run over each
+    /// slice in a tight loop, and the plan asks every backend server whether it holds an
+    /// unknown value.
     pub fn values(&self) -> impl Iterator<Item = &V> {
-        self.iter().map(|(_, v)| v)
+        let (pairs, values): (&[(Key, V)], &[V]) = match &self.entries {
+            Entries::Pairs(pairs) => (pairs, &[]),
+            Entries::Fixed(fixed) => (&[], fixed.entries().1),
+        };
+        pairs.iter().map(|(_, v)| v).chain(values)
     }
 
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
@@ -202,7 +228,10 @@ impl<V> OrderedMap<V> {
     }
 
     fn position(&self, key: &str) -> Option<usize> {
-        self.iter().position(|(k, _)| k == key)
+        match &self.entries {
+            Entries::Pairs(pairs) => pairs.iter().position(|(k, _)| k == key),
+            Entries::Fixed(fixed) => fixed.entries().0.iter().position(|k| k == key),
+        }
     }
 
     fn value_at_mut(&mut self, i: usize) -> &mut V {
