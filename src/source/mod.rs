@@ -191,15 +191,39 @@ impl SourceFile {
             .unwrap_or(Cow::Borrowed(""))
     }
 
+    /// The start of the line holding `offset` (clamped to the text). Held text is scanned
+    /// back over the one line: building the index for a few lookups costs more.
+    pub fn line_start(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len());
+        match self.text() {
+            Some(text) => text.as_bytes()[..offset]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1),
+            None => self.lines().line_start(offset),
+        }
+    }
+
+    /// The end of the line holding `offset`: its `\n`, or the end of the text.
+    pub fn line_end(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len());
+        match self.text() {
+            Some(text) => text.as_bytes()[offset..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(text.len(), |i| offset + i),
+            None => self.lines().line_end(offset),
+        }
+    }
+
     /// The whole line holding `offset`, without its line end.
     pub fn line_text(&self, offset: usize) -> Cow<'_, str> {
-        let lines = self.lines();
-        let start = lines.line_start(offset);
-        let end = lines.line_end(offset);
+        let start = self.line_start(offset);
+        let end = self.line_end(offset);
         let line = self.read(start, end).unwrap_or(Cow::Borrowed(""));
         // As `str::lines`: a `\r` ends the line only before a `\n`.
         match line.strip_suffix('\r') {
-            Some(cut) if end < lines.len() => Cow::Owned(cut.to_string()),
+            Some(cut) if end < self.len() => Cow::Owned(cut.to_string()),
             _ => line,
         }
     }

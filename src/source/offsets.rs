@@ -79,8 +79,7 @@ impl ValueLocator {
 
 fn indent_before(file: &SourceFile, offset: usize) -> usize {
     let offset = offset.min(file.len());
-    let line_start = file.lines().line_start(offset);
-    file.read(line_start, offset)
+    file.read(file.line_start(offset), offset)
         .map_or(0, |text| text.chars().take_while(|c| *c == ' ').count())
 }
 
