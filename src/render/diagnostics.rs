@@ -204,33 +204,33 @@ fn header(d: &Diagnostic) -> String {
     format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message)
 }
 
+impl<'a> View<'a> {
+    /// A report (or a related one) with no lines to show: `header` says where.
+    fn without_lines(d: &'a Diagnostic, related_only: bool, header: String) -> Self {
+        View {
+            d,
+            related_only,
+            header,
+            source: None,
+            labels: vec![],
+            related: vec![],
+        }
+    }
+}
+
 fn view<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> View<'a> {
     let mut header = header(d);
     let Some(primary) = d.primary() else {
         if let Some(p) = &d.path {
             header.push_str(&format!("\n  --> {p}"));
         }
-        return View {
-            d,
-            related_only: false,
-            header,
-            source: None,
-            labels: vec![],
-            related: vec![],
-        };
+        return View::without_lines(d, false, header);
     };
     let file = primary.span.file;
     let f = sources.get(file);
     if !f.is_readable() {
         header.push_str(&changed_file_location(sources, primary.span));
-        return View {
-            d,
-            related_only: false,
-            header,
-            source: None,
-            labels: vec![],
-            related: vec![],
-        };
+        return View::without_lines(d, false, header);
     }
     let mut labels = Vec::new();
     let mut related = Vec::new();
@@ -254,14 +254,8 @@ fn view<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> View<'a> {
                     related: vec![],
                 }
             } else {
-                View {
-                    d,
-                    related_only: true,
-                    header: l.message.clone() + &changed_file_location(sources, l.span),
-                    source: None,
-                    labels: vec![],
-                    related: vec![],
-                }
+                let header = l.message.clone() + &changed_file_location(sources, l.span);
+                View::without_lines(d, true, header)
             });
         }
     }
