@@ -5,7 +5,7 @@
 //! with the decision (a plan entry can then say "because of `loadBalancerClass` on line 9").
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::kube::selector::{LabelSelector, parse_selector_at, parse_selector_spanned};
+use crate::kube::selector::{LabelSelector, parse_selector, parse_selector_at};
 use crate::manifest::Manifest;
 use crate::manifest::decode::StringEntry;
 use crate::manifest::profile::Cloud;
@@ -153,10 +153,12 @@ pub(super) fn route(
         };
     }
     if let Some(entry) = selector {
-        let locator = entry.locator(sources.get(m.file));
-        return match parse_selector_spanned(&entry.value.value, &locator) {
-            Ok(selector) => Route::PoolServices {
-                selector_span: selector.span,
+        // The route keeps only where the selector sits ([`ServiceIr::pool_selector`] parses
+        // it again): whether it parses is all that is asked of it here.
+        let text = &entry.value.value;
+        return match parse_selector(text) {
+            Ok(_) => Route::PoolServices {
+                selector_span: entry.locator(sources.get(m.file)).span(0, text.len()),
                 annotation_span: entry.key.span.join(entry.value.span),
                 class: lb_class,
                 class_span: class.span,

@@ -72,8 +72,8 @@ impl Span {
 pub struct SourceFile {
     pub name: String,
     contents: Contents,
-    /// Where the text can be read again: regular files only (standard input, pipes and
-    /// in-memory text cannot be read twice).
+    /// Where the text can be read again, while it is held: regular files only (standard
+    /// input, pipes and in-memory text cannot be read twice). Moves into [`Released`].
     origin: Option<PathBuf>,
     /// Built on first use, and before the text is given back.
     lines: OnceLock<LineIndex>,
@@ -141,13 +141,16 @@ impl SourceFile {
     /// Gives the text back when the file can be read again, keeping its line index. The
     /// fingerprint lets a later read notice a file changed in the meantime.
     pub fn release(&mut self) {
-        let (Contents::Held(text), Some(path)) = (&self.contents, &self.origin) else {
+        let Contents::Held(text) = &self.contents else {
+            return;
+        };
+        let Some(path) = self.origin.take() else {
             return;
         };
         self.lines();
         self.has_lone_cr();
         let released = Released {
-            path: path.clone(),
+            path,
             len: text.len(),
             fingerprint: Fingerprint::of(text.as_bytes()),
             unchanged: OnceLock::new(),
